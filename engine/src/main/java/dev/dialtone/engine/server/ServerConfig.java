@@ -1,0 +1,122 @@
+package dev.dialtone.engine.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * The server's settings (INTERFACES §1). Built from the embedded defaults, then a config file, then the
+ * command line, each layer overriding the one before.
+ */
+public record ServerConfig(
+        String sipHost,
+        String sipAdvertise,
+        int sipPort,
+        int tlsPort,
+        Path tlsCert,
+        Path tlsKey,
+        int httpPort,
+        Path dataDir,
+        String inboundUrl,
+        String inboundMethod,
+        int rtpPortLow,
+        int rtpPortHigh,
+        String projectId,
+        String apiToken) {
+
+    public static ServerConfig defaults() {
+        return new ServerConfig("0.0.0.0", null, 5060, 5061, null, null, 8080, Path.of("data"),
+                null, "POST", 20000, 29999, null, null);
+    }
+
+    ServerConfig overlay(Path file) {
+        if (file == null) {
+            return this;
+        }
+        String name = file.getFileName().toString().toLowerCase();
+        ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        JsonNode n;
+        try {
+            n = mapper.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config " + file + ": " + e.getMessage(), e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("config " + file + " must be a mapping of option names to values");
+        }
+        int[] rtp = n.has("rtpPorts") ? parseRange(n.get("rtpPorts").asText()) : new int[] {rtpPortLow, rtpPortHigh};
+        return new ServerConfig(
+                text(n, "sipHost", sipHost), text(n, "sipAdvertise", sipAdvertise),
+                integer(n, "sipPort", sipPort), integer(n, "tlsPort", tlsPort),
+                path(n, "tlsCert", tlsCert), path(n, "tlsKey", tlsKey),
+                integer(n, "httpPort", httpPort), path(n, "dataDir", dataDir),
+                text(n, "inboundUrl", inboundUrl), text(n, "inboundMethod", inboundMethod),
+                rtp[0], rtp[1], text(n, "projectId", projectId), text(n, "apiToken", apiToken)).validated();
+    }
+
+    ServerConfig overlay(ServeCommand c) {
+        int[] rtp = c.rtpPorts != null ? parseRange(c.rtpPorts) : new int[] {rtpPortLow, rtpPortHigh};
+        return new ServerConfig(
+                or(c.sipHost, sipHost), or(c.sipAdvertise, sipAdvertise),
+                or(c.sipPort, sipPort), or(c.tlsPort, tlsPort),
+                or(c.tlsCert, tlsCert), or(c.tlsKey, tlsKey),
+                or(c.httpPort, httpPort), or(c.dataDir, dataDir),
+                or(c.inboundUrl, inboundUrl), or(c.inboundMethod, inboundMethod),
+                rtp[0], rtp[1], or(c.projectId, projectId), or(c.apiToken, apiToken)).validated();
+    }
+
+    ServerConfig validated() {
+        checkPort("sipPort", sipPort, false);
+        checkPort("tlsPort", tlsPort, true);
+        checkPort("httpPort", httpPort, true);
+        if (!"POST".equalsIgnoreCase(inboundMethod) && !"GET".equalsIgnoreCase(inboundMethod)) {
+            throw new IllegalArgumentException("inboundMethod must be POST or GET, not " + inboundMethod);
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        return this;
+    }
+
+    private static void checkPort(String name, int port, boolean zeroAllowed) {
+        if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
+            throw new IllegalArgumentException(name + " out of range: " + port);
+        }
+    }
+
+    static int[] parseRange(String s) {
+        String[] parts = s.trim().split("-");
+        try {
+            if (parts.length == 2) {
+                int lo = Integer.parseInt(parts[0].trim());
+                int hi = Integer.parseInt(parts[1].trim());
+                if (lo > 0 && hi <= 65535 && lo < hi) {
+                    return new int[] {lo, hi};
+                }
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the precise error below
+        }
+        throw new IllegalArgumentException("rtp-ports must be LO-HI with 0 < LO < HI <= 65535, not '" + s + "'");
+    }
+
+    private static String text(JsonNode n, String key, String dflt) {
+        return n.hasNonNull(key) ? n.get(key).asText() : dflt;
+    }
+
+    private static int integer(JsonNode n, String key, int dflt) {
+        return n.hasNonNull(key) ? n.get(key).asInt() : dflt;
+    }
+
+    private static Path path(JsonNode n, String key, Path dflt) {
+        return n.hasNonNull(key) ? Path.of(n.get(key).asText()) : dflt;
+    }
+
+    private static <T> T or(T a, T b) {
+        return a != null ? a : b;
+    }
+}
