@@ -1,0 +1,188 @@
+package dev.dialtone.sip.transaction;
+
+import dev.dialtone.sip.message.SipMessage;
+import dev.dialtone.sip.message.SipMethod;
+import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.transaction.TransactionEvent.ResponseReceived;
+import dev.dialtone.sip.transaction.TransactionEvent.TimerFired;
+import dev.dialtone.sip.transaction.TransactionEvent.TransportError;
+import dev.dialtone.sip.transport.Destination;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client transaction as the transaction user sees it. Its listener is called on the call's executor, once per
+ * response passed up and at most once for a failure.
+ */
+public final class ClientTransaction {
+    private static final Logger log = LoggerFactory.getLogger(ClientTransaction.class);
+
+    /** What the transaction user hears from a client transaction. */
+    public interface Listener {
+        void onResponse(SipResponse response);
+
+        /** No final response came (Timer B or F) or the transport failed. */
+        void onFailure(TransactionFailure failure, String reason);
+    }
+
+    private static final Listener IGNORE = new Listener() {
+        @Override
+        public void onResponse(SipResponse response) {
+        }
+
+        @Override
+        public void onFailure(TransactionFailure failure, String reason) {
+        }
+    };
+
+    private final TransactionLayer layer;
+    private final EventExecutor executor;
+    private final TransactionLayer.Shard shard;
+    private final SipRequest request;
+    private final Destination destination;
+    private final Listener listener;
+    private final String key;
+    private final InviteClientTransaction invite;
+    private final NonInviteClientTransaction nonInvite;
+    private final TimerSlots timers;
+    private boolean provisionalSeen;
+    private boolean finalSeen;
+    private boolean cancelPending;
+    private boolean cancelSent;
+
+    ClientTransaction(TransactionLayer layer, EventExecutor executor, TransactionLayer.Shard shard, SipRequest request,
+                      Destination destination, Listener listener) {
+        if (request.topVia() == null || !request.topVia().hasRfc3261Branch()) {
+            throw new IllegalArgumentException("a client transaction needs a top Via with an RFC 3261 branch");
+        }
+        this.layer = layer;
+        this.executor = executor;
+        this.shard = shard;
+        this.request = request;
+        this.destination = destination;
+        this.listener = listener == null ? IGNORE : listener;
+        this.key = TransactionLayer.clientKey(request);
+        this.timers = new TimerSlots(layer, executor, t -> on(new TimerFired(t)));
+        boolean reliable = destination.transport().reliable();
+        Context ctx = new Context();
+        if (request.method() == SipMethod.INVITE) {
+            invite = new InviteClientTransaction(request, reliable, layer.timers(), ctx);
+            nonInvite = null;
+        } else {
+            invite = null;
+            nonInvite = new NonInviteClientTransaction(request, reliable, layer.timers(), ctx);
+        }
+    }
+
+    public SipRequest request() {
+        return request;
+    }
+
+    public Destination destination() {
+        return destination;
+    }
+
+    /**
+     * RFC 3261 9.1: cancels a pending INVITE. Before any provisional response the CANCEL is held back until one
+     * arrives; after a final response it is not sent at all. Any thread.
+     */
+    public void cancel() {
+        TransactionLayer.runOn(executor, () -> {
+            if (invite == null || finalSeen || cancelSent) {
+                return;
+            }
+            if (provisionalSeen) {
+                sendCancel();
+            } else {
+                cancelPending = true;
+            }
+        });
+    }
+
+    void start() {
+        shard.client.put(key, this);
+        layer.started();
+        if (invite != null) {
+            invite.start();
+        } else {
+            nonInvite.start();
+        }
+    }
+
+    void onResponse(SipResponse response) {
+        on(new ResponseReceived(response));
+    }
+
+    private void on(TransactionEvent event) {
+        if (invite != null) {
+            invite.on(event);
+        } else {
+            nonInvite.on(event);
+        }
+    }
+
+    private void sendCancel() {
+        cancelSent = true;
+        cancelPending = false;
+        SipRequest cancel = Requests.cancelFor(request);
+        layer.request(cancel, destination, new Listener() {
+            @Override
+            public void onResponse(SipResponse response) {
+                if (response.isFinal() && response.status() != 200) {
+                    log.debug("CANCEL for Call-ID {} answered {}", request.callId(), response.status());
+                }
+            }
+
+            @Override
+            public void onFailure(TransactionFailure failure, String reason) {
+                log.debug("CANCEL for Call-ID {} failed: {}", request.callId(), reason);
+            }
+        });
+    }
+
+    private final class Context implements TransactionContext {
+        @Override
+        public void send(SipMessage message) {
+            layer.send(message, destination, executor, reason -> on(new TransportError(reason)));
+        }
+
+        @Override
+        public void schedule(Timer timer, long delayMillis) {
+            timers.schedule(timer, delayMillis);
+        }
+
+        @Override
+        public void cancel(Timer timer) {
+            timers.cancel(timer);
+        }
+
+        @Override
+        public void deliver(SipResponse response) {
+            if (response.isProvisional()) {
+                provisionalSeen = true;
+                listener.onResponse(response);
+                if (cancelPending && invite != null) {
+                    sendCancel();
+                }
+                return;
+            }
+            finalSeen = true;
+            listener.onResponse(response);
+        }
+
+        @Override
+        public void failed(TransactionFailure failure, String reason) {
+            listener.onFailure(failure, reason);
+        }
+
+        @Override
+        public void terminated() {
+            timers.cancelAll();
+            if (shard.client.remove(key) == ClientTransaction.this) {
+                layer.ended();
+            }
+        }
+    }
+}

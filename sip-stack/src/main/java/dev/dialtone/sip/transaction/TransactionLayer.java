@@ -1,0 +1,265 @@
+package dev.dialtone.sip.transaction;
+
+import dev.dialtone.sip.message.SipMethod;
+import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.message.Via;
+import dev.dialtone.sip.transport.Destination;
+import dev.dialtone.sip.transport.Inbound;
+import dev.dialtone.sip.transport.MessageSender;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The transaction layer of RFC 3261 17: matches what arrives to the transaction it belongs to, creates server
+ * transactions for new requests, and runs client transactions for the transaction user.
+ *
+ * <p>Every transaction of a call lives on one event executor, chosen by Call-ID, and its tables are touched only
+ * there, so nothing here takes a lock. One timer wheel serves the whole stack; a firing timer hops back onto the
+ * transaction's executor.
+ */
+public final class TransactionLayer {
+    private static final Logger log = LoggerFactory.getLogger(TransactionLayer.class);
+
+    /** The transaction user: the dialog layer, or whatever sits above the transactions. */
+    public interface User {
+        /** A new request arrived, with the server transaction that will carry its responses. */
+        void onRequest(ServerTransaction transaction);
+
+        /**
+         * RFC 3261 9.2: a CANCEL matched this INVITE server transaction. The layer has already answered the CANCEL
+         * with 200; the user should answer the INVITE with 487 unless it has sent a final response.
+         */
+        void onCancel(ServerTransaction invite, SipRequest cancel);
+
+        /** An ACK that belongs to no transaction: the ACK of a 2xx, which the dialog layer owns (13.3.1.4). */
+        void onAck(Inbound ack);
+
+        /** A response no client transaction is waiting for, such as a 2xx retransmitted after Timer M. */
+        void onStrayResponse(Inbound response);
+    }
+
+    private final TimerConfig timers;
+    private final MessageSender sender;
+    private final io.netty.util.Timer wheel;
+    private final EventExecutor[] executors;
+    private final Shard[] shards;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger armedTimers = new AtomicInteger();
+    private volatile User user;
+
+    public TransactionLayer(TimerConfig timers, MessageSender sender, io.netty.util.Timer wheel,
+                            List<EventExecutor> executors) {
+        if (executors.isEmpty()) {
+            throw new IllegalArgumentException("need at least one executor");
+        }
+        this.timers = timers;
+        this.sender = sender;
+        this.wheel = wheel;
+        this.executors = executors.toArray(new EventExecutor[0]);
+        this.shards = new Shard[this.executors.length];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard();
+        }
+    }
+
+    public void setUser(User user) {
+        this.user = user;
+    }
+
+    public TimerConfig timers() {
+        return timers;
+    }
+
+    /** Transactions not yet terminated; zero once every call has ended and its timers have run out. */
+    public int activeTransactions() {
+        return active.get();
+    }
+
+    /** Timers armed and not yet fired or cancelled, across every transaction. */
+    public int armedTimers() {
+        return armedTimers.get();
+    }
+
+    /** The executor that owns every transaction and dialog of this Call-ID. */
+    public EventExecutor executorFor(String callId) {
+        return executors[index(callId)];
+    }
+
+    private int index(String callId) {
+        return callId == null ? 0 : (callId.hashCode() & 0x7fffffff) % executors.length;
+    }
+
+    /** Entry point for everything the transport decoded. Any thread. */
+    public void receive(Inbound in) {
+        String callId = in.message().callId();
+        int i = index(callId);
+        EventExecutor ex = executors[i];
+        if (ex.inEventLoop()) {
+            dispatch(shards[i], ex, in);
+        } else {
+            ex.execute(() -> dispatch(shards[i], ex, in));
+        }
+    }
+
+    /**
+     * Starts a client transaction: sends the request to the destination, retransmitting on unreliable transports.
+     * The request's top Via must carry an RFC 3261 branch. Any thread; the listener is called on the call's executor.
+     */
+    public ClientTransaction request(SipRequest request, Destination destination, ClientTransaction.Listener listener) {
+        int i = index(request.callId());
+        ClientTransaction txn = new ClientTransaction(this, executors[i], shards[i], request, destination, listener);
+        runOn(executors[i], txn::start);
+        return txn;
+    }
+
+    /** Sends a request that has no transaction: the ACK of a 2xx (RFC 3261 13.2.2.4). */
+    public void sendAck(SipRequest ack, Destination destination) {
+        sender.send(ack, destination).whenComplete((ok, err) -> {
+            if (err != null) {
+                log.debug("ACK for Call-ID {} not sent: {}", ack.callId(), err.toString());
+            }
+        });
+    }
+
+    /** Sends a response outside any transaction: a 2xx retransmitted by the dialog layer after Timer L. */
+    public void sendStateless(SipResponse response, Destination destination) {
+        sender.send(response, destination);
+    }
+
+    private void dispatch(Shard shard, EventExecutor ex, Inbound in) {
+        if (in.message() instanceof SipResponse response) {
+            ClientTransaction txn = shard.client.get(clientKey(response));
+            if (txn != null) {
+                txn.onResponse(response);
+            } else {
+                User u = user;
+                if (u != null) {
+                    u.onStrayResponse(in);
+                }
+            }
+            return;
+        }
+        SipRequest request = (SipRequest) in.message();
+        SipMethod method = request.method();
+        String key = serverKey(request, method == SipMethod.ACK ? SipMethod.INVITE : method);
+        ServerTransaction existing = shard.server.get(key);
+        if (existing != null) {
+            existing.onRequest(request);
+            return;
+        }
+        User u = user;
+        if (method == SipMethod.ACK) {
+            // No transaction: the ACK of a 2xx, which the dialog layer handles (RFC 3261 17.2.3, 13.3.1.4).
+            if (u != null) {
+                u.onAck(in);
+            }
+            return;
+        }
+        ServerTransaction txn = new ServerTransaction(this, ex, shard, key, in);
+        shard.server.put(key, txn);
+        active.incrementAndGet();
+        txn.start();
+        if (method == SipMethod.CANCEL) {
+            // RFC 3261 9.2: the CANCEL is answered by its own transaction; the INVITE it names gets the news.
+            ServerTransaction invite = shard.server.get(serverKey(request, SipMethod.INVITE));
+            if (invite == null || !invite.isInvite()) {
+                txn.respond(request.createResponse(481, "Call/Transaction Does Not Exist"));
+                return;
+            }
+            txn.respond(request.createResponse(200));
+            if (u != null) {
+                u.onCancel(invite, request);
+            }
+            return;
+        }
+        if (u != null) {
+            u.onRequest(txn);
+        } else {
+            txn.respond(request.createResponse(503, "Service Unavailable"));
+        }
+    }
+
+    /** RFC 3261 17.1.3: a response matches by its top Via branch and the CSeq method. */
+    static String clientKey(SipResponse response) {
+        Via via = response.topVia();
+        String branch = via == null ? "" : via.branch();
+        return branch + '|' + response.cseq().method();
+    }
+
+    static String clientKey(SipRequest request) {
+        return request.topVia().branch() + '|' + request.method();
+    }
+
+    /**
+     * RFC 3261 17.2.3: branch, sent-by and method, the method of an ACK being INVITE. A branch without the magic
+     * cookie is an RFC 2543 peer: match on Request-URI, From tag, Call-ID, CSeq number and top Via instead.
+     */
+    static String serverKey(SipRequest request, SipMethod method) {
+        Via via = request.topVia();
+        String sentBy = via == null ? "" : via.host().toLowerCase(Locale.ROOT) + ':' + via.portOrDefault();
+        if (via != null && via.hasRfc3261Branch()) {
+            return via.branch() + '|' + sentBy + '|' + method;
+        }
+        String fromTag = request.from() == null ? "" : request.from().tag();
+        return "2543|" + request.requestUriText() + '|' + fromTag + '|' + request.callId() + '|'
+                + request.cseq().seq() + '|' + sentBy + '|' + method;
+    }
+
+    void send(dev.dialtone.sip.message.SipMessage message, Destination destination, EventExecutor ex,
+              java.util.function.Consumer<String> onError) {
+        sender.send(message, destination).whenComplete((ok, err) -> {
+            if (err != null) {
+                String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+                runOn(ex, () -> onError.accept(reason));
+            }
+        });
+    }
+
+    io.netty.util.Timeout arm(EventExecutor ex, long delayMillis, Runnable task) {
+        armedTimers.incrementAndGet();
+        return wheel.newTimeout(t -> ex.execute(() -> {
+            armedTimers.decrementAndGet();
+            task.run();
+        }), Math.max(delayMillis, 0), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    void disarm(io.netty.util.Timeout timeout) {
+        if (timeout.cancel()) {
+            armedTimers.decrementAndGet();
+        }
+    }
+
+    void ended() {
+        active.decrementAndGet();
+    }
+
+    void started() {
+        active.incrementAndGet();
+    }
+
+    static void runOn(EventExecutor ex, Runnable task) {
+        if (ex.inEventLoop()) {
+            task.run();
+        } else {
+            ex.execute(task);
+        }
+    }
+
+    User user() {
+        return user;
+    }
+
+    /** One executor's tables, touched only from that executor. */
+    static final class Shard {
+        final Map<String, ServerTransaction> server = new HashMap<>();
+        final Map<String, ClientTransaction> client = new HashMap<>();
+    }
+}
