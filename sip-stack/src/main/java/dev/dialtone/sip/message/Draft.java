@@ -1,0 +1,228 @@
+package dev.dialtone.sip.message;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the request and response builders share: the header list (untouched lines are copied from the source
+ * message byte for byte) and the body. {@code build()} serializes and frames the result, so a built message is
+ * exactly what a parsed one is.
+ */
+abstract class Draft<B extends Draft<B>> {
+
+    private static final class Entry {
+        final String name;
+        final String value;
+        final Head source;
+        final int index;
+
+        Entry(String name, String value) {
+            this.name = name;
+            this.value = value;
+            this.source = null;
+            this.index = -1;
+        }
+
+        Entry(Head source, int index) {
+            this.name = source.names[index];
+            this.value = null;
+            this.source = source;
+            this.index = index;
+        }
+
+        String value() {
+            return value != null ? value : source.value(index);
+        }
+    }
+
+    private final List<Entry> entries = new ArrayList<>(16);
+    private Head bodySource;
+    private byte[] body;
+    private boolean bodyChanged;
+
+    Draft(Head source) {
+        if (source != null) {
+            for (int i = 0; i < source.count; i++) {
+                entries.add(new Entry(source, i));
+            }
+            bodySource = source;
+        } else {
+            bodyChanged = true;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    void copyHeader(Head source, int index) {
+        entries.add(new Entry(source, index));
+    }
+
+    private static void check(String name, String value) {
+        if (name == null || !Chars.isToken(name)) {
+            throw new IllegalArgumentException("header name is not a token: " + name);
+        }
+        if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("header value must be one line: " + name);
+        }
+    }
+
+    /** Appends a header field. */
+    public B header(String name, String value) {
+        check(name, value);
+        entries.add(new Entry(HeaderName.canonical(name), value.strip()));
+        return self();
+    }
+
+    /** Replaces every {@code name} header with one field holding {@code value}, at the first one's position. */
+    public B setHeader(String name, String value) {
+        check(name, value);
+        String canonical = HeaderName.canonical(name);
+        int at = -1;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (HeaderName.same(entries.get(i).name, canonical)) {
+                entries.remove(i);
+                at = i;
+            }
+        }
+        Entry e = new Entry(canonical, value.strip());
+        if (at < 0) {
+            entries.add(e);
+        } else {
+            entries.add(at, e);
+        }
+        return self();
+    }
+
+    /** Removes every {@code name} header. */
+    public B removeHeader(String name) {
+        String canonical = HeaderName.canonical(name);
+        entries.removeIf(e -> HeaderName.same(e.name, canonical));
+        return self();
+    }
+
+    /** Pushes {@code via} as the new topmost Via (a proxy forwarding a request, RFC 3261 16.6 step 8). */
+    public B withTopVia(Via via) {
+        int at = firstIndex(HeaderName.VIA);
+        entries.add(at < 0 ? 0 : at, new Entry(HeaderName.VIA, via.toString()));
+        return self();
+    }
+
+    /** Removes the topmost Via value (a proxy forwarding a response, RFC 3261 16.7 step 3). */
+    public B withoutTopVia() {
+        int at = firstIndex(HeaderName.VIA);
+        if (at < 0) {
+            throw new IllegalStateException("no Via to remove");
+        }
+        String v = entries.get(at).value();
+        int[] parts = Grammar.split(v);
+        entries.remove(at);
+        if (parts.length > 2) {
+            entries.add(at, new Entry(HeaderName.VIA, v.substring(parts[2]).strip()));
+        }
+        return self();
+    }
+
+    /** Replaces the topmost Via value (e.g. with received/rport added, RFC 3261 18.2.1). */
+    public B replaceTopVia(Via via) {
+        return withoutTopVia().withTopVia(via);
+    }
+
+    /** Sets the body with its Content-Type, and Content-Length to match. */
+    public B body(String contentType, byte[] bytes) {
+        if (contentType == null) {
+            removeHeader(HeaderName.CONTENT_TYPE);
+        } else {
+            setHeader(HeaderName.CONTENT_TYPE, contentType);
+        }
+        this.body = bytes == null ? new byte[0] : bytes.clone();
+        this.bodySource = null;
+        this.bodyChanged = true;
+        setHeader(HeaderName.CONTENT_LENGTH, Integer.toString(body.length));
+        return self();
+    }
+
+    /** Sets the tag of the To header (a UAS answering outside a dialog, RFC 3261 8.2.6.2). */
+    public B toTag(String tag) {
+        if (tag == null || !Chars.isToken(tag)) {
+            throw new IllegalArgumentException("tag is not a token: " + tag);
+        }
+        int at = firstIndex(HeaderName.TO);
+        if (at < 0) {
+            throw new IllegalStateException("no To header");
+        }
+        String v = entries.get(at).value();
+        Address to;
+        try {
+            to = Address.parse(v);
+        } catch (SipParseException e) {
+            throw new IllegalArgumentException("malformed To: " + e.reason());
+        }
+        // Appending keeps the To byte for byte as received, which RFC 3261 8.2.6.2 asks for.
+        String nv = to.tag() == null ? v + ";tag=" + tag : to.withTag(tag).toString();
+        entries.set(at, new Entry(HeaderName.TO, nv));
+        return self();
+    }
+
+    private int firstIndex(String canonical) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (HeaderName.same(entries.get(i).name, canonical)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    abstract void writeStartLine(ByteArrayOutputStream out);
+
+    byte[] serialize() {
+        if (bodyChanged && firstIndex(HeaderName.CONTENT_LENGTH) < 0) {
+            int len = body != null ? body.length : 0;
+            entries.add(new Entry(HeaderName.CONTENT_LENGTH, Integer.toString(len)));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        writeStartLine(out);
+        out.write('\r');
+        out.write('\n');
+        for (Entry e : entries) {
+            if (e.source != null) {
+                Head h = e.source;
+                int from = h.lineStart(e.index);
+                int to = h.lineEnd(e.index);
+                out.write(h.b, from, to - from);
+                if (h.b[to - 1] != '\n') {
+                    out.write('\r');
+                    out.write('\n');
+                }
+            } else {
+                out.writeBytes(e.name.getBytes(StandardCharsets.UTF_8));
+                out.write(':');
+                out.write(' ');
+                out.writeBytes(e.value.getBytes(StandardCharsets.UTF_8));
+                out.write('\r');
+                out.write('\n');
+            }
+        }
+        out.write('\r');
+        out.write('\n');
+        if (bodySource != null) {
+            out.write(bodySource.b, bodySource.bodyStart, bodySource.length - bodySource.bodyStart);
+        } else if (body != null) {
+            out.writeBytes(body);
+        }
+        return out.toByteArray();
+    }
+
+    SipMessage frame() {
+        byte[] bytes = serialize();
+        try {
+            return Framer.parse(bytes, bytes.length, true);
+        } catch (SipParseException e) {
+            throw new IllegalArgumentException("builder produced an invalid message: " + e.reason());
+        }
+    }
+}

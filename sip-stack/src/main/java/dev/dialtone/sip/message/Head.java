@@ -1,0 +1,418 @@
+package dev.dialtone.sip.message;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A framed message: the bytes it owns, the header slices found by {@link Framer}, and the typed values parsed on
+ * first access. Typed values are cached in plain fields: computing one twice on a race gives an equal value.
+ */
+final class Head {
+
+    private static final int STRIDE = 4;
+    private static final Object NONE = new Object();
+
+    final byte[] b;
+    int startLineEnd;
+    int bodyStart;
+    int length;
+    int contentLength = -1;
+
+    int count;
+    String[] names = new String[16];
+    // per header: line start, value start, value end, line end (after LF); a negative value end marks a folded value
+    private int[] slices = new int[16 * STRIDE];
+    private String[] values;
+
+    private Object vias;
+    private Object from;
+    private Object to;
+    private Object cseq;
+    private Object contacts;
+    private Object maxForwards;
+    private Object routes;
+    private Object recordRoutes;
+
+    Head(byte[] b) {
+        this.b = b;
+    }
+
+    void add(String name, int lineStart, int valueStart, int valueEnd, int lineEnd) {
+        if (count == names.length) {
+            names = java.util.Arrays.copyOf(names, count * 2);
+            slices = Framer.grow(slices);
+        }
+        names[count] = name;
+        int k = count * STRIDE;
+        slices[k] = lineStart;
+        slices[k + 1] = valueStart;
+        slices[k + 2] = valueEnd;
+        slices[k + 3] = lineEnd;
+        count++;
+    }
+
+    void extendLast(int valueEnd, int lineEnd) {
+        int k = (count - 1) * STRIDE;
+        if (valueEnd > Math.abs(slices[k + 2])) {
+            slices[k + 2] = -valueEnd;
+        }
+        slices[k + 3] = lineEnd;
+    }
+
+    int lineStart(int i) {
+        return slices[i * STRIDE];
+    }
+
+    int lineEnd(int i) {
+        return slices[i * STRIDE + 3];
+    }
+
+    int valueStart(int i) {
+        return slices[i * STRIDE + 1];
+    }
+
+    int valueEnd(int i) {
+        return Math.abs(slices[i * STRIDE + 2]);
+    }
+
+    /** The value of header {@code i}: decoded as UTF-8, folding (CRLF + whitespace) replaced by one space. */
+    String value(int i) {
+        if (values == null) {
+            values = new String[count];
+        }
+        String v = values[i];
+        if (v == null) {
+            int vs = valueStart(i);
+            int ve = valueEnd(i);
+            if (slices[i * STRIDE + 2] >= 0) {
+                v = new String(b, vs, ve - vs, StandardCharsets.UTF_8);
+            } else {
+                v = unfold(vs, ve);
+            }
+            values[i] = v;
+        }
+        return v;
+    }
+
+    private String unfold(int vs, int ve) {
+        byte[] out = new byte[ve - vs];
+        int n = 0;
+        for (int p = vs; p < ve; p++) {
+            byte c = b[p];
+            if (c == '\r' || c == '\n') {
+                while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t')) {
+                    n--;
+                }
+                while (p + 1 < ve && (b[p + 1] == '\r' || b[p + 1] == '\n' || b[p + 1] == ' ' || b[p + 1] == '\t')) {
+                    p++;
+                }
+                if (n > 0) {
+                    out[n++] = ' ';
+                }
+            } else {
+                out[n++] = c;
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    int indexOf(String canonicalName, int from) {
+        for (int i = from; i < count; i++) {
+            if (HeaderName.same(names[i], canonicalName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    String first(String name) {
+        int i = indexOf(HeaderName.canonical(name), 0);
+        return i < 0 ? null : value(i);
+    }
+
+    List<String> all(String name) {
+        String canonical = HeaderName.canonical(name);
+        boolean list = HeaderName.isList(canonical);
+        List<String> out = new ArrayList<>(2);
+        for (int i = indexOf(canonical, 0); i >= 0; i = indexOf(canonical, i + 1)) {
+            String v = value(i);
+            if (list) {
+                int[] parts = Grammar.split(v);
+                for (int k = 0; k < parts.length; k += 2) {
+                    if (parts[k] < parts[k + 1]) {
+                        out.add(v.substring(parts[k], parts[k + 1]));
+                    }
+                }
+            } else {
+                out.add(v);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    List<Header> rawHeaders() {
+        List<Header> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(new Header(names[i], value(i)));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    String startLine() {
+        return new String(b, 0, startLineEnd, StandardCharsets.UTF_8);
+    }
+
+    byte[] body() {
+        return java.util.Arrays.copyOfRange(b, bodyStart, length);
+    }
+
+    // ---- typed views
+
+    private interface ElementParser<T> {
+        T parse(String v, int from, int to, String ctx, int offset);
+    }
+
+    private <T> List<T> list(String name, String ctx, ElementParser<T> parser) {
+        List<T> out = new ArrayList<>(2);
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            String v = value(i);
+            int[] parts = Grammar.split(v);
+            for (int k = 0; k < parts.length; k += 2) {
+                if (parts[k] == parts[k + 1]) {
+                    throw new SipParseException(valueStart(i) + parts[k], ctx + ": empty list element");
+                }
+                try {
+                    out.add(parser.parse(v, parts[k], parts[k + 1], ctx, valueStart(i)));
+                } catch (SipParseException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new SipParseException(valueStart(i), ctx + ": malformed value");
+                }
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private <T> T guard(java.util.function.Supplier<T> parse, String ctx, int i) {
+        try {
+            return parse.get();
+        } catch (SipParseException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A grammar slip must still surface as the one parse error, never as another exception.
+            throw new SipParseException(i < 0 ? 0 : valueStart(i), ctx + ": malformed value");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Via> vias() {
+        Object v = vias;
+        if (v == null) {
+            v = list(HeaderName.VIA, "Bad Via", Grammar::via);
+            vias = v;
+        }
+        return (List<Via>) v;
+    }
+
+    Address from() {
+        Object v = from;
+        if (v == null) {
+            v = single(HeaderName.FROM, "Bad From");
+            from = v;
+        }
+        return v == NONE ? null : (Address) v;
+    }
+
+    Address to() {
+        Object v = to;
+        if (v == null) {
+            v = single(HeaderName.TO, "Bad To");
+            to = v;
+        }
+        return v == NONE ? null : (Address) v;
+    }
+
+    private Object single(String name, String ctx) {
+        int i = indexOf(name, 0);
+        if (i < 0) {
+            return NONE;
+        }
+        String v = value(i);
+        return guard(() -> Grammar.address(v, 0, v.length(), ctx, valueStart(i)), ctx, i);
+    }
+
+    CSeq cseq() {
+        Object v = cseq;
+        if (v == null) {
+            int i = indexOf(HeaderName.CSEQ, 0);
+            v = i < 0 ? NONE : guard(() -> parseCSeq(value(i), valueStart(i)), "Bad CSeq", i);
+            cseq = v;
+        }
+        return v == NONE ? null : (CSeq) v;
+    }
+
+    // CSeq = "CSeq" HCOLON 1*DIGIT LWS Method; RFC 3261 8.1.1.5: the number MUST be less than 2^31
+    private static CSeq parseCSeq(String v, int offset) {
+        int p = 0;
+        int n = v.length();
+        while (p < n && Chars.isDigit(v.charAt(p))) {
+            p++;
+        }
+        if (p == 0) {
+            throw new SipParseException(offset, "Bad CSeq: missing sequence number");
+        }
+        int z = 0;
+        while (z < p - 1 && v.charAt(z) == '0') {
+            z++;
+        }
+        long seq = p - z > 10 ? Long.MAX_VALUE : Long.parseLong(v, z, p, 10);
+        if (seq > Integer.MAX_VALUE) {
+            throw new SipParseException(offset, "Bad CSeq: sequence number too large");
+        }
+        int ws = p;
+        while (p < n && Chars.isWs(v.charAt(p))) {
+            p++;
+        }
+        int m = p;
+        while (p < n && Chars.isToken(v.charAt(p))) {
+            p++;
+        }
+        if (ws == m || m == p || p != n) {
+            throw new SipParseException(offset + p, "Bad CSeq: malformed method");
+        }
+        return new CSeq(seq, SipMethod.valueOf(v.substring(m, p)));
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Contact> contacts() {
+        Object v = contacts;
+        if (v == null) {
+            List<Contact> out = new ArrayList<>(1);
+            for (int i = indexOf(HeaderName.CONTACT, 0); i >= 0; i = indexOf(HeaderName.CONTACT, i + 1)) {
+                if (value(i).equals("*")) {
+                    out.add(Contact.STAR);
+                }
+            }
+            if (out.isEmpty()) {
+                for (Address a : list(HeaderName.CONTACT, "Bad Contact", Grammar::address)) {
+                    out.add(new Contact(a));
+                }
+            } else if (out.size() > 1 || indexOf(HeaderName.CONTACT, indexOf(HeaderName.CONTACT, 0) + 1) >= 0) {
+                // RFC 3261 10.2.2: "*" only alone
+                throw new SipParseException(0, "Bad Contact: '*' must be the only value");
+            }
+            for (Contact c : out) {
+                c.expires();
+                c.q();
+            }
+            v = Collections.unmodifiableList(out);
+            contacts = v;
+        }
+        return (List<Contact>) v;
+    }
+
+    Integer maxForwards() {
+        Object v = maxForwards;
+        if (v == null) {
+            int i = indexOf(HeaderName.MAX_FORWARDS, 0);
+            if (i < 0) {
+                v = NONE;
+            } else {
+                long n = Grammar.number(value(i), 3, "Bad Max-Forwards");
+                if (n > 255) {
+                    throw new SipParseException(valueStart(i), "Bad Max-Forwards: value out of range");
+                }
+                v = (int) n;
+            }
+            maxForwards = v;
+        }
+        return v == NONE ? null : (Integer) v;
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Address> routes() {
+        Object v = routes;
+        if (v == null) {
+            v = list(HeaderName.ROUTE, "Bad Route", Grammar::address);
+            routes = v;
+        }
+        return (List<Address>) v;
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Address> recordRoutes() {
+        Object v = recordRoutes;
+        if (v == null) {
+            v = list(HeaderName.RECORD_ROUTE, "Bad Record-Route", Grammar::address);
+            recordRoutes = v;
+        }
+        return (List<Address>) v;
+    }
+
+    List<AuthHeader> auth(String name) {
+        List<AuthHeader> out = new ArrayList<>(1);
+        String ctx = "Bad " + name;
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            String v = value(i);
+            int offset = valueStart(i);
+            out.add(guard(() -> Grammar.auth(v, ctx, offset), ctx, i));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    Long seconds(String name) {
+        int i = indexOf(name, 0);
+        if (i < 0) {
+            return null;
+        }
+        return Grammar.deltaSeconds(value(i), "Bad " + name);
+    }
+
+    List<String> tokens(String name) {
+        List<String> out = new ArrayList<>(4);
+        String ctx = "Bad " + name;
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            String v = value(i);
+            int[] parts = Grammar.split(v);
+            for (int k = 0; k < parts.length; k += 2) {
+                String t = v.substring(parts[k], parts[k + 1]);
+                if (t.isEmpty() && parts.length == 2) {
+                    continue;
+                }
+                if (!Chars.isToken(t)) {
+                    throw new SipParseException(valueStart(i) + parts[k],
+                        ctx + (t.isEmpty() ? ": empty list element" : ": not a token"));
+                }
+                out.add(t);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    SessionExpires sessionExpires() {
+        int i = indexOf(HeaderName.SESSION_EXPIRES, 0);
+        if (i < 0) {
+            return null;
+        }
+        String v = value(i);
+        Parameters[] params = new Parameters[1];
+        String delta = guard(() -> Grammar.tokenWithParams(v, "Bad Session-Expires", valueStart(i), params)[0],
+            "Bad Session-Expires", i);
+        return new SessionExpires(Grammar.deltaSeconds(delta, "Bad Session-Expires"), params[0]);
+    }
+
+    RAck rack() {
+        int i = indexOf(HeaderName.RACK, 0);
+        if (i < 0) {
+            return null;
+        }
+        String[] parts = value(i).trim().split("[ \t]+");
+        if (parts.length != 3 || !Chars.isToken(parts[2])) {
+            throw new SipParseException(valueStart(i), "Bad RAck: expected response-num CSeq-num method");
+        }
+        return new RAck(Grammar.deltaSeconds(parts[0], "Bad RAck"), Grammar.deltaSeconds(parts[1], "Bad RAck"),
+            SipMethod.valueOf(parts[2]));
+    }
+}

@@ -1,0 +1,192 @@
+package dev.dialtone.sip.message;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Header names: constants with their compact forms (RFC 3261 7.3.3 and the extensions that define one), and the
+ * mapping from any spelling to the canonical full name. Header names are case-insensitive (RFC 3261 7.3.1).
+ */
+public final class HeaderName {
+
+    public static final String ACCEPT = "Accept";
+    public static final String ACCEPT_CONTACT = "Accept-Contact";
+    public static final String ACCEPT_ENCODING = "Accept-Encoding";
+    public static final String ACCEPT_LANGUAGE = "Accept-Language";
+    public static final String ALERT_INFO = "Alert-Info";
+    public static final String ALLOW = "Allow";
+    public static final String ALLOW_EVENTS = "Allow-Events";
+    public static final String AUTHENTICATION_INFO = "Authentication-Info";
+    public static final String AUTHORIZATION = "Authorization";
+    public static final String CALL_ID = "Call-ID";
+    public static final String CALL_INFO = "Call-Info";
+    public static final String CONTACT = "Contact";
+    public static final String CONTENT_DISPOSITION = "Content-Disposition";
+    public static final String CONTENT_ENCODING = "Content-Encoding";
+    public static final String CONTENT_LANGUAGE = "Content-Language";
+    public static final String CONTENT_LENGTH = "Content-Length";
+    public static final String CONTENT_TYPE = "Content-Type";
+    public static final String CSEQ = "CSeq";
+    public static final String DATE = "Date";
+    public static final String ERROR_INFO = "Error-Info";
+    public static final String EVENT = "Event";
+    public static final String EXPIRES = "Expires";
+    public static final String FROM = "From";
+    public static final String IDENTITY = "Identity";
+    public static final String IN_REPLY_TO = "In-Reply-To";
+    public static final String MAX_FORWARDS = "Max-Forwards";
+    public static final String MIME_VERSION = "MIME-Version";
+    public static final String MIN_EXPIRES = "Min-Expires";
+    public static final String MIN_SE = "Min-SE";
+    public static final String ORGANIZATION = "Organization";
+    public static final String PATH = "Path";
+    public static final String PRIORITY = "Priority";
+    public static final String PROXY_AUTHENTICATE = "Proxy-Authenticate";
+    public static final String PROXY_AUTHORIZATION = "Proxy-Authorization";
+    public static final String PROXY_REQUIRE = "Proxy-Require";
+    public static final String RACK = "RAck";
+    public static final String REASON = "Reason";
+    public static final String RECORD_ROUTE = "Record-Route";
+    public static final String REFER_TO = "Refer-To";
+    public static final String REFERRED_BY = "Referred-By";
+    public static final String REJECT_CONTACT = "Reject-Contact";
+    public static final String REPLY_TO = "Reply-To";
+    public static final String REQUEST_DISPOSITION = "Request-Disposition";
+    public static final String REQUIRE = "Require";
+    public static final String RETRY_AFTER = "Retry-After";
+    public static final String ROUTE = "Route";
+    public static final String RSEQ = "RSeq";
+    public static final String SERVER = "Server";
+    public static final String SERVICE_ROUTE = "Service-Route";
+    public static final String SESSION_EXPIRES = "Session-Expires";
+    public static final String SUBJECT = "Subject";
+    public static final String SUBSCRIPTION_STATE = "Subscription-State";
+    public static final String SUPPORTED = "Supported";
+    public static final String TIMESTAMP = "Timestamp";
+    public static final String TO = "To";
+    public static final String UNSUPPORTED = "Unsupported";
+    public static final String USER_AGENT = "User-Agent";
+    public static final String VIA = "Via";
+    public static final String WARNING = "Warning";
+    public static final String WWW_AUTHENTICATE = "WWW-Authenticate";
+
+    private static final String[] ALL = {
+        ACCEPT, ACCEPT_CONTACT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, ALERT_INFO, ALLOW, ALLOW_EVENTS,
+        AUTHENTICATION_INFO, AUTHORIZATION, CALL_ID, CALL_INFO, CONTACT, CONTENT_DISPOSITION, CONTENT_ENCODING,
+        CONTENT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE, CSEQ, DATE, ERROR_INFO, EVENT, EXPIRES, FROM, IDENTITY,
+        IN_REPLY_TO, MAX_FORWARDS, MIME_VERSION, MIN_EXPIRES, MIN_SE, ORGANIZATION, PATH, PRIORITY,
+        PROXY_AUTHENTICATE, PROXY_AUTHORIZATION, PROXY_REQUIRE, RACK, REASON, RECORD_ROUTE, REFER_TO, REFERRED_BY,
+        REJECT_CONTACT, REPLY_TO, REQUEST_DISPOSITION, REQUIRE, RETRY_AFTER, ROUTE, RSEQ, SERVER, SERVICE_ROUTE,
+        SESSION_EXPIRES, SUBJECT, SUBSCRIPTION_STATE, SUPPORTED, TIMESTAMP, TO, UNSUPPORTED, USER_AGENT, VIA,
+        WARNING, WWW_AUTHENTICATE
+    };
+
+    // RFC 3261 7.3.3 plus RFC 3265 (o, u), RFC 3515 (r), RFC 3892 (b), RFC 3841 (a, j, d), RFC 4028 (x), RFC 8224 (y)
+    private static final String[][] COMPACT = {
+        {"i", CALL_ID}, {"m", CONTACT}, {"e", CONTENT_ENCODING}, {"l", CONTENT_LENGTH}, {"c", CONTENT_TYPE},
+        {"f", FROM}, {"s", SUBJECT}, {"k", SUPPORTED}, {"t", TO}, {"v", VIA}, {"o", EVENT}, {"u", ALLOW_EVENTS},
+        {"r", REFER_TO}, {"b", REFERRED_BY}, {"a", ACCEPT_CONTACT}, {"j", REJECT_CONTACT},
+        {"d", REQUEST_DISPOSITION}, {"x", SESSION_EXPIRES}, {"y", IDENTITY}
+    };
+
+    // Headers whose grammar is a comma-separated list (RFC 3261 7.3.1: only these may be combined on one line).
+    private static final Set<String> LISTS = Set.of(
+        ACCEPT, ACCEPT_CONTACT, ACCEPT_ENCODING, ACCEPT_LANGUAGE, ALERT_INFO, ALLOW, ALLOW_EVENTS, CALL_INFO,
+        CONTACT, CONTENT_ENCODING, CONTENT_LANGUAGE, ERROR_INFO, IN_REPLY_TO, PATH, PROXY_REQUIRE, REASON,
+        RECORD_ROUTE, REJECT_CONTACT, REQUEST_DISPOSITION, REQUIRE, ROUTE, SERVICE_ROUTE, SUPPORTED, UNSUPPORTED,
+        VIA, WARNING);
+
+    // Lower-case spelling (full or compact) to canonical name.
+    private static final Map<String, String> BY_LOWER = new HashMap<>();
+    private static final String[] BY_LETTER = new String[128];
+
+    static {
+        for (String n : ALL) {
+            BY_LOWER.put(n.toLowerCase(Locale.ROOT), n);
+        }
+        for (String[] c : COMPACT) {
+            BY_LOWER.put(c[0], c[1]);
+            BY_LETTER[c[0].charAt(0)] = c[1];
+            BY_LETTER[Character.toUpperCase(c[0].charAt(0))] = c[1];
+        }
+    }
+
+    private HeaderName() {
+    }
+
+    /** The canonical full name for {@code name} (any case, full or compact form); {@code name} itself if unknown. */
+    public static String canonical(String name) {
+        if (name.length() == 1) {
+            char c = name.charAt(0);
+            String n = c < 128 ? BY_LETTER[c] : null;
+            return n != null ? n : name;
+        }
+        String n = BY_LOWER.get(name);
+        if (n == null) {
+            n = BY_LOWER.get(name.toLowerCase(Locale.ROOT));
+        }
+        return n != null ? n : name;
+    }
+
+    /** The compact form of a canonical name, or null if it has none. */
+    public static String compactForm(String name) {
+        String full = canonical(name);
+        for (String[] c : COMPACT) {
+            if (c[1].equals(full)) {
+                return c[0];
+            }
+        }
+        return null;
+    }
+
+    /** True if the header's grammar is a comma-separated list, so several values may share one line. */
+    public static boolean isList(String name) {
+        return LISTS.contains(canonical(name));
+    }
+
+    /** Canonical name of the header name in {@code b[from, to)}: a constant when known, else the bytes as a string. */
+    static String canonical(byte[] b, int from, int to) {
+        int len = to - from;
+        if (len == 1) {
+            int c = b[from];
+            String n = c >= 0 ? BY_LETTER[c] : null;
+            if (n != null) {
+                return n;
+            }
+        } else {
+            String n = knownByBytes(b, from, len);
+            if (n != null) {
+                return n;
+            }
+        }
+        return new String(b, from, len, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String knownByBytes(byte[] b, int from, int len) {
+        // Dispatch on length and first letter keeps this to a couple of comparisons per header.
+        int first = b[from] | 0x20;
+        for (String n : ALL) {
+            if (n.length() == len && (n.charAt(0) | 0x20) == first && equalsIgnoreCase(n, b, from)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private static boolean equalsIgnoreCase(String n, byte[] b, int from) {
+        for (int i = 0; i < n.length(); i++) {
+            int c = b[from + i];
+            int k = n.charAt(i);
+            if (c != k && ((c | 0x20) != (k | 0x20) || !Character.isLetter(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean same(String canonicalA, String canonicalB) {
+        return canonicalA == canonicalB || canonicalA.equalsIgnoreCase(canonicalB);
+    }
+}

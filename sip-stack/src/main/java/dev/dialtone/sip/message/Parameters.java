@@ -1,0 +1,139 @@
+package dev.dialtone.sip.message;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An ordered list of {@code ;name=value} parameters (or URI {@code ?name=value} headers). Names compare
+ * case-insensitively; a parameter without {@code =} has a null value. Values are kept as written (a quoted
+ * string keeps its quotes, see {@link #unquoted(String)}), except in URIs, where escapes are decoded.
+ */
+public final class Parameters {
+
+    public static final Parameters EMPTY = new Parameters(new String[0]);
+
+    private final String[] pairs;
+
+    private Parameters(String[] pairs) {
+        this.pairs = pairs;
+    }
+
+    static Parameters ofPairs(List<String> pairs) {
+        return pairs.isEmpty() ? EMPTY : new Parameters(pairs.toArray(new String[0]));
+    }
+
+    /** Parameters from alternating names and values (a null value for a flag). */
+    public static Parameters of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values must alternate");
+        }
+        return namesAndValues.length == 0 ? EMPTY : new Parameters(namesAndValues.clone());
+    }
+
+    public int size() {
+        return pairs.length / 2;
+    }
+
+    public boolean isEmpty() {
+        return pairs.length == 0;
+    }
+
+    public String name(int i) {
+        return pairs[2 * i];
+    }
+
+    public String value(int i) {
+        return pairs[2 * i + 1];
+    }
+
+    /** True if a parameter called {@code name} is present (with or without a value). */
+    public boolean has(String name) {
+        return index(name) >= 0;
+    }
+
+    /** The value of {@code name}; null when absent or when present without a value. */
+    public String get(String name) {
+        int i = index(name);
+        return i < 0 ? null : pairs[i + 1];
+    }
+
+    /** The value of {@code name} with surrounding quotes removed and quoted-pairs decoded. */
+    public String unquoted(String name) {
+        String v = get(name);
+        return v == null ? null : Grammar.unquote(v);
+    }
+
+    private int index(String name) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i].equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A copy with {@code name} set to {@code value} (replacing it in place, or appended). */
+    public Parameters with(String name, String value) {
+        int i = index(name);
+        String[] p;
+        if (i >= 0) {
+            p = pairs.clone();
+            p[i + 1] = value;
+        } else {
+            p = Arrays.copyOf(pairs, pairs.length + 2);
+            p[pairs.length] = name;
+            p[pairs.length + 1] = value;
+        }
+        return new Parameters(p);
+    }
+
+    /** A copy without {@code name}. */
+    public Parameters without(String name) {
+        int i = index(name);
+        if (i < 0) {
+            return this;
+        }
+        List<String> p = new ArrayList<>(Arrays.asList(pairs));
+        p.remove(i);
+        p.remove(i);
+        return ofPairs(p);
+    }
+
+    void appendTo(StringBuilder sb, char lead, char separator, boolean escape, boolean headers) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            sb.append(i == 0 ? lead : separator);
+            append(sb, pairs[i], escape, headers);
+            if (pairs[i + 1] != null) {
+                sb.append('=');
+                append(sb, pairs[i + 1], escape, headers);
+            }
+        }
+    }
+
+    private static void append(StringBuilder sb, String s, boolean escape, boolean headers) {
+        if (escape) {
+            Grammar.escape(sb, s, headers ? Grammar.Escaping.HEADER : Grammar.Escaping.PARAM);
+        } else {
+            sb.append(s);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Parameters p && Arrays.equals(p.pairs, pairs);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(pairs);
+    }
+
+    /** The {@code ;name=value} form. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        appendTo(sb, ';', ';', false, false);
+        return sb.toString();
+    }
+}
