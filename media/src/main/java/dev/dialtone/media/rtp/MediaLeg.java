@@ -1,0 +1,303 @@
+package dev.dialtone.media.rtp;
+
+import dev.dialtone.media.stats.LegStats;
+import dev.dialtone.media.stats.RtpStreamStats;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One side of a relayed call: the relay's RTP/RTCP port pair facing one endpoint. Packets the
+ * endpoint sends here leave through the other leg, payload untouched.
+ *
+ * <p>All packet handling runs on the session's event loop; the public setters may be called from
+ * any thread and take effect on that loop.
+ */
+public final class MediaLeg {
+
+    private static final Logger log = LoggerFactory.getLogger(MediaLeg.class);
+
+    /** Which side of the session; A is conventionally the caller. */
+    public enum Side { A, B }
+
+    private final MediaSession session;
+    private final Side side;
+    private final int rtpPort;
+    final SourceLatch rtpLatch;
+    final SourceLatch rtcpLatch;
+    final RtpStreamStats stats;
+
+    MediaLeg peer;
+    Channel rtpChannel;
+    Channel rtcpChannel;
+
+    private volatile InetSocketAddress remoteRtp;
+    private volatile InetSocketAddress remoteRtcp;
+    private volatile LegTransforms transforms = LegTransforms.IDENTITY;
+    private volatile long streamFormat;
+    private long appliedStreamFormat;
+
+    long lastRtpNanos;
+    boolean timeoutArmed;
+    boolean timedOut;
+    private boolean rtpFlushPending;
+    private boolean rtcpFlushPending;
+
+    MediaLeg(MediaSession session, Side side, int rtpPort, RtpStreamStats stats, long latchHoldoffNanos) {
+        this.session = session;
+        this.side = side;
+        this.rtpPort = rtpPort;
+        this.stats = stats;
+        this.rtpLatch = new SourceLatch(latchHoldoffNanos);
+        this.rtcpLatch = new SourceLatch(latchHoldoffNanos);
+    }
+
+    public Side side() {
+        return side;
+    }
+
+    public MediaSession session() {
+        return session;
+    }
+
+    /** The relay's RTP port for this leg, to write into the SDP sent to its endpoint. */
+    public int localRtpPort() {
+        return rtpPort;
+    }
+
+    /** Always {@link #localRtpPort()} + 1. */
+    public int localRtcpPort() {
+        return rtpPort + 1;
+    }
+
+    /**
+     * Where the endpoint said (in its SDP) it receives RTP; RTCP goes to the next port up. Packets
+     * go here until the endpoint's own packets reveal its real address. A different address than
+     * before (a re-INVITE moving the media) also forgets the latched source.
+     */
+    public void setRemote(InetSocketAddress rtp) {
+        setRemote(rtp, new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1));
+    }
+
+    /** As {@link #setRemote(InetSocketAddress)} with an explicit RTCP address (RFC 3605 a=rtcp). */
+    public void setRemote(InetSocketAddress rtp, InetSocketAddress rtcp) {
+        Objects.requireNonNull(rtp, "rtp");
+        Objects.requireNonNull(rtcp, "rtcp");
+        InetSocketAddress before = remoteRtp;
+        remoteRtcp = rtcp;
+        remoteRtp = rtp;
+        if (before != null && !before.equals(rtp)) {
+            session.onLoop(() -> {
+                rtpLatch.reset();
+                rtcpLatch.reset();
+            });
+        }
+    }
+
+    /** The address from the SDP, if set. */
+    public Optional<InetSocketAddress> remote() {
+        return Optional.ofNullable(remoteRtp);
+    }
+
+    /** The negotiated codec clock rate and telephone-event payload type (-1 if none), for statistics. */
+    public void setStreamFormat(int clockRate, int telephoneEventPayloadType) {
+        if (clockRate <= 0 || telephoneEventPayloadType < -1 || telephoneEventPayloadType > 127) {
+            throw new IllegalArgumentException("bad stream format " + clockRate + "/" + telephoneEventPayloadType);
+        }
+        // packed so the packet path picks it up with one volatile read and no allocation
+        streamFormat = ((long) clockRate << 8) | (telephoneEventPayloadType + 1);
+    }
+
+    /** Plugs SRTP (or any rewrite) into this leg; {@link LegTransforms#IDENTITY} by default. */
+    public void setTransforms(LegTransforms transforms) {
+        this.transforms = Objects.requireNonNull(transforms, "transforms");
+    }
+
+    /** The source the endpoint's RTP actually comes from, once heard. */
+    public Optional<InetSocketAddress> latchedSource() {
+        return Optional.ofNullable(session.callOnLoop(rtpLatch::source));
+    }
+
+    /** A snapshot of this leg's statistics; valid after the session is closed too. */
+    public LegStats stats() {
+        return session.callOnLoop(() -> {
+            applyStreamFormat();
+            return stats.snapshot();
+        });
+    }
+
+    InetSocketAddress rtpTarget() {
+        InetSocketAddress latched = rtpLatch.source();
+        return latched != null ? latched : remoteRtp;
+    }
+
+    InetSocketAddress rtcpTarget() {
+        InetSocketAddress latched = rtcpLatch.source();
+        return latched != null ? latched : remoteRtcp;
+    }
+
+    void onRtp(DatagramPacket packet, long now) {
+        ByteBuf buf = packet.content();
+        if (!accept(rtpLatch, packet.sender(), now)) {
+            stats.onForeignSourceDropped();
+            session.relay().countDropped();
+            buf.release();
+            return;
+        }
+        lastRtpNanos = now;
+        timedOut = false;
+        if (transforms.rtpInbound().apply(buf) < 0) {
+            session.relay().countDropped();
+            buf.release();
+            return;
+        }
+        applyStreamFormat();
+        boolean rtp = RtpPackets.isRtp(buf);
+        int payloadType = -1;
+        if (rtp) {
+            payloadType = RtpPackets.payloadType(buf);
+            stats.onReceived(RtpPackets.ssrc(buf), RtpPackets.sequence(buf), RtpPackets.timestamp(buf),
+                    payloadType, RtpPackets.marker(buf), now);
+        }
+        peer.sendRtp(buf, payloadType);
+    }
+
+    private void sendRtp(ByteBuf buf, int payloadType) {
+        InetSocketAddress target = rtpTarget();
+        Channel channel = rtpChannel;
+        if (target == null || !channel.isWritable()) {
+            session.relay().countDropped();
+            buf.release();
+            return;
+        }
+        if (payloadType >= 0) {
+            applyStreamFormat();
+            stats.onSent(payloadType);
+        }
+        PacketTransform out = transforms.rtpOutbound();
+        if (out != PacketTransform.IDENTITY) {
+            buf = withRoom(buf, channel);
+        }
+        if (out.apply(buf) < 0) {
+            session.relay().countDropped();
+            buf.release();
+            return;
+        }
+        channel.write(new DatagramPacket(buf, target), channel.voidPromise());
+        rtpFlushPending = true;
+        session.relay().countRelayed();
+    }
+
+    void onRtcp(DatagramPacket packet, long now) {
+        ByteBuf buf = packet.content();
+        if (!accept(rtcpLatch, packet.sender(), now)) {
+            session.relay().countDropped();
+            buf.release();
+            return;
+        }
+        if (transforms.rtcpInbound().apply(buf) < 0) {
+            session.relay().countDropped();
+            buf.release();
+            return;
+        }
+        RtpPackets.forEachReportBlock(buf, (lsr, dlsr) -> stats.onReportBlock(lsr, dlsr, now));
+        peer.sendRtcp(buf, now);
+    }
+
+    private void sendRtcp(ByteBuf buf, long now) {
+        InetSocketAddress target = rtcpTarget();
+        Channel channel = rtcpChannel;
+        if (target == null || !channel.isWritable()) {
+            session.relay().countDropped();
+            buf.release();
+            return;
+        }
+        long ntpMiddle = RtpPackets.senderReportNtpMiddle(buf);
+        if (ntpMiddle >= 0) {
+            stats.onSenderReportSent(ntpMiddle, now);
+        }
+        PacketTransform out = transforms.rtcpOutbound();
+        if (out != PacketTransform.IDENTITY) {
+            buf = withRoom(buf, channel);
+        }
+        if (out.apply(buf) < 0) {
+            session.relay().countDropped();
+            buf.release();
+            return;
+        }
+        channel.write(new DatagramPacket(buf, target), channel.voidPromise());
+        rtcpFlushPending = true;
+    }
+
+    /**
+     * A received buffer may be a slice of exactly the datagram (epoll reads that way); an outbound
+     * transform gets {@link PacketTransform#OUTBOUND_ROOM} bytes of room, by a copy if need be.
+     */
+    private static ByteBuf withRoom(ByteBuf buf, Channel channel) {
+        if (buf.maxWritableBytes() >= PacketTransform.OUTBOUND_ROOM) {
+            return buf;
+        }
+        ByteBuf copy = channel.alloc().directBuffer(buf.readableBytes() + PacketTransform.OUTBOUND_ROOM);
+        copy.writeBytes(buf);
+        buf.release();
+        return copy;
+    }
+
+    private void applyStreamFormat() {
+        long format = streamFormat;
+        if (format != appliedStreamFormat) {
+            appliedStreamFormat = format;
+            stats.format((int) (format >>> 8), (int) (format & 0xFF) - 1);
+        }
+    }
+
+    private boolean accept(SourceLatch latch, InetSocketAddress from, long now) {
+        switch (latch.offer(from, now)) {
+            case ACCEPTED:
+                return true;
+            case LATCHED:
+            case RELATCHED:
+                log.debug("session {} leg {} port {} latched to {}", session.id(), side,
+                        latch == rtpLatch ? rtpPort : rtpPort + 1, from);
+                if (latch == rtpLatch) {
+                    session.notifyLatched(this, from);
+                }
+                return true;
+            case DROPPED:
+            default:
+                return false;
+        }
+    }
+
+    /** Sends what the other leg's reads queued for this one: one syscall batch per read burst. */
+    void flushPending() {
+        if (rtpFlushPending) {
+            rtpFlushPending = false;
+            rtpChannel.flush();
+        }
+        if (rtcpFlushPending) {
+            rtcpFlushPending = false;
+            rtcpChannel.flush();
+        }
+    }
+
+    void checkTimeout(long now, long timeoutNanos) {
+        if (!timeoutArmed || timedOut || now - lastRtpNanos < timeoutNanos) {
+            return;
+        }
+        timedOut = true;
+        stats.onMediaTimeout();
+        session.notifyTimeout(this, Duration.ofNanos(now - lastRtpNanos));
+    }
+
+    @Override
+    public String toString() {
+        return "MediaLeg[" + session.id() + side + " :" + rtpPort + "]";
+    }
+}
