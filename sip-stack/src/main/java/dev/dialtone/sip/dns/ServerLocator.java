@@ -60,6 +60,9 @@ public final class ServerLocator implements AutoCloseable {
     /** RFC 3263 4.1: when no transport is given, try these SRV services, most preferred first. */
     private static final List<Transport> SRV_PREFERENCE = List.of(Transport.TLS, Transport.TCP, Transport.UDP);
 
+    /** Cache size past which inserting first sweeps expired entries, so the cache tracks live destinations. */
+    private static final int PURGE_THRESHOLD = 4096;
+
     private final DnsNameResolver resolver;
     private final Clock clock;
     private final Random random;
@@ -138,6 +141,9 @@ public final class ServerLocator implements AutoCloseable {
             }
             long ttl = r.hops.stream().mapToLong(Hop::ttl).min().orElse(0);
             if (ttl > 0) {
+                if (cache.size() >= PURGE_THRESHOLD) {
+                    purgeExpired();
+                }
                 cache.put(key, new Cached(r.hops, clock.millis() + ttl * 1000));
             } else {
                 cache.remove(key);

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.handler.codec.dns.DnsResponseCode;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -251,6 +252,25 @@ class ServerLocatorTest {
         ServerLocationException e = failure(Destination.sip("empty.example.com").withPort(5060));
         assertEquals(ServerLocationException.Reason.NO_RECORDS, e.reason());
         assertEquals("no A/AAAA records for empty.example.com", e.getMessage());
+    }
+
+    @Test
+    void unansweredQueriesAreATimeout() {
+        locator.close();
+        locator = ServerLocator.builder(group.next()).nameServers(List.of(dns.address())).clock(clock)
+                .queryTimeout(Duration.ofMillis(200)).build();
+        dns.silent("slow.example.com");
+        ServerLocationException e = failure(Destination.sip("slow.example.com").withPort(5060));
+        assertEquals(ServerLocationException.Reason.TIMEOUT, e.reason());
+        assertEquals("no A/AAAA records for slow.example.com: DNS timeout", e.getMessage());
+    }
+
+    @Test
+    void servfailIsADnsError() {
+        dns.error("broken.example.com", DnsResponseCode.SERVFAIL);
+        ServerLocationException e = failure(Destination.sip("broken.example.com").withPort(5060));
+        assertEquals(ServerLocationException.Reason.DNS_ERROR, e.reason());
+        assertTrue(e.getMessage().startsWith("no A/AAAA records for broken.example.com: "), e.getMessage());
     }
 
     @Test

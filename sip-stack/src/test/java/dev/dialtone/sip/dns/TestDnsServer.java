@@ -46,6 +46,8 @@ final class TestDnsServer implements AutoCloseable {
     private final Map<String, List<Answer>> table = new ConcurrentHashMap<>();
     private final Set<String> names = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
+    private final Map<String, DnsResponseCode> errors = new ConcurrentHashMap<>();
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Channel channel;
 
     TestDnsServer() throws InterruptedException {
@@ -99,6 +101,18 @@ final class TestDnsServer implements AutoCloseable {
         return add(DnsRecordType.AAAA, name, ttl, Unpooled.wrappedBuffer(InetAddress.getByName(address).getAddress()));
     }
 
+    /** Answers every query for {@code name} with {@code code} (e.g. SERVFAIL). */
+    TestDnsServer error(String name, DnsResponseCode code) {
+        errors.put(normalize(name), code);
+        return this;
+    }
+
+    /** Never answers queries for {@code name}. */
+    TestDnsServer silent(String name) {
+        silent.add(normalize(name));
+        return this;
+    }
+
     /** Makes {@code name} exist (NOERROR, no data) without records. */
     TestDnsServer exists(String name) {
         names.add(normalize(name));
@@ -144,10 +158,14 @@ final class TestDnsServer implements AutoCloseable {
             DnsQuestion q = query.recordAt(DnsSection.QUESTION);
             String key = key(q.type(), q.name());
             queries.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            if (silent.contains(normalize(q.name()))) {
+                return;
+            }
             boolean exists = names.contains(normalize(q.name()));
             DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());
             response.setRecursionAvailable(true).setAuthoritativeAnswer(true)
-                    .setCode(exists ? DnsResponseCode.NOERROR : DnsResponseCode.NXDOMAIN);
+                    .setCode(errors.getOrDefault(normalize(q.name()),
+                            exists ? DnsResponseCode.NOERROR : DnsResponseCode.NXDOMAIN));
             response.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(q.name(), q.type()));
             for (Answer a : table.getOrDefault(key, List.of())) {
                 response.addRecord(DnsSection.ANSWER,
