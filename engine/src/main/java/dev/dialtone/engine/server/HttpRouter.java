@@ -1,5 +1,10 @@
 package dev.dialtone.engine.server;
 
+import dev.dialtone.engine.api.ApiCredentials;
+import dev.dialtone.engine.api.ApiRequest;
+import dev.dialtone.engine.api.ApiResponse;
+import dev.dialtone.engine.api.SipEndpointApi;
+import dev.dialtone.engine.metrics.MetricsRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,34 +18,141 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
-/** Routes the server's HTTP requests: {@code /health} now, the REST API later. */
+/**
+ * Routes one connection's HTTP requests: {@code /health} (no credentials), {@code /metrics} and the REST API
+ * (HTTP Basic). Anything that touches the database runs on the API executor, never on the event loop; responses
+ * leave in request order even when a client pipelines.
+ */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    /** What every connection's router shares. */
+    record Shared(ApiCredentials credentials, SipEndpointApi endpoints, MetricsRegistry metrics,
+                  MetricsRegistry.Counter requests, Executor executor) {
+    }
+
+    private final Shared shared;
+    /** Completes when the previous response is written; touched on the event loop only. */
+    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+
+    HttpRouter(Shared shared) {
+        this.shared = shared;
+    }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        String path = new QueryStringDecoder(req.uri()).path();
-        FullHttpResponse resp;
-        if (path.equals("/health") && req.method().equals(HttpMethod.GET)) {
-            resp = json(HttpResponseStatus.OK, "{\"status\":\"ok\"}");
-        } else {
-            resp = json(HttpResponseStatus.NOT_FOUND, "{\"error\":\"Not Found\"}");
-        }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        HttpUtil.setKeepAlive(resp, keepAlive);
-        var f = ctx.writeAndFlush(resp);
-        if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
+        if (!req.decoderResult().isSuccess()) {
+            // Framing is lost: answer and close (RFC 9112 9.6).
+            respond(ctx, "bad request", "other", CompletableFuture.completedFuture(
+                    json(400, "{\"error\":\"Bad Request\"}")), false);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
+        String method = req.method().name();
+        String route = route(path);
+        CompletableFuture<ApiResponse> answer;
+        if (path.equals("/health")) {
+            answer = done(req.method().equals(HttpMethod.GET)
+                    ? new ApiResponse(200, "{\"status\":\"ok\"}", Map.of())
+                    : new ApiResponse(405, "{\"error\":\"Method Not Allowed\"}", Map.of("Allow", "GET")));
+        } else if (!shared.credentials.authorizes(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            answer = done(ApiResponse.unauthorized());
+        } else if (path.equals("/metrics")) {
+            answer = req.method().equals(HttpMethod.GET)
+                    ? offLoop(() -> new ApiResponse(200, shared.metrics.scrape(),
+                            Map.of("Content-Type", MetricsRegistry.CONTENT_TYPE)))
+                    : done(new ApiResponse(405, "{\"error\":\"Method Not Allowed\"}", Map.of("Allow", "GET")));
+        } else if (SipEndpointApi.owns(path)) {
+            ApiRequest api = new ApiRequest(method, path, uri.parameters(),
+                    req.content().toString(StandardCharsets.UTF_8), baseUrl(ctx, req));
+            answer = offLoop(() -> shared.endpoints.handle(api));
+        } else {
+            answer = done(ApiResponse.notFound());
+        }
+        respond(ctx, method, route, answer.thenApply(HttpRouter::toHttp), keepAlive);
+    }
+
+    private void respond(ChannelHandlerContext ctx, String method, String route,
+                         CompletableFuture<FullHttpResponse> response, boolean keepAlive) {
+        previous = previous.thenCombine(response, (ignored, resp) -> resp).thenAccept(resp -> {
+            shared.requests.inc(method, route, Integer.toString(resp.status().code()));
+            HttpUtil.setKeepAlive(resp, keepAlive);
+            var f = ctx.writeAndFlush(resp);
+            if (!keepAlive) {
+                f.addListener(ChannelFutureListener.CLOSE);
+            }
+        }).exceptionally(e -> {
+            // Keep the chain alive for the next request; this one's connection is beyond saving.
+            log.warn("cannot write HTTP response", e);
+            ctx.close();
+            return null;
+        });
+    }
+
+    private CompletableFuture<ApiResponse> offLoop(java.util.function.Supplier<ApiResponse> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, shared.executor).exceptionally(e -> {
+                log.error("request failed", e);
+                return ApiResponse.internalServerError();
+            });
+        } catch (RejectedExecutionException busy) {
+            return done(new ApiResponse(503, "{\"error\":\"Service Unavailable\"}", Map.of("Retry-After", "1")));
         }
     }
 
-    static FullHttpResponse json(HttpResponseStatus status, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        return r;
+    private static CompletableFuture<ApiResponse> done(ApiResponse r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    /** The label of a request in {@code dialtone_http_requests_total}: a route template, never a raw path. */
+    static String route(String path) {
+        if (path.equals("/health") || path.equals("/metrics")) {
+            return path;
+        }
+        return SipEndpointApi.owns(path) ? SipEndpointApi.route(path) : "other";
+    }
+
+    /** Scheme and authority as the client addressed us, for absolute links. */
+    private static String baseUrl(ChannelHandlerContext ctx, FullHttpRequest req) {
+        String host = req.headers().get(HttpHeaderNames.HOST);
+        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+            InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+            host = local.getHostString() + ":" + local.getPort();
+        }
+        return "http://" + host;
+    }
+
+    private static FullHttpResponse toHttp(ApiResponse r) {
+        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(bytes));
+        if (bytes.length > 0) {
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        }
+        r.headers().forEach(resp.headers()::set);
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        return resp;
+    }
+
+    static FullHttpResponse json(int status, String body) {
+        return toHttp(new ApiResponse(status, body, Map.of()));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
     }
 }

@@ -41,6 +41,11 @@ final class ServeCommand implements Callable<Integer> {
     String projectId;
     @Option(names = "--api-token", description = "REST API token (generated on first start)")
     String apiToken;
+    @Option(names = "--db-url", description = "jdbc:h2:... or jdbc:postgresql://host/db?user=..&password=.. "
+            + "(default: embedded H2 file in the data directory)")
+    String dbUrl;
+    @Option(names = "--sip-realm", description = "digest realm of SIP endpoint credentials (default: the advertised SIP host)")
+    String sipRealm;
 
     static boolean isServing() {
         return serving;

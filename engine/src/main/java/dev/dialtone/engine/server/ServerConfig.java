@@ -3,10 +3,16 @@ package dev.dialtone.engine.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.dialtone.engine.store.Database;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
+import java.util.Collections;
 
 /**
  * The server's settings (INTERFACES §1). Built from the embedded defaults, then a config file, then the
@@ -26,11 +32,69 @@ public record ServerConfig(
         int rtpPortLow,
         int rtpPortHigh,
         String projectId,
-        String apiToken) {
+        String apiToken,
+        String dbUrl,
+        String sipRealm) {
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", null, 5060, 5061, null, null, 8080, Path.of("data"),
-                null, "POST", 20000, 29999, null, null);
+                null, "POST", 20000, 29999, null, null, null, null);
+    }
+
+    /** This configuration serving HTTP on {@code host:port}, e.g. {@code 127.0.0.1:0} in tests. */
+    public ServerConfig withHttp(String host, int port) {
+        return new ServerConfig(host, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, port, dataDir, inboundUrl,
+                inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+    }
+
+    public ServerConfig withDataDir(Path dir) {
+        return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dir, inboundUrl,
+                inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+    }
+
+    public ServerConfig withCredentials(String projectId, String apiToken) {
+        return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dataDir,
+                inboundUrl, inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+    }
+
+    public ServerConfig withDb(String dbUrl, String sipRealm) {
+        return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dataDir,
+                inboundUrl, inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+    }
+
+    /** The database: {@code dbUrl} when set, else an embedded H2 file in the data directory. */
+    public String effectiveDbUrl() {
+        return dbUrl != null ? dbUrl : Database.h2FileUrl(dataDir);
+    }
+
+    /** The digest realm of SIP endpoints' credentials: {@code sipRealm} when set, else the advertised host. */
+    public String effectiveSipRealm() {
+        return sipRealm != null ? sipRealm : advertisedHost();
+    }
+
+    /** {@code sipAdvertise}, else the bound address, else for a wildcard bind the first non-loopback address. */
+    public String advertisedHost() {
+        if (sipAdvertise != null) {
+            return sipAdvertise;
+        }
+        if (!sipHost.equals("0.0.0.0") && !sipHost.equals("::")) {
+            return sipHost;
+        }
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // no interfaces to ask: fall back to loopback, the one address every host has
+        }
+        return "127.0.0.1";
     }
 
     ServerConfig overlay(Path file) {
@@ -55,7 +119,8 @@ public record ServerConfig(
                 path(n, "tlsCert", tlsCert), path(n, "tlsKey", tlsKey),
                 integer(n, "httpPort", httpPort), path(n, "dataDir", dataDir),
                 text(n, "inboundUrl", inboundUrl), text(n, "inboundMethod", inboundMethod),
-                rtp[0], rtp[1], text(n, "projectId", projectId), text(n, "apiToken", apiToken)).validated();
+                rtp[0], rtp[1], text(n, "projectId", projectId), text(n, "apiToken", apiToken),
+                text(n, "dbUrl", dbUrl), text(n, "sipRealm", sipRealm)).validated();
     }
 
     ServerConfig overlay(ServeCommand c) {
@@ -66,7 +131,8 @@ public record ServerConfig(
                 or(c.tlsCert, tlsCert), or(c.tlsKey, tlsKey),
                 or(c.httpPort, httpPort), or(c.dataDir, dataDir),
                 or(c.inboundUrl, inboundUrl), or(c.inboundMethod, inboundMethod),
-                rtp[0], rtp[1], or(c.projectId, projectId), or(c.apiToken, apiToken)).validated();
+                rtp[0], rtp[1], or(c.projectId, projectId), or(c.apiToken, apiToken),
+                or(c.dbUrl, dbUrl), or(c.sipRealm, sipRealm)).validated();
     }
 
     ServerConfig validated() {
@@ -75,6 +141,12 @@ public record ServerConfig(
         checkPort("httpPort", httpPort, true);
         if (!"POST".equalsIgnoreCase(inboundMethod) && !"GET".equalsIgnoreCase(inboundMethod)) {
             throw new IllegalArgumentException("inboundMethod must be POST or GET, not " + inboundMethod);
+        }
+        if (dbUrl != null && !dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("dbUrl must start with jdbc:h2: or jdbc:postgresql:");
+        }
+        if ((projectId != null && projectId.isBlank()) || (apiToken != null && apiToken.isBlank())) {
+            throw new IllegalArgumentException("--project-id and --api-token must not be blank");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
