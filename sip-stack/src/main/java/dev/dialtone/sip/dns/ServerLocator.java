@@ -3,7 +3,9 @@ package dev.dialtone.sip.dns;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsRawRecord;
 import io.netty.handler.codec.dns.DnsRecord;
@@ -77,6 +79,8 @@ public final class ServerLocator implements AutoCloseable {
         // Our own TTL cache replaces netty's, so a cached answer is never used past the TTL we computed.
         this.resolver = new DnsNameResolverBuilder(b.eventLoop)
                 .datagramChannelType(b.channelType)
+                // RFC 1035 4.2.1 / RFC 7766: a truncated UDP answer (large NAPTR/SRV sets) is retried over TCP.
+                .socketChannelType(b.socketChannelType)
                 .nameServerProvider(servers)
                 .resolveCache(NoopDnsCache.INSTANCE)
                 .cnameCache(NoopDnsCnameCache.INSTANCE)
@@ -417,6 +421,7 @@ public final class ServerLocator implements AutoCloseable {
     public static final class Builder {
         private final EventLoop eventLoop;
         private Class<? extends DatagramChannel> channelType = NioDatagramChannel.class;
+        private Class<? extends SocketChannel> socketChannelType = NioSocketChannel.class;
         private List<InetSocketAddress> nameServers;
         private Clock clock = Clock.systemUTC();
         private Random random = new SecureRandom();
@@ -431,6 +436,12 @@ public final class ServerLocator implements AutoCloseable {
         /** The datagram channel class matching the event loop's transport (default NIO). */
         public Builder datagramChannelType(Class<? extends DatagramChannel> channelType) {
             this.channelType = channelType;
+            return this;
+        }
+
+        /** The stream channel class for retrying truncated answers over TCP (default NIO). */
+        public Builder socketChannelType(Class<? extends SocketChannel> socketChannelType) {
+            this.socketChannelType = socketChannelType;
             return this;
         }
 
