@@ -71,6 +71,7 @@ public final class ServerLocator implements AutoCloseable {
     private final Set<Transport> transports;
     private final boolean preferIpv6;
     private final Map<Destination, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<Destination, CompletableFuture<Resolution>> inflight = new ConcurrentHashMap<>();
 
     private ServerLocator(Builder b) {
         DnsServerAddressStreamProvider servers = b.nameServers == null
@@ -138,7 +139,22 @@ public final class ServerLocator implements AutoCloseable {
         if (cached != null && now < cached.expiresAtMillis) {
             return CompletableFuture.completedFuture(order(cached.hops));
         }
-        return resolve(key).thenApply(r -> {
+        // Concurrent requests for one destination share a resolution: a burst of calls to one carrier costs one
+        // set of queries.
+        CompletableFuture<Resolution> mine = new CompletableFuture<>();
+        CompletableFuture<Resolution> shared = inflight.putIfAbsent(key, mine);
+        if (shared == null) {
+            shared = mine;
+            resolve(key).whenComplete((r, e) -> {
+                inflight.remove(key, mine);
+                if (e != null) {
+                    mine.completeExceptionally(e);
+                } else {
+                    mine.complete(r);
+                }
+            });
+        }
+        return shared.thenApply(r -> {
             if (r.hops.isEmpty()) {
                 throw new java.util.concurrent.CompletionException(
                         new ServerLocationException(r.failure.reason(), r.failure.getMessage()));
