@@ -200,8 +200,9 @@ public final class DigestClient {
         String response = DigestMath.response(s.algorithm, ha1, c.nonce(), nc, s.cnonce, s.qop, method, requestUri,
                 body);
         String user = c.userhash() ? DigestMath.userhash(s.algorithm, username, c.realm()) : username;
+        // Echo the algorithm only if the challenge named one (RFC 2069 servers send none), in canonical spelling.
         DigestCredentials creds = new DigestCredentials(user, c.realm(), c.nonce(), requestUri, response,
-                c.algorithm(), s.cnonce, c.opaque(), s.qop == null ? null : s.qop.token(), nc,
+                c.algorithm() == null ? null : s.algorithm.token(), s.cnonce, c.opaque(), s.qop == null ? null : s.qop.token(), nc,
                 c.userhash());
         return new AuthorizationHeader(
                 key.proxy() ? AuthorizationHeader.PROXY_AUTHORIZATION : AuthorizationHeader.AUTHORIZATION,

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -163,7 +164,7 @@ public final class DigestServer {
                     method, c.uri(), body);
             // Constant time: a byte-by-byte early exit would leak how much of a guessed response is right.
             if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                    c.response().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+                    c.response().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
                 return new DigestVerdict.BadCredentials(user, "response mismatch");
             }
             // RFC 7616 3.3: stale only when the nonce is invalid but the digest is valid.

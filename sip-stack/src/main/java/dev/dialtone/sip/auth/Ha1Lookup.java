@@ -16,6 +16,18 @@ public interface Ha1Lookup {
     /** Completes with empty for an unknown user. */
     CompletionStage<Optional<String>> ha1(String username, String realm, DigestAlgorithm algorithm);
 
+    /** A synchronous store, e.g. an in-memory map of HA1 values; must not block. */
+    @FunctionalInterface
+    interface Sync {
+        Optional<String> ha1(String username, String realm, DigestAlgorithm algorithm);
+    }
+
+    /** Adapts a synchronous, non-blocking store. */
+    static Ha1Lookup sync(Sync store) {
+        return (username, realm, algorithm) ->
+                CompletableFuture.completedFuture(store.ha1(username, realm, algorithm));
+    }
+
     /** A lookup over plaintext passwords, for tests and small static configurations. */
     static Ha1Lookup ofPasswords(BiFunction<String, String, Optional<String>> passwordByUserAndRealm) {
         return (username, realm, algorithm) -> CompletableFuture.completedFuture(

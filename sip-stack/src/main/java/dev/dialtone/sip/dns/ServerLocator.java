@@ -3,7 +3,9 @@ package dev.dialtone.sip.dns;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsRawRecord;
 import io.netty.handler.codec.dns.DnsRecord;
@@ -69,6 +71,7 @@ public final class ServerLocator implements AutoCloseable {
     private final Set<Transport> transports;
     private final boolean preferIpv6;
     private final Map<Destination, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<Destination, CompletableFuture<Resolution>> inflight = new ConcurrentHashMap<>();
 
     private ServerLocator(Builder b) {
         DnsServerAddressStreamProvider servers = b.nameServers == null
@@ -77,6 +80,8 @@ public final class ServerLocator implements AutoCloseable {
         // Our own TTL cache replaces netty's, so a cached answer is never used past the TTL we computed.
         this.resolver = new DnsNameResolverBuilder(b.eventLoop)
                 .datagramChannelType(b.channelType)
+                // RFC 1035 4.2.1 / RFC 7766: a truncated UDP answer (large NAPTR/SRV sets) is retried over TCP.
+                .socketChannelType(b.socketChannelType)
                 .nameServerProvider(servers)
                 .resolveCache(NoopDnsCache.INSTANCE)
                 .cnameCache(NoopDnsCnameCache.INSTANCE)
@@ -134,7 +139,22 @@ public final class ServerLocator implements AutoCloseable {
         if (cached != null && now < cached.expiresAtMillis) {
             return CompletableFuture.completedFuture(order(cached.hops));
         }
-        return resolve(key).thenApply(r -> {
+        // Concurrent requests for one destination share a resolution: a burst of calls to one carrier costs one
+        // set of queries.
+        CompletableFuture<Resolution> mine = new CompletableFuture<>();
+        CompletableFuture<Resolution> shared = inflight.putIfAbsent(key, mine);
+        if (shared == null) {
+            shared = mine;
+            resolve(key).whenComplete((r, e) -> {
+                inflight.remove(key, mine);
+                if (e != null) {
+                    mine.completeExceptionally(e);
+                } else {
+                    mine.complete(r);
+                }
+            });
+        }
+        return shared.thenApply(r -> {
             if (r.hops.isEmpty()) {
                 throw new java.util.concurrent.CompletionException(
                         new ServerLocationException(r.failure.reason(), r.failure.getMessage()));
@@ -417,6 +437,7 @@ public final class ServerLocator implements AutoCloseable {
     public static final class Builder {
         private final EventLoop eventLoop;
         private Class<? extends DatagramChannel> channelType = NioDatagramChannel.class;
+        private Class<? extends SocketChannel> socketChannelType = NioSocketChannel.class;
         private List<InetSocketAddress> nameServers;
         private Clock clock = Clock.systemUTC();
         private Random random = new SecureRandom();
@@ -431,6 +452,12 @@ public final class ServerLocator implements AutoCloseable {
         /** The datagram channel class matching the event loop's transport (default NIO). */
         public Builder datagramChannelType(Class<? extends DatagramChannel> channelType) {
             this.channelType = channelType;
+            return this;
+        }
+
+        /** The stream channel class for retrying truncated answers over TCP (default NIO). */
+        public Builder socketChannelType(Class<? extends SocketChannel> socketChannelType) {
+            this.socketChannelType = socketChannelType;
             return this;
         }
 

@@ -45,6 +45,26 @@ class AuthHeaderParseTest {
         assertEquals(c, DigestCredentials.parse(c.headerValue()));
     }
 
+    // seeds/000: answering Asterisk's challenge gives the same header as the recorded client, parameter for
+    // parameter; only the response differs, since the recorded password is unknown.
+    @Test
+    void clientAnswerToAsteriskSeedHasTheRecordedShape() throws Exception {
+        String challenge = "Digest  realm=\"asterisk\",nonce=\"1598728080/4e3bef2c789bdfa45ce9123221e08c8f\","
+                + "opaque=\"748ffa241d840721\",algorithm=md5,qop=\"auth\"";
+        DigestClient client = new DigestClient("al6054", "not-the-real-one", () -> "0a4f113b");
+        ChallengeAnswer.Retry retry = (ChallengeAnswer.Retry) client.onChallenge(401, List.of(challenge), "OPTIONS",
+                "sip:6054@voice.sfo2.notarealco.com", new byte[0]);
+        String sent = retry.headers().get(0).value();
+        assertEquals("Digest username=\"al6054\", realm=\"asterisk\", "
+                + "nonce=\"1598728080/4e3bef2c789bdfa45ce9123221e08c8f\", uri=\"sip:6054@voice.sfo2.notarealco.com\", "
+                + "response=\"RESPONSE\", algorithm=MD5, cnonce=\"0a4f113b\", opaque=\"748ffa241d840721\", qop=auth, "
+                + "nc=00000001", sent.replaceAll("response=\"[0-9a-f]{32}\"", "response=\"RESPONSE\""));
+        String ha1 = DigestAlgorithm.MD5.ha1("al6054", "asterisk", "not-the-real-one");
+        assertEquals(DigestMath.response(DigestAlgorithm.MD5, ha1, "1598728080/4e3bef2c789bdfa45ce9123221e08c8f",
+                "00000001", "0a4f113b", Qop.AUTH, "OPTIONS", "sip:6054@voice.sfo2.notarealco.com", null),
+                DigestCredentials.parse(sent).response());
+    }
+
     @Test
     void quotedPairsAreUnescapedAndReescaped() throws Exception {
         DigestChallenge c = (DigestChallenge) Challenge.parse(

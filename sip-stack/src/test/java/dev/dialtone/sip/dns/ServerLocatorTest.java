@@ -240,6 +240,19 @@ class ServerLocatorTest {
     }
 
     @Test
+    void concurrentLocatesShareOneResolution() throws Exception {
+        dns.srv("_sip._tcp.example.com", 300, 0, 0, 5060, "host.example.com").a("host.example.com", 300, "192.0.2.70")
+                .hold("_sip._tcp.example.com");
+        Destination d = Destination.sip("example.com").withTransport(Transport.TCP);
+        var first = locator.locate(d).toCompletableFuture();
+        var second = locator.locate(d).toCompletableFuture();
+        assertFalse(first.isDone());
+        dns.release();
+        assertEquals(first.get(5, TimeUnit.SECONDS).targets(), second.get(5, TimeUnit.SECONDS).targets());
+        assertEquals(1, dns.queries(DnsRecordType.SRV, "_sip._tcp.example.com"));
+    }
+
+    @Test
     void nxdomainIsAPreciseError() {
         ServerLocationException e = failure(Destination.sip("nowhere.invalid"));
         assertEquals(ServerLocationException.Reason.NXDOMAIN, e.reason());

@@ -48,6 +48,8 @@ final class TestDnsServer implements AutoCloseable {
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
     private final Map<String, DnsResponseCode> errors = new ConcurrentHashMap<>();
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> heldReplies = new CopyOnWriteArrayList<>();
     private final Channel channel;
 
     TestDnsServer() throws InterruptedException {
@@ -113,6 +115,20 @@ final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** Holds answers for {@code name} until {@link #release}. */
+    TestDnsServer hold(String name) {
+        held.add(normalize(name));
+        return this;
+    }
+
+    void release() {
+        held.clear();
+        channel.eventLoop().execute(() -> {
+            heldReplies.forEach(Runnable::run);
+            heldReplies.clear();
+        });
+    }
+
     /** Makes {@code name} exist (NOERROR, no data) without records. */
     TestDnsServer exists(String name) {
         names.add(normalize(name));
@@ -170,6 +186,10 @@ final class TestDnsServer implements AutoCloseable {
             for (Answer a : table.getOrDefault(key, List.of())) {
                 response.addRecord(DnsSection.ANSWER,
                         new DefaultDnsRawRecord(q.name(), q.type(), a.ttl(), Unpooled.wrappedBuffer(a.rdata())));
+            }
+            if (held.contains(normalize(q.name()))) {
+                heldReplies.add(() -> ctx.writeAndFlush(response));
+                return;
             }
             ctx.writeAndFlush(response);
         }
