@@ -1,6 +1,6 @@
 package dev.dialtone.sip.dns;
 
-/** Why no target could be found for a {@link Destination}; the stage of {@link ServerLocator#locate} fails with it. */
+/** Why no target could be found for a {@link NextHop}; the stage of {@link ServerLocator#locate} fails with it. */
 public final class ServerLocationException extends Exception {
 
     /** The kind of failure, for callers that map it to a response code (RFC 3263 4.3 / RFC 3261 16.9: 503 or 408). */

@@ -1,5 +1,7 @@
 package dev.dialtone.sip.dns;
 
+import dev.dialtone.sip.transport.Transport;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
@@ -50,7 +52,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RFC 3263 server location: turns a {@link Destination} into an ordered {@link TargetList} through NAPTR, SRV and
+ * RFC 3263 server location: turns a {@link NextHop} into an ordered {@link TargetList} through NAPTR, SRV and
  * A/AAAA lookups on netty's asynchronous resolver. Nothing blocks; stages complete on the resolver's event loop.
  *
  * <p>Resolutions are cached for the smallest TTL among the records used. The cache keeps the SRV structure, not
@@ -70,8 +72,8 @@ public final class ServerLocator implements AutoCloseable {
     private final Random random;
     private final Set<Transport> transports;
     private final boolean preferIpv6;
-    private final Map<Destination, Cached> cache = new ConcurrentHashMap<>();
-    private final Map<Destination, CompletableFuture<Resolution>> inflight = new ConcurrentHashMap<>();
+    private final Map<NextHop, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<NextHop, CompletableFuture<Resolution>> inflight = new ConcurrentHashMap<>();
 
     private ServerLocator(Builder b) {
         DnsServerAddressStreamProvider servers = b.nameServers == null
@@ -104,7 +106,7 @@ public final class ServerLocator implements AutoCloseable {
      * Finds the targets for {@code destination} (RFC 3263 4.1 transport, 4.2 port and address). Fails with a
      * {@link ServerLocationException} saying why when there is none.
      */
-    public CompletionStage<TargetList> locate(Destination destination) {
+    public CompletionStage<TargetList> locate(NextHop destination) {
         String host = stripBrackets(destination.host());
         if (host.isEmpty()) {
             return failed(ServerLocationException.Reason.INVALID_DESTINATION, "empty host");
@@ -132,7 +134,7 @@ public final class ServerLocator implements AutoCloseable {
                 return failed(ServerLocationException.Reason.INVALID_DESTINATION, "bad IP literal " + host);
             }
         }
-        Destination key = new Destination(host.toLowerCase(Locale.ROOT), destination.port(), transport,
+        NextHop key = new NextHop(host.toLowerCase(Locale.ROOT), destination.port(), transport,
                 destination.secure());
         long now = clock.millis();
         Cached cached = cache.get(key);
@@ -194,14 +196,14 @@ public final class ServerLocator implements AutoCloseable {
     private record Resolution(List<Hop> hops, ServerLocationException failure) {
     }
 
-    private CompletableFuture<Resolution> resolve(Destination d) {
+    private CompletableFuture<Resolution> resolve(NextHop d) {
         String host = d.host();
         if (d.transport().isPresent()) {
             Transport t = d.transport().get();
             if (d.port().isPresent()) {
                 return hostHops(host, d.port().getAsInt(), t);
             }
-            return srvHops(t.srvPrefix() + "." + host, t, 0, Long.MAX_VALUE).thenCompose(hops -> hops.isEmpty()
+            return srvHops(Services.srvPrefix(t) + "." + host, t, 0, Long.MAX_VALUE).thenCompose(hops -> hops.isEmpty()
                     ? hostHops(host, t.defaultPort(), t)
                     : done(hops));
         }
@@ -214,7 +216,7 @@ public final class ServerLocator implements AutoCloseable {
             List<CompletableFuture<List<Hop>>> lookups = new ArrayList<>();
             for (int i = 0; i < usable.size(); i++) {
                 Rdata.Naptr n = usable.get(i);
-                Transport t = Transport.fromNaptrService(n.service()).orElseThrow();
+                Transport t = Services.fromNaptrService(n.service()).orElseThrow();
                 lookups.add(srvHops(n.replacement(), t, i, n.ttl()));
             }
             return all(lookups);
@@ -227,7 +229,7 @@ public final class ServerLocator implements AutoCloseable {
             int rank = 0;
             for (Transport t : SRV_PREFERENCE) {
                 if (transports.contains(t) && (!d.secure() || t == Transport.TLS)) {
-                    lookups.add(srvHops(t.srvPrefix() + "." + host, t, rank++, Long.MAX_VALUE));
+                    lookups.add(srvHops(Services.srvPrefix(t) + "." + host, t, rank++, Long.MAX_VALUE));
                 }
             }
             return all(lookups);
@@ -243,7 +245,7 @@ public final class ServerLocator implements AutoCloseable {
     private List<Rdata.Naptr> usableNaptr(List<Rdata.Naptr> records, boolean secure) {
         List<Rdata.Naptr> out = new ArrayList<>();
         for (Rdata.Naptr n : records) {
-            Optional<Transport> t = Transport.fromNaptrService(n.service());
+            Optional<Transport> t = Services.fromNaptrService(n.service());
             if (!n.flags().equalsIgnoreCase("s") || t.isEmpty() || !transports.contains(t.get())
                     || (secure && t.get() != Transport.TLS) || n.replacement().isEmpty()) {
                 continue;

@@ -1,5 +1,7 @@
 package dev.dialtone.sip.dns;
 
+import dev.dialtone.sip.transport.Transport;
+
 import java.net.InetSocketAddress;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package dev.dialtone.sip.dns;
 
+import dev.dialtone.sip.transport.Transport;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,11 +54,11 @@ class ServerLocatorTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private List<Target> locate(Destination d) throws Exception {
+    private List<Target> locate(NextHop d) throws Exception {
         return locator.locate(d).toCompletableFuture().get(5, TimeUnit.SECONDS).targets();
     }
 
-    private ServerLocationException failure(Destination d) {
+    private ServerLocationException failure(NextHop d) {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> locator.locate(d).toCompletableFuture().get(5, TimeUnit.SECONDS));
         return assertInstanceOf(ServerLocationException.class, e.getCause());
@@ -81,7 +83,7 @@ class ServerLocatorTest {
         assertEquals(List.of(
                 target(Transport.TLS, "192.0.2.10", 5061), target(Transport.TLS, "2001:db8::10", 5061),
                 target(Transport.TCP, "192.0.2.10", 5060), target(Transport.TCP, "2001:db8::10", 5060),
-                target(Transport.UDP, "192.0.2.20", 5070)), locate(Destination.sip("example.com")));
+                target(Transport.UDP, "192.0.2.20", 5070)), locate(NextHop.sip("example.com")));
         assertEquals(1, dns.queries(DnsRecordType.NAPTR, "example.com"));
         // The NAPTR replacement names the SRV records; the per-transport SRV fallback is not needed.
         assertEquals(0, dns.queries(DnsRecordType.A, "example.com"));
@@ -95,7 +97,7 @@ class ServerLocatorTest {
                 .srv("_sips._tcp.example.com", 3600, 0, 0, 5061, "tls.example.com")
                 .a("udp.example.com", 3600, "192.0.2.1")
                 .a("tls.example.com", 3600, "192.0.2.2");
-        assertEquals(List.of(target(Transport.TLS, "192.0.2.2", 5061)), locate(Destination.sips("example.com")));
+        assertEquals(List.of(target(Transport.TLS, "192.0.2.2", 5061)), locate(NextHop.sips("example.com")));
         assertEquals(0, dns.queries(DnsRecordType.SRV, "_sip._udp.example.com"));
     }
 
@@ -107,7 +109,7 @@ class ServerLocatorTest {
                 .a("a.example.org", 600, "198.51.100.1")
                 .a("b.example.org", 600, "198.51.100.2");
         assertEquals(List.of(target(Transport.TCP, "198.51.100.2", 5060), target(Transport.UDP, "198.51.100.1", 5060)),
-                locate(Destination.sip("example.org")));
+                locate(NextHop.sip("example.org")));
         assertEquals(1, dns.queries(DnsRecordType.SRV, "_sips._tcp.example.org"));
     }
 
@@ -120,17 +122,17 @@ class ServerLocatorTest {
                 .srv("_sip._tcp.example.org", 600, 0, 0, 5060, "b.example.org")
                 .a("a.example.org", 600, "198.51.100.1")
                 .a("b.example.org", 600, "198.51.100.2");
-        assertEquals(List.of(target(Transport.UDP, "198.51.100.1", 5080)), locate(Destination.sip("example.org")));
+        assertEquals(List.of(target(Transport.UDP, "198.51.100.1", 5080)), locate(NextHop.sip("example.org")));
         assertEquals(0, dns.queries(DnsRecordType.SRV, "_sip._tcp.example.org"));
     }
 
     @Test
     void aOnly_defaultPortsPerScheme() throws Exception {
         dns.a("pbx.example.net", 300, "203.0.113.5");
-        assertEquals(List.of(target(Transport.UDP, "203.0.113.5", 5060)), locate(Destination.sip("pbx.example.net")));
-        assertEquals(List.of(target(Transport.TLS, "203.0.113.5", 5061)), locate(Destination.sips("pbx.example.net")));
+        assertEquals(List.of(target(Transport.UDP, "203.0.113.5", 5060)), locate(NextHop.sip("pbx.example.net")));
+        assertEquals(List.of(target(Transport.TLS, "203.0.113.5", 5061)), locate(NextHop.sips("pbx.example.net")));
         assertEquals(List.of(target(Transport.TLS, "203.0.113.5", 5061)),
-                locate(Destination.sip("pbx.example.net").withTransport(Transport.TLS)));
+                locate(NextHop.sip("pbx.example.net").withTransport(Transport.TLS)));
     }
 
     @Test
@@ -139,19 +141,19 @@ class ServerLocatorTest {
                 .srv("_sip._tcp.example.com", 3600, 0, 0, 5060, "other.example.com")
                 .a("example.com", 3600, "192.0.2.7");
         assertEquals(List.of(target(Transport.UDP, "192.0.2.7", 5080)),
-                locate(Destination.sip("example.com").withPort(5080)));
+                locate(NextHop.sip("example.com").withPort(5080)));
         assertEquals(List.of(target(Transport.TLS, "192.0.2.7", 5081)),
-                locate(Destination.sips("example.com").withPort(5081)));
+                locate(NextHop.sips("example.com").withPort(5081)));
         assertEquals(0, dns.queries(DnsRecordType.NAPTR, "example.com"));
         assertEquals(0, dns.queries(DnsRecordType.SRV, "_sip._tcp.example.com"));
     }
 
     @Test
     void numericHostSkipsDns() throws Exception {
-        assertEquals(List.of(target(Transport.UDP, "192.0.2.9", 5060)), locate(Destination.sip("192.0.2.9")));
-        assertEquals(List.of(target(Transport.TLS, "2001:db8::9", 5061)), locate(Destination.sips("[2001:db8::9]")));
+        assertEquals(List.of(target(Transport.UDP, "192.0.2.9", 5060)), locate(NextHop.sip("192.0.2.9")));
+        assertEquals(List.of(target(Transport.TLS, "2001:db8::9", 5061)), locate(NextHop.sips("[2001:db8::9]")));
         assertEquals(List.of(target(Transport.TCP, "192.0.2.9", 5088)),
-                locate(Destination.sip("192.0.2.9").withPort(5088).withTransport(Transport.TCP)));
+                locate(NextHop.sip("192.0.2.9").withPort(5088).withTransport(Transport.TCP)));
         assertEquals(0, dns.totalQueries());
     }
 
@@ -161,7 +163,7 @@ class ServerLocatorTest {
                 .srv("_sip._tcp.example.com", 3600, 0, 0, 5062, "tcp.example.com")
                 .a("tcp.example.com", 3600, "192.0.2.30");
         assertEquals(List.of(target(Transport.TCP, "192.0.2.30", 5062)),
-                locate(Destination.sip("example.com").withTransport(Transport.TCP)));
+                locate(NextHop.sip("example.com").withTransport(Transport.TCP)));
         assertEquals(0, dns.queries(DnsRecordType.NAPTR, "example.com"));
     }
 
@@ -169,8 +171,8 @@ class ServerLocatorTest {
     void sipsWithTransportTcpMeansTls_andUdpIsRefused() throws Exception {
         dns.srv("_sips._tcp.example.com", 3600, 0, 0, 5061, "tls.example.com").a("tls.example.com", 60, "192.0.2.31");
         assertEquals(List.of(target(Transport.TLS, "192.0.2.31", 5061)),
-                locate(Destination.sips("example.com").withTransport(Transport.TCP)));
-        ServerLocationException e = failure(Destination.sips("example.com").withTransport(Transport.UDP));
+                locate(NextHop.sips("example.com").withTransport(Transport.TCP)));
+        ServerLocationException e = failure(NextHop.sips("example.com").withTransport(Transport.UDP));
         assertEquals(ServerLocationException.Reason.INVALID_DESTINATION, e.reason());
         assertEquals("sips: cannot use transport=udp", e.getMessage());
     }
@@ -179,7 +181,7 @@ class ServerLocatorTest {
     void srvWithoutRecordsFallsBackToHostOnDefaultPort() throws Exception {
         dns.a("example.com", 3600, "192.0.2.40");
         assertEquals(List.of(target(Transport.TCP, "192.0.2.40", 5060)),
-                locate(Destination.sip("example.com").withTransport(Transport.TCP)));
+                locate(NextHop.sip("example.com").withTransport(Transport.TCP)));
         assertEquals(1, dns.queries(DnsRecordType.SRV, "_sip._tcp.example.com"));
     }
 
@@ -191,7 +193,7 @@ class ServerLocatorTest {
                 .a("backup.example.com", 3600, "192.0.2.99")
                 .a("heavy.example.com", 3600, "192.0.2.90")
                 .a("light.example.com", 3600, "192.0.2.10");
-        Destination d = Destination.sip("example.com").withTransport(Transport.UDP);
+        NextHop d = NextHop.sip("example.com").withTransport(Transport.UDP);
         int heavyFirst = 0;
         for (int i = 0; i < 400; i++) {
             List<Target> t = locate(d);
@@ -213,7 +215,7 @@ class ServerLocatorTest {
                 .srv("_sip._udp.example.com", 3600, 20, 0, 5060, "two.example.com")
                 .a("one.example.com", 3600, "192.0.2.1")
                 .a("two.example.com", 3600, "192.0.2.2");
-        TargetList list = locator.locate(Destination.sip("example.com").withTransport(Transport.UDP))
+        TargetList list = locator.locate(NextHop.sip("example.com").withTransport(Transport.UDP))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(Optional.of(target(Transport.UDP, "192.0.2.1", 5060)), list.current());
         assertEquals(Optional.of(target(Transport.UDP, "192.0.2.2", 5060)), list.failover());
@@ -226,7 +228,7 @@ class ServerLocatorTest {
     @Test
     void cachedForMinimumTtlThenRefetched() throws Exception {
         dns.srv("_sip._udp.example.com", 300, 0, 0, 5060, "host.example.com").a("host.example.com", 60, "192.0.2.50");
-        Destination d = Destination.sip("example.com").withTransport(Transport.UDP);
+        NextHop d = NextHop.sip("example.com").withTransport(Transport.UDP);
         List<Target> first = locate(d);
         assertEquals(List.of(target(Transport.UDP, "192.0.2.50", 5060)), first);
         clock.advance(Duration.ofSeconds(59));
@@ -243,7 +245,7 @@ class ServerLocatorTest {
     void concurrentLocatesShareOneResolution() throws Exception {
         dns.srv("_sip._tcp.example.com", 300, 0, 0, 5060, "host.example.com").a("host.example.com", 300, "192.0.2.70")
                 .hold("_sip._tcp.example.com");
-        Destination d = Destination.sip("example.com").withTransport(Transport.TCP);
+        NextHop d = NextHop.sip("example.com").withTransport(Transport.TCP);
         var first = locator.locate(d).toCompletableFuture();
         var second = locator.locate(d).toCompletableFuture();
         assertFalse(first.isDone());
@@ -254,7 +256,7 @@ class ServerLocatorTest {
 
     @Test
     void nxdomainIsAPreciseError() {
-        ServerLocationException e = failure(Destination.sip("nowhere.invalid"));
+        ServerLocationException e = failure(NextHop.sip("nowhere.invalid"));
         assertEquals(ServerLocationException.Reason.NXDOMAIN, e.reason());
         assertEquals("no A/AAAA records for nowhere.invalid: NXDOMAIN", e.getMessage());
     }
@@ -262,7 +264,7 @@ class ServerLocatorTest {
     @Test
     void existingNameWithoutAddressesIsNoRecords() {
         dns.exists("empty.example.com");
-        ServerLocationException e = failure(Destination.sip("empty.example.com").withPort(5060));
+        ServerLocationException e = failure(NextHop.sip("empty.example.com").withPort(5060));
         assertEquals(ServerLocationException.Reason.NO_RECORDS, e.reason());
         assertEquals("no A/AAAA records for empty.example.com", e.getMessage());
     }
@@ -273,7 +275,7 @@ class ServerLocatorTest {
         locator = ServerLocator.builder(group.next()).nameServers(List.of(dns.address())).clock(clock)
                 .queryTimeout(Duration.ofMillis(200)).build();
         dns.silent("slow.example.com");
-        ServerLocationException e = failure(Destination.sip("slow.example.com").withPort(5060));
+        ServerLocationException e = failure(NextHop.sip("slow.example.com").withPort(5060));
         assertEquals(ServerLocationException.Reason.TIMEOUT, e.reason());
         assertEquals("no A/AAAA records for slow.example.com: DNS timeout", e.getMessage());
     }
@@ -281,7 +283,7 @@ class ServerLocatorTest {
     @Test
     void servfailIsADnsError() {
         dns.error("broken.example.com", DnsResponseCode.SERVFAIL);
-        ServerLocationException e = failure(Destination.sip("broken.example.com").withPort(5060));
+        ServerLocationException e = failure(NextHop.sip("broken.example.com").withPort(5060));
         assertEquals(ServerLocationException.Reason.DNS_ERROR, e.reason());
         assertTrue(e.getMessage().startsWith("no A/AAAA records for broken.example.com: "), e.getMessage());
     }
@@ -290,7 +292,7 @@ class ServerLocatorTest {
     void srvTargetDotMeansNoService() throws Exception {
         dns.srv("_sip._udp.example.com", 3600, 0, 0, 0, ".").a("example.com", 3600, "192.0.2.60");
         assertEquals(List.of(target(Transport.UDP, "192.0.2.60", 5060)),
-                locate(Destination.sip("example.com").withTransport(Transport.UDP)));
+                locate(NextHop.sip("example.com").withTransport(Transport.UDP)));
     }
 
     private static final class MutableClock extends Clock {

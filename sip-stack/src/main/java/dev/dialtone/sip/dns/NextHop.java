@@ -1,5 +1,7 @@
 package dev.dialtone.sip.dns;
 
+import dev.dialtone.sip.transport.Transport;
+
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -13,9 +15,9 @@ import java.util.OptionalInt;
  * @param transport the {@code transport} parameter, empty when absent
  * @param secure    true for a {@code sips:} URI
  */
-public record Destination(String host, OptionalInt port, Optional<Transport> transport, boolean secure) {
+public record NextHop(String host, OptionalInt port, Optional<Transport> transport, boolean secure) {
 
-    public Destination {
+    public NextHop {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(port, "port");
         Objects.requireNonNull(transport, "transport");
@@ -25,20 +27,20 @@ public record Destination(String host, OptionalInt port, Optional<Transport> tra
     }
 
     /** {@code sip:host}: no port, no transport. */
-    public static Destination sip(String host) {
-        return new Destination(host, OptionalInt.empty(), Optional.empty(), false);
+    public static NextHop sip(String host) {
+        return new NextHop(host, OptionalInt.empty(), Optional.empty(), false);
     }
 
     /** {@code sips:host}: no port, no transport. */
-    public static Destination sips(String host) {
-        return new Destination(host, OptionalInt.empty(), Optional.empty(), true);
+    public static NextHop sips(String host) {
+        return new NextHop(host, OptionalInt.empty(), Optional.empty(), true);
     }
 
-    public Destination withPort(int port) {
-        return new Destination(host, OptionalInt.of(port), transport, secure);
+    public NextHop withPort(int port) {
+        return new NextHop(host, OptionalInt.of(port), transport, secure);
     }
 
-    public Destination withTransport(Transport transport) {
-        return new Destination(host, port, Optional.of(transport), secure);
+    public NextHop withTransport(Transport transport) {
+        return new NextHop(host, port, Optional.of(transport), secure);
     }
 }
