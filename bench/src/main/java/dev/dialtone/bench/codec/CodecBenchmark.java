@@ -37,6 +37,11 @@ public class CodecBenchmark {
     }
 
     @Benchmark
+    public long dialtone() {
+        return DialtoneCodec.work(bytes);
+    }
+
+    @Benchmark
     public long jainSip() throws Exception {
         return PeerCodecs.jainSip(bytes);
     }
