@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -63,9 +64,11 @@ public final class WebhookClient implements AutoCloseable {
     private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
 
     private final OkHttpClient http;
-    private final ThreadPoolExecutor fileReaders;
+    private final ThreadPoolExecutor ownFileReaders;
+    private final Executor fileReaders;
     private final Optional<String> token;
     private final int maxBodyBytes;
+    private final WebhookObserver observer;
 
     private WebhookClient(Builder b) {
         Dispatcher dispatcher = new Dispatcher();
@@ -80,15 +83,22 @@ public final class WebhookClient implements AutoCloseable {
                 .retryOnConnectionFailure(false)
                 .build();
         AtomicInteger threads = new AtomicInteger();
-        this.fileReaders = new ThreadPoolExecutor(b.fileReaderThreads, b.fileReaderThreads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(b.fileQueueCapacity), r -> {
-                    Thread t = new Thread(r, "dialtone-webhook-file-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.fileReaders.allowCoreThreadTimeOut(true);
+        if (b.fileExecutor == null) {
+            this.ownFileReaders = new ThreadPoolExecutor(b.fileReaderThreads, b.fileReaderThreads, 30,
+                    TimeUnit.SECONDS, new ArrayBlockingQueue<>(b.fileQueueCapacity), r -> {
+                        Thread t = new Thread(r, "dialtone-webhook-file-" + threads.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            this.ownFileReaders.allowCoreThreadTimeOut(true);
+            this.fileReaders = ownFileReaders;
+        } else {
+            this.ownFileReaders = null;
+            this.fileReaders = b.fileExecutor;
+        }
         this.token = Optional.ofNullable(b.token);
         this.maxBodyBytes = b.maxBodyBytes;
+        this.observer = b.observer;
     }
 
     public static Builder builder() {
@@ -143,6 +153,7 @@ public final class WebhookClient implements AutoCloseable {
                     WebhookException.Reason reason = e instanceof InterruptedIOException
                             ? WebhookException.Reason.TIMEOUT : WebhookException.Reason.NETWORK;
                     log.debug("{} {} failed after {} ms: {}", request.method(), sent, millisSince(started), e.toString());
+                    observe(request.method(), sent, 0, started);
                     result.completeExceptionally(new WebhookException(reason, request.method() + " " + sent + ": "
                             + (reason == WebhookException.Reason.TIMEOUT ? "timed out" : e.toString()), e));
                 }
@@ -151,6 +162,10 @@ public final class WebhookClient implements AutoCloseable {
                 public void onResponse(Call call, Response response) {
                     try (response) {
                         complete(result, request.method(), sent, response, started);
+                    } catch (RuntimeException e) {
+                        // A bug here must still complete the future, or the call would wait forever.
+                        log.error("{} {}: unexpected failure handling the response", request.method(), sent, e);
+                        result.completeExceptionally(e);
                     }
                 }
             });
@@ -171,6 +186,7 @@ public final class WebhookClient implements AutoCloseable {
         Optional<String> contentType = Optional.ofNullable(response.header("Content-Type"));
         log.debug("{} {} -> {} {} in {} ms", method, url, status, contentType.orElse("(no content type)"),
                 millisSince(started));
+        observe(method, url, status, started);
         if (status < 200 || status > 299) {
             result.completeExceptionally(new WebhookException(WebhookException.Reason.HTTP_STATUS, status,
                     method + " " + url + ": HTTP " + status, null));
@@ -262,6 +278,14 @@ public final class WebhookClient implements AutoCloseable {
         return at > 0 && scheme > 0 && at > scheme ? url.substring(0, scheme + 3) + "***@" + url.substring(at + 1) : url;
     }
 
+    private void observe(HttpMethod method, HttpUrl url, int status, long started) {
+        try {
+            observer.completed(method, url.host(), status, Duration.ofNanos(System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            log.warn("webhook observer failed", e);
+        }
+    }
+
     private static long millisSince(long started) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
@@ -273,7 +297,9 @@ public final class WebhookClient implements AutoCloseable {
     /** Stops the reader threads and the HTTP client; requests in flight fail. */
     @Override
     public void close() {
-        fileReaders.shutdownNow();
+        if (ownFileReaders != null) {
+            ownFileReaders.shutdownNow();
+        }
         http.dispatcher().executorService().shutdown();
         http.dispatcher().cancelAll();
         http.connectionPool().evictAll();
@@ -288,6 +314,8 @@ public final class WebhookClient implements AutoCloseable {
         private int maxRequests = 256;
         private int fileReaderThreads = 2;
         private int fileQueueCapacity = 256;
+        private WebhookObserver observer = WebhookObserver.NONE;
+        private Executor fileExecutor;
 
         private Builder() {
         }
@@ -300,6 +328,13 @@ public final class WebhookClient implements AutoCloseable {
         /** Concurrent HTTP requests, in all and per host. */
         public Builder maxRequests(int max) { this.maxRequests = max; return this; }
         public Builder fileReaderThreads(int threads) { this.fileReaderThreads = threads; return this; }
+        /**
+         * Where {@code file:} documents are read, instead of the client's own bounded pool of
+         * {@code fileReaderThreads}; it must not be an event loop.
+         */
+        public Builder fileExecutor(Executor executor) { this.fileExecutor = executor; return this; }
+        /** Receives each HTTP request's outcome and latency (for {@code /metrics}). */
+        public Builder observer(WebhookObserver observer) { this.observer = observer; return this; }
 
         public WebhookClient build() {
             if (maxBodyBytes < 0 || maxRequests < 1 || fileReaderThreads < 1) {

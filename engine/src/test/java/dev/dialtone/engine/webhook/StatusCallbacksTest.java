@@ -215,4 +215,12 @@ class StatusCallbacksTest {
         List<String> got = take(4).stream().map(m -> m.get("CallSid") + "#" + m.get("SequenceNumber")).toList();
         assertEquals(List.of("CA1#0", "CA2#0", "CA1#1", "CA2#1"), got);
     }
+
+    @Test
+    void defaultBackoff_isHalfASecondDoubling() {
+        assertEquals(List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2)),
+                List.of(RetryPolicy.DEFAULT.delayBefore(1), RetryPolicy.DEFAULT.delayBefore(2),
+                        RetryPolicy.DEFAULT.delayBefore(3)));
+        assertEquals(3, RetryPolicy.DEFAULT.retries());
+    }
 }

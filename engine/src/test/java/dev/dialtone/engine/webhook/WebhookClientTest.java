@@ -21,15 +21,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,16 +199,39 @@ class WebhookClientTest {
     }
 
     @Test
-    void fileUrl_readsTheLocalDocumentOffTheCallersThread(@TempDir Path dir) throws Exception {
+    void fileUrl_isReadOnTheFileExecutor_notByTheCaller(@TempDir Path dir) throws Exception {
         Path doc = dir.resolve("inbound.xml");
         Files.writeString(doc, "<Response><Hangup/></Response>");
-        Thread caller = Thread.currentThread();
-        CompletableFuture<Thread> readOn = new CompletableFuture<>();
-        WebhookResponse response = await(client.fetch(doc.toUri().toString(), HttpMethod.POST, params())
-                .whenComplete((r, e) -> readOn.complete(Thread.currentThread())));
-        assertArrayEquals("<Response><Hangup/></Response>".getBytes(StandardCharsets.UTF_8), response.body());
-        assertNotEquals(caller, await(readOn));
+        List<Runnable> queued = new CopyOnWriteArrayList<>();
+        try (WebhookClient held = WebhookClient.builder().fileExecutor(queued::add).build()) {
+            CompletableFuture<WebhookResponse> f = held.fetch(doc.toUri().toString(), HttpMethod.POST, params());
+            assertFalse(f.isDone(), "the caller must not read the file");
+            assertEquals(1, queued.size());
+            Thread reader = new Thread(queued.get(0));
+            reader.start();
+            WebhookResponse response = await(f);
+            assertArrayEquals("<Response><Hangup/></Response>".getBytes(StandardCharsets.UTF_8), response.body());
+            assertEquals(200, response.status());
+            reader.join(10_000);
+        }
         assertEquals(0, server.getRequestCount());
+    }
+
+    @Test
+    void fileUrl_withTheDefaultReaders(@TempDir Path dir) throws Exception {
+        Path doc = dir.resolve("inbound.xml");
+        Files.writeString(doc, "<Response/>");
+        assertEquals("<Response/>", await(client.fetch(doc.toUri().toString(), HttpMethod.GET, Map.of())).bodyText());
+    }
+
+    @Test
+    void fileUrl_pastTheLimit_isRefused(@TempDir Path dir) throws Exception {
+        Path doc = dir.resolve("big.xml");
+        Files.writeString(doc, "x".repeat(101));
+        try (WebhookClient small = WebhookClient.builder().maxBodyBytes(100).build()) {
+            assertEquals(WebhookException.Reason.BODY_TOO_LARGE,
+                    failure(small.fetch(doc.toUri().toString(), HttpMethod.GET, Map.of())).reason());
+        }
     }
 
     @Test
@@ -241,5 +265,20 @@ class WebhookClientTest {
         Map<String, String> p = Map.of("b", "1", "B", "2", "a", "3");
         assertEquals(handSignature("https://x.example/" + "B2" + "a3" + "b1"),
                 WebhookSignature.sign("https://x.example/", p, TOKEN));
+    }
+
+    @Test
+    void observer_seesStatusAndLatencyOfEachRequest() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (WebhookClient observed = WebhookClient.builder()
+                .observer((method, host, status, latency) -> seen.add(method + " " + host + " " + status
+                        + (latency.isNegative() ? " negative" : "")))
+                .build()) {
+            server.enqueue(new MockResponse().setResponseCode(204));
+            await(observed.fetch(url("/a"), HttpMethod.GET, Map.of()));
+            server.enqueue(new MockResponse().setResponseCode(503));
+            failure(observed.fetch(url("/b"), HttpMethod.POST, Map.of()));
+        }
+        assertEquals(List.of("GET 127.0.0.1 204", "POST 127.0.0.1 503"), seen);
     }
 }
