@@ -104,7 +104,10 @@ public final class StatusCallbacks implements AutoCloseable {
         return done;
     }
 
-    /** No more events will be sent for {@code callSid}; its state goes once its queue is drained. */
+    /**
+     * No more events will be sent for {@code callSid}; its state goes once its queue is drained. Call it once, after
+     * the call's last {@link #send}: an event sent after the state is gone would start a new sequence at 0.
+     */
     public void finish(String callSid) {
         CallQueue queue = calls.get(callSid);
         if (queue == null) {
