@@ -259,8 +259,8 @@ public final class CxmlParser {
             }
             List<Codec> codecs = a.string("codecs").map(c -> codecs(e, c)).orElse(Sip.DEFAULT_CODECS);
             HttpMethod method = a.method("method", Sip.DEFAULT_METHOD);
-            Optional<String> username = a.string("username");
-            Optional<String> password = a.string("password");
+            Optional<String> username = a.string("username").filter(u -> !u.isEmpty());
+            Optional<String> password = a.string("password").filter(p -> !p.isEmpty());
             int sessionTimeout = a.integer("sessionTimeout", 0, 0, 0, Integer.MAX_VALUE);
             Optional<String> statusCallback = a.url("statusCallback");
             Optional<String> eventsText = a.string("statusCallbackEvent");

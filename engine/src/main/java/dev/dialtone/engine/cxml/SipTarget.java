@@ -97,6 +97,20 @@ public record SipTarget(String uri, boolean secure, Optional<String> user, Optio
         return uri;
     }
 
+    /**
+     * The target for a URI written in code (tests, configuration); documents go through {@link CxmlParser}, which
+     * reports a bad URI as a document error instead.
+     *
+     * @throws IllegalArgumentException with the reason, when {@code uri} is not a SIP URI Dialtone can dial
+     */
+    public static SipTarget of(String uri) {
+        Parsed parsed = parse(uri.strip());
+        if (parsed.error() != null) {
+            throw new IllegalArgumentException(parsed.error());
+        }
+        return parsed.target();
+    }
+
     /** Parses {@code text} (already trimmed); the result holds the target or the reason it is not a SIP URI. */
     static Parsed parse(String text) {
         return new UriParser(text).parse();

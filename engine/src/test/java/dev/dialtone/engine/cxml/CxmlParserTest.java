@@ -384,4 +384,12 @@ class CxmlParserTest {
         assertEquals("<Sip> must be inside <Dial>",
                 errors("<Response><Sip>sip:a@example.com</Sip></Response>").get(0).message());
     }
+
+    @Test
+    void emptyCredentials_areNoCredentials() {
+        Sip sip = ((Dial) valid("<Response><Dial><Sip username=\"\" password=\"\">sip:a@example.com</Sip></Dial>"
+                + "</Response>").verbs().get(0)).sips().get(0);
+        assertEquals(Optional.empty(), sip.username());
+        assertEquals(Optional.empty(), sip.password());
+    }
 }

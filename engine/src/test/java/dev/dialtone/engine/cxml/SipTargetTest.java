@@ -115,4 +115,12 @@ class SipTargetTest {
         assertEquals("gw.example.com", t.host());
         assertEquals(Optional.of("phone"), t.parameter("user"));
     }
+
+    @Test
+    void of_throwsTheReasonForCodeThatBuildsABadUri() {
+        assertEquals("sip:a@example.com", SipTarget.of(" sip:a@example.com ").uri());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SipTarget.of("sip:a@example.com?Via=x"));
+        assertEquals("header Via is set by the SIP stack and cannot come from the URI", e.getMessage());
+    }
 }
