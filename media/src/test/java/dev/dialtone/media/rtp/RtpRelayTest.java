@@ -218,4 +218,20 @@ class RtpRelayTest {
         assertEquals(0, relay.allocator().inUse());
         assertEquals(0, relay.openChannels());
     }
+
+    @ParameterizedTest(name = "native={0}")
+    @MethodSource("transports")
+    void portHeldByAnotherProcess_isSkipped(boolean nativeTransport) throws Exception {
+        relay(nativeTransport, 26100, 26105, Duration.ZERO);
+        try (java.net.DatagramSocket squatter = new java.net.DatagramSocket(new InetSocketAddress(Phone.LOOPBACK, 26100))) {
+            MediaSession s = relay.openSessionAsync((leg, silence) -> { }).get(5, TimeUnit.SECONDS);
+            assertEquals(26102, s.legA().localRtpPort());
+            assertEquals(26104, s.legB().localRtpPort());
+            assertEquals(2, relay.allocator().inUse());
+            assertEquals(4, relay.openChannels());
+            s.close();
+        }
+        assertEquals(0, relay.allocator().inUse());
+        assertEquals(0, relay.openChannels());
+    }
 }
