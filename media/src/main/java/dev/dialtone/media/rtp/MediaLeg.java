@@ -206,6 +206,10 @@ public final class MediaLeg {
             buf.release();
             return;
         }
+        long srNtpMiddle = RtpPackets.senderReportNtpMiddle(buf);
+        if (srNtpMiddle >= 0) {
+            stats.onSenderReportReceived(srNtpMiddle, now);
+        }
         RtpPackets.forEachReportBlock(buf, (lsr, dlsr) -> stats.onReportBlock(lsr, dlsr, now));
         peer.sendRtcp(buf, now);
     }
@@ -285,6 +289,26 @@ public final class MediaLeg {
             rtcpFlushPending = false;
             rtcpChannel.flush();
         }
+    }
+
+    /**
+     * Sends the endpoint the relay's own receiver report on the stream it sends. RFC 3550 7.2
+     * lets a translator report as a participant; it reports only as a receiver (RR, never SR):
+     * the media it forwards carry the other endpoint's SSRC, not its own.
+     */
+    void sendReceiverReport(long now, long reporterSsrc, byte[] cname) {
+        InetSocketAddress target = rtcpTarget();
+        Channel channel = rtcpChannel;
+        if (target == null || !channel.isActive() || !channel.isWritable()) {
+            return;
+        }
+        ByteBuf out = channel.alloc().directBuffer(64 + cname.length + PacketTransform.OUTBOUND_ROOM);
+        RtpPackets.writeReceiverReport(out, reporterSsrc, stats.receptionReport(now), cname);
+        if (transforms.rtcpOutbound().apply(out) < 0) {
+            out.release();
+            return;
+        }
+        channel.writeAndFlush(new DatagramPacket(out, target), channel.voidPromise());
     }
 
     void checkTimeout(long now, long timeoutNanos) {

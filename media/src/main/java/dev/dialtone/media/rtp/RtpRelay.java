@@ -238,6 +238,7 @@ public final class RtpRelay implements AutoCloseable {
             for (Channel channel : channels) {
                 channel.config().setAutoRead(true);
             }
+            session.startReports();
             log.debug("session {} opened: A {} B {}", session.id(), ports[0], ports[1]);
             if (closed || !result.complete(session)) {
                 session.close();
