@@ -283,4 +283,24 @@ class RtpRelayTest {
             assertEquals(32 + 4 + 4 * report.getShort(34), report.limit(), "compound length adds up");
         }
     }
+
+    @ParameterizedTest(name = "native={0}")
+    @MethodSource("transports")
+    void packetRefusedByTheInboundTransform_doesNotLatch(boolean nativeTransport) throws Exception {
+        relay(nativeTransport, 24000, 24999, Duration.ZERO);
+        try (Phone phoneA = new Phone(0xA1L); Phone phoneB = new Phone(0xB1L); Phone forger = new Phone(0xBADL);
+             MediaSession s = relay.openSession((leg, silence) -> { })) {
+            s.legA().setRemote(phoneA.address());
+            s.legB().setRemote(phoneB.address());
+            // stands in for SRTP authentication: the forger's packets fail it
+            s.legA().setTransforms(new LegTransforms(pkt -> pkt.getInt(pkt.readerIndex() + 8) == 0xBAD ? -1
+                    : pkt.readableBytes(), PacketTransform.IDENTITY, PacketTransform.IDENTITY, PacketTransform.IDENTITY));
+            forger.send(forger.nextPacket(PCMU, 160), s.legA().localRtpPort());
+            byte[] genuine = phoneA.nextPacket(PCMU, 160);
+            phoneA.send(genuine, s.legA().localRtpPort());
+            assertArrayEquals(genuine, phoneB.receive());
+            assertEquals(phoneA.address(), s.legA().latchedSource().orElseThrow());
+            assertEquals(1, s.legA().stats().mediaPacketsIn());
+        }
+    }
 }
