@@ -144,23 +144,23 @@ public final class MediaLeg {
 
     void onRtp(DatagramPacket packet, long now) {
         ByteBuf buf = packet.content();
-        if (!accept(rtpLatch, packet.sender(), now)) {
+        InetSocketAddress from = packet.sender();
+        if (!rtpLatch.admits(from, now)) {
             stats.onForeignSourceDropped();
-            session.relay().countDropped();
-            buf.release();
+            drop(buf);
             return;
         }
+        // the inbound transform (SRTP authentication) runs before the source may latch
+        if (!transform(transforms.rtpInbound(), buf)) {
+            drop(buf);
+            return;
+        }
+        latch(rtpLatch, from, now);
         lastRtpNanos = now;
         timedOut = false;
-        if (transforms.rtpInbound().apply(buf) < 0) {
-            session.relay().countDropped();
-            buf.release();
-            return;
-        }
         applyStreamFormat();
-        boolean rtp = RtpPackets.isRtp(buf);
         int payloadType = -1;
-        if (rtp) {
+        if (RtpPackets.isRtp(buf)) {
             payloadType = RtpPackets.payloadType(buf);
             stats.onReceived(RtpPackets.ssrc(buf), RtpPackets.sequence(buf), RtpPackets.timestamp(buf),
                     payloadType, RtpPackets.marker(buf), now);
@@ -172,22 +172,20 @@ public final class MediaLeg {
         InetSocketAddress target = rtpTarget();
         Channel channel = rtpChannel;
         if (target == null || !channel.isWritable()) {
-            session.relay().countDropped();
-            buf.release();
+            drop(buf);
             return;
-        }
-        if (payloadType >= 0) {
-            applyStreamFormat();
-            stats.onSent(payloadType);
         }
         PacketTransform out = transforms.rtpOutbound();
         if (out != PacketTransform.IDENTITY) {
             buf = withRoom(buf, channel);
+            if (!transform(out, buf)) {
+                drop(buf);
+                return;
+            }
         }
-        if (out.apply(buf) < 0) {
-            session.relay().countDropped();
-            buf.release();
-            return;
+        if (payloadType >= 0) {
+            applyStreamFormat();
+            stats.onSent(payloadType);
         }
         channel.write(new DatagramPacket(buf, target), channel.voidPromise());
         rtpFlushPending = true;
@@ -196,15 +194,15 @@ public final class MediaLeg {
 
     void onRtcp(DatagramPacket packet, long now) {
         ByteBuf buf = packet.content();
-        if (!accept(rtcpLatch, packet.sender(), now)) {
-            session.relay().countDropped();
-            buf.release();
+        InetSocketAddress from = packet.sender();
+        if (!rtcpLatch.admits(from, now) || !transform(transforms.rtcpInbound(), buf)) {
+            drop(buf);
             return;
         }
-        if (transforms.rtcpInbound().apply(buf) < 0) {
-            session.relay().countDropped();
-            buf.release();
-            return;
+        latch(rtcpLatch, from, now);
+        long srNtpMiddle = RtpPackets.senderReportNtpMiddle(buf);
+        if (srNtpMiddle >= 0) {
+            stats.onSenderReportReceived(srNtpMiddle, now);
         }
         RtpPackets.forEachReportBlock(buf, (lsr, dlsr) -> stats.onReportBlock(lsr, dlsr, now));
         peer.sendRtcp(buf, now);
@@ -214,25 +212,41 @@ public final class MediaLeg {
         InetSocketAddress target = rtcpTarget();
         Channel channel = rtcpChannel;
         if (target == null || !channel.isWritable()) {
-            session.relay().countDropped();
-            buf.release();
+            drop(buf);
             return;
         }
         long ntpMiddle = RtpPackets.senderReportNtpMiddle(buf);
-        if (ntpMiddle >= 0) {
-            stats.onSenderReportSent(ntpMiddle, now);
-        }
         PacketTransform out = transforms.rtcpOutbound();
         if (out != PacketTransform.IDENTITY) {
             buf = withRoom(buf, channel);
+            if (!transform(out, buf)) {
+                drop(buf);
+                return;
+            }
         }
-        if (out.apply(buf) < 0) {
-            session.relay().countDropped();
-            buf.release();
-            return;
+        if (ntpMiddle >= 0) {
+            stats.onSenderReportSent(ntpMiddle, now);
         }
         channel.write(new DatagramPacket(buf, target), channel.voidPromise());
         rtcpFlushPending = true;
+    }
+
+    private void drop(ByteBuf buf) {
+        session.relay().countDropped();
+        buf.release();
+    }
+
+    /** A transform that throws is a bug in it; the packet is dropped rather than the exception reaching Netty. */
+    private boolean transform(PacketTransform transform, ByteBuf buf) {
+        if (transform == PacketTransform.IDENTITY) {
+            return true;
+        }
+        try {
+            return transform.apply(buf) >= 0;
+        } catch (RuntimeException e) {
+            log.debug("session {} leg {} transform failed", session.id(), side, e);
+            return false;
+        }
     }
 
     /**
@@ -257,21 +271,14 @@ public final class MediaLeg {
         }
     }
 
-    private boolean accept(SourceLatch latch, InetSocketAddress from, long now) {
-        switch (latch.offer(from, now)) {
-            case ACCEPTED:
-                return true;
-            case LATCHED:
-            case RELATCHED:
-                log.debug("session {} leg {} port {} latched to {}", session.id(), side,
-                        latch == rtpLatch ? rtpPort : rtpPort + 1, from);
-                if (latch == rtpLatch) {
-                    session.notifyLatched(this, from);
-                }
-                return true;
-            case DROPPED:
-            default:
-                return false;
+    private void latch(SourceLatch latch, InetSocketAddress from, long now) {
+        if (latch.offer(from, now) == SourceLatch.Verdict.ACCEPTED) {
+            return;
+        }
+        log.debug("session {} leg {} port {} latched to {}", session.id(), side,
+                latch == rtpLatch ? rtpPort : rtpPort + 1, from);
+        if (latch == rtpLatch) {
+            session.notifyLatched(this, from);
         }
     }
 
@@ -285,6 +292,26 @@ public final class MediaLeg {
             rtcpFlushPending = false;
             rtcpChannel.flush();
         }
+    }
+
+    /**
+     * Sends the endpoint the relay's own receiver report on the stream it sends. RFC 3550 7.2
+     * lets a translator report as a participant; it reports only as a receiver (RR, never SR):
+     * the media it forwards carry the other endpoint's SSRC, not its own.
+     */
+    void sendReceiverReport(long now, long reporterSsrc, byte[] cname) {
+        InetSocketAddress target = rtcpTarget();
+        Channel channel = rtcpChannel;
+        if (target == null || !channel.isActive() || !channel.isWritable()) {
+            return;
+        }
+        ByteBuf out = channel.alloc().directBuffer(64 + cname.length + PacketTransform.OUTBOUND_ROOM);
+        RtpPackets.writeReceiverReport(out, reporterSsrc, stats.receptionReport(now), cname);
+        if (!transform(transforms.rtcpOutbound(), out)) {
+            out.release();
+            return;
+        }
+        channel.writeAndFlush(new DatagramPacket(out, target), channel.voidPromise());
     }
 
     void checkTimeout(long now, long timeoutNanos) {

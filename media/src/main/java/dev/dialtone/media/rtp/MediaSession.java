@@ -5,10 +5,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -34,6 +36,10 @@ public final class MediaSession implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private ScheduledFuture<?> timeoutCheck;
+    private ScheduledFuture<?> nextReport;
+    private long reporterSsrcA;
+    private long reporterSsrcB;
+    private byte[] cname;
 
     MediaSession(RtpRelay relay, long id, EventLoop loop, MediaSessionListener listener, int portA, int portB) {
         this.relay = relay;
@@ -122,9 +128,40 @@ public final class MediaSession implements AutoCloseable {
         return closed;
     }
 
+    /** Starts the relay's own RTCP receiver reports to both endpoints, if configured. */
+    void startReports() {
+        if (relay.config().rtcpReportInterval().isZero()) {
+            return;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        reporterSsrcA = random.nextInt() & 0xFFFFFFFFL;
+        reporterSsrcB = random.nextInt() & 0xFFFFFFFFL;
+        // RFC 7022: a random CNAME per session, so reports do not link calls together
+        cname = String.format("%016x@dialtone", random.nextLong()).getBytes(StandardCharsets.US_ASCII);
+        scheduleReport();
+    }
+
+    private void scheduleReport() {
+        if (closing.get()) {
+            return;
+        }
+        // RFC 3550 6.3.1: randomize each interval over [0.5, 1.5] of its mean
+        long mean = relay.config().rtcpReportInterval().toNanos();
+        long delay = (long) (mean * (0.5 + ThreadLocalRandom.current().nextDouble()));
+        nextReport = loop.schedule(() -> {
+            long now = relay.nanoTime();
+            legA.sendReceiverReport(now, reporterSsrcA, cname);
+            legB.sendReceiverReport(now, reporterSsrcB, cname);
+            scheduleReport();
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
     private void closeOnLoop() {
         if (timeoutCheck != null) {
             timeoutCheck.cancel(false);
+        }
+        if (nextReport != null) {
+            nextReport.cancel(false);
         }
         Channel[] channels = {legA.rtpChannel, legA.rtcpChannel, legB.rtpChannel, legB.rtcpChannel};
         int[] remaining = {channels.length};

@@ -1,5 +1,6 @@
 package dev.dialtone.media.rtp;
 
+import dev.dialtone.media.stats.ReceptionReport;
 import io.netty.buffer.ByteBuf;
 
 /** Reads RTP and RTCP header fields in place (RFC 3550 5.1, 6.4), without copying. */
@@ -8,6 +9,8 @@ final class RtpPackets {
     static final int RTP_HEADER = 12;
     static final int RTCP_SR = 200;
     static final int RTCP_RR = 201;
+    static final int RTCP_SDES = 202;
+    private static final int SDES_CNAME = 1;
     private static final int REPORT_BLOCK = 24;
 
     private RtpPackets() {
@@ -67,6 +70,32 @@ final class RtpPackets {
         for (int i = 0; i < count && offset + REPORT_BLOCK <= start + length; i++, offset += REPORT_BLOCK) {
             sink.accept(b.getUnsignedInt(offset + 16), b.getUnsignedInt(offset + 20));
         }
+    }
+
+    /**
+     * Writes a compound RTCP packet (RFC 3550 6.1: a report first, SDES with CNAME always): a
+     * receiver report from {@code ssrc} with one block, or none when {@code report} is null.
+     */
+    static void writeReceiverReport(ByteBuf out, long ssrc, ReceptionReport report, byte[] cname) {
+        int blocks = report == null ? 0 : 1;
+        // RFC 3550 6.4.2: RR header, sender SSRC, then the blocks; length in 32-bit words minus one
+        out.writeByte(0x80 | blocks).writeByte(RTCP_RR).writeShort((8 + REPORT_BLOCK * blocks) / 4 - 1)
+                .writeInt((int) ssrc);
+        if (report != null) {
+            out.writeInt((int) report.sourceSsrc())
+                    .writeByte(report.fractionLost())
+                    .writeMedium(report.cumulativeLost())
+                    .writeInt((int) report.extendedHighestSeq())
+                    .writeInt((int) report.jitter())
+                    .writeInt((int) report.lastSr())
+                    .writeInt((int) report.delaySinceLastSr());
+        }
+        // RFC 3550 6.5: one chunk, CNAME item, then at least one null octet up to a 32-bit boundary
+        int chunk = 4 + 2 + cname.length;
+        int padded = (chunk + 4) & ~3;
+        out.writeByte(0x81).writeByte(RTCP_SDES).writeShort((4 + padded) / 4 - 1)
+                .writeInt((int) ssrc).writeByte(SDES_CNAME).writeByte(cname.length).writeBytes(cname)
+                .writeZero(padded - chunk);
     }
 
     @FunctionalInterface

@@ -20,8 +20,11 @@ import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,7 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class RtpRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RtpRelay.class);
-    private static final int BIND_ATTEMPTS = 8;
+    private static final int BIND_ATTEMPTS = 16;
     private static final long BIND_WAIT_SECONDS = 5;
 
     private final RtpRelayConfig config;
@@ -80,34 +83,150 @@ public final class RtpRelay implements AutoCloseable {
     }
 
     /**
-     * Opens a session: two legs, each with its own RTP/RTCP port pair bound and listening. Blocks
-     * until the four sockets are bound, so it must not be called on a media event loop.
+     * Opens a session: two legs, each with its own RTP/RTCP port pair bound and listening. Waits
+     * until the four sockets are bound (a few ms), so it must not be called on any Netty event
+     * loop; there use {@link #openSessionAsync}.
      *
      * @throws MediaUnavailableException when the range has no free pair or binding keeps failing
      */
     public MediaSession openSession(MediaSessionListener listener) throws MediaUnavailableException {
-        if (closed) {
-            throw new MediaUnavailableException("RTP relay is closed");
-        }
         for (EventExecutor e : group) {
             if (e.inEventLoop()) {
                 throw new IllegalStateException("openSession must not be called on a media event loop");
             }
         }
-        EventLoop loop = (EventLoop) group.next();
-        LegChannelHandler[] handlers = new LegChannelHandler[4];
-        Channel[] channels = new Channel[4];
-        int portA = bindPair(loop, handlers, channels, 0);
-        int portB;
+        CompletableFuture<MediaSession> opening = openSessionAsync(listener);
         try {
-            portB = bindPair(loop, handlers, channels, 2);
-        } catch (MediaUnavailableException e) {
-            closeAndRelease(channels[0], channels[1], portA);
-            throw e;
+            return opening.get(BIND_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MediaUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new MediaUnavailableException("cannot open media session", e.getCause());
+        } catch (TimeoutException e) {
+            opening.cancel(false);
+            throw new MediaUnavailableException("binding media ports timed out", e);
+        } catch (InterruptedException e) {
+            opening.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new MediaUnavailableException("interrupted while binding media ports", e);
         }
-        MediaSession session = new MediaSession(this, nextSessionId.getAndIncrement(), loop, listener, portA, portB);
-        sessions.add(session);
-        session.onLoop(() -> {
+    }
+
+    /**
+     * As {@link #openSession} without blocking: the future completes on the session's event loop,
+     * or fails with {@link MediaUnavailableException}. A cancelled future closes the session it
+     * would have delivered.
+     */
+    public CompletableFuture<MediaSession> openSessionAsync(MediaSessionListener listener) {
+        CompletableFuture<MediaSession> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new MediaUnavailableException("RTP relay is closed"));
+            return result;
+        }
+        EventLoop loop = (EventLoop) group.next();
+        loop.execute(new SessionOpener(loop, listener, result)::start);
+        return result;
+    }
+
+    /** Binds the four sockets of a session one after the other on its event loop. */
+    private final class SessionOpener {
+        private final EventLoop loop;
+        private final MediaSessionListener listener;
+        private final CompletableFuture<MediaSession> result;
+        private final int[] ports = {-1, -1};
+        private final Channel[] channels = new Channel[4];
+        private final LegChannelHandler[] handlers = new LegChannelHandler[4];
+        private int attempts;
+
+        SessionOpener(EventLoop loop, MediaSessionListener listener, CompletableFuture<MediaSession> result) {
+            this.loop = loop;
+            this.listener = listener;
+            this.result = result;
+        }
+
+        void start() {
+            bindPair(0);
+        }
+
+        private void bindPair(int pair) {
+            if (result.isDone()) {
+                fail(null);
+                return;
+            }
+            if (++attempts > BIND_ATTEMPTS) {
+                fail("could not bind RTP/RTCP pairs in " + BIND_ATTEMPTS + " attempts");
+                return;
+            }
+            int port = allocator.allocate();
+            if (port < 0) {
+                fail("RTP port range " + config.portLow() + "-" + config.portHigh() + " exhausted");
+                return;
+            }
+            ports[pair] = port;
+            handlers[2 * pair] = new LegChannelHandler(RtpRelay.this, false);
+            handlers[2 * pair + 1] = new LegChannelHandler(RtpRelay.this, true);
+            bind(loop, handlers[2 * pair], port).addListener((ChannelFuture rtp) -> {
+                if (!rtp.isSuccess()) {
+                    retry(pair, rtp);
+                    return;
+                }
+                channels[2 * pair] = tracked(rtp.channel());
+                bind(loop, handlers[2 * pair + 1], port + 1).addListener((ChannelFuture rtcp) -> {
+                    if (!rtcp.isSuccess()) {
+                        retry(pair, rtcp);
+                        return;
+                    }
+                    channels[2 * pair + 1] = tracked(rtcp.channel());
+                    if (pair == 0) {
+                        bindPair(1);
+                    } else {
+                        finish();
+                    }
+                });
+            });
+        }
+
+        /**
+         * The pair is taken (by another process, or a socket of ours not yet fully closed): it goes
+         * to the back of the queue; try the next.
+         */
+        private void retry(int pair, ChannelFuture failed) {
+            log.debug("cannot bind media port {}", ports[pair], failed.cause());
+            failed.channel().close();
+            closeChannels(pair);
+            allocator.release(ports[pair]);
+            ports[pair] = -1;
+            // NIO frees a closed socket's port only at the selector's next pass: give it one
+            loop.schedule(() -> bindPair(pair), attempts, TimeUnit.MILLISECONDS);
+        }
+
+        private void closeChannels(int pair) {
+            for (int i = 2 * pair; i < 2 * pair + 2; i++) {
+                if (channels[i] != null) {
+                    channels[i].close();
+                    channels[i] = null;
+                }
+            }
+        }
+
+        private void fail(String reason) {
+            for (int pair = 0; pair < 2; pair++) {
+                closeChannels(pair);
+                if (ports[pair] >= 0) {
+                    allocator.release(ports[pair]);
+                    ports[pair] = -1;
+                }
+            }
+            if (reason != null) {
+                result.completeExceptionally(new MediaUnavailableException(reason));
+            }
+        }
+
+        private void finish() {
+            MediaSession session = new MediaSession(RtpRelay.this, nextSessionId.getAndIncrement(), loop, listener,
+                    ports[0], ports[1]);
+            sessions.add(session);
             MediaLeg[] legs = {session.legA(), session.legA(), session.legB(), session.legB()};
             for (int i = 0; i < 4; i++) {
                 handlers[i].leg(legs[i]);
@@ -119,36 +238,16 @@ public final class RtpRelay implements AutoCloseable {
             for (Channel channel : channels) {
                 channel.config().setAutoRead(true);
             }
-        });
-        log.debug("session {} opened: A {} B {}", session.id(), portA, portB);
-        return session;
-    }
-
-    private int bindPair(EventLoop loop, LegChannelHandler[] handlers, Channel[] channels, int at)
-            throws MediaUnavailableException {
-        for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-            int port = allocator.allocate();
-            if (port < 0) {
-                throw new MediaUnavailableException("RTP port range " + config.portLow() + "-" + config.portHigh()
-                        + " exhausted");
+            session.startReports();
+            log.debug("session {} opened: A {} B {}", session.id(), ports[0], ports[1]);
+            if (closed || !result.complete(session)) {
+                session.close();
             }
-            handlers[at] = new LegChannelHandler(this, false);
-            handlers[at + 1] = new LegChannelHandler(this, true);
-            Channel rtp = bind(loop, handlers[at], port);
-            Channel rtcp = rtp == null ? null : bind(loop, handlers[at + 1], port + 1);
-            if (rtp != null && rtcp != null) {
-                channels[at] = rtp;
-                channels[at + 1] = rtcp;
-                return port;
-            }
-            // taken by another process: the pair goes to the back of the queue, try the next
-            closeAndRelease(rtp, rtcp, port);
         }
-        throw new MediaUnavailableException("could not bind an RTP/RTCP pair in " + BIND_ATTEMPTS + " attempts");
     }
 
-    private Channel bind(EventLoop loop, LegChannelHandler handler, int port) {
-        ChannelFuture f = new Bootstrap()
+    private ChannelFuture bind(EventLoop loop, LegChannelHandler handler, int port) {
+        return new Bootstrap()
                 .group(loop)
                 .channelFactory(channelFactory)
                 .option(ChannelOption.AUTO_READ, false)
@@ -156,23 +255,12 @@ public final class RtpRelay implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, config.socketBufferBytes())
                 .handler(handler)
                 .bind(new InetSocketAddress(config.bindAddress(), port));
-        if (!f.awaitUninterruptibly(BIND_WAIT_SECONDS, TimeUnit.SECONDS) || !f.isSuccess()) {
-            log.debug("cannot bind media port {}", port, f.cause());
-            f.channel().close();
-            return null;
-        }
-        openChannels.incrementAndGet();
-        f.channel().closeFuture().addListener(c -> openChannels.decrementAndGet());
-        return f.channel();
     }
 
-    private void closeAndRelease(Channel rtp, Channel rtcp, int port) {
-        for (Channel c : new Channel[] {rtp, rtcp}) {
-            if (c != null) {
-                c.close().awaitUninterruptibly(BIND_WAIT_SECONDS, TimeUnit.SECONDS);
-            }
-        }
-        allocator.release(port);
+    private Channel tracked(Channel channel) {
+        openChannels.incrementAndGet();
+        channel.closeFuture().addListener(c -> openChannels.decrementAndGet());
+        return channel;
     }
 
     void sessionClosed(MediaSession session) {

@@ -17,20 +17,25 @@ import java.util.function.LongSupplier;
  * @param mediaTimeout silence after which a leg is reported to the listener; zero disables
  * @param latchHoldoff silence of a latched source after which another source may take its place
  * @param socketBufferBytes SO_RCVBUF and SO_SNDBUF of each media socket
+ * @param rtcpReportInterval mean interval of the receiver reports the relay itself sends each
+ *     endpoint about the stream it receives from it (RFC 3550 6.2: at least 5 s); zero disables,
+ *     leaving RTCP to the endpoints, end to end
  * @param stats how each leg's stream is measured, until the engine sets the negotiated format
  * @param nanoClock monotonic clock for arrival times and timeouts
  */
 public record RtpRelayConfig(InetAddress bindAddress, int portLow, int portHigh, int ioThreads,
                              boolean nativeTransport, Duration mediaTimeout, Duration latchHoldoff,
-                             int socketBufferBytes, StatsConfig stats, LongSupplier nanoClock) {
+                             int socketBufferBytes, Duration rtcpReportInterval, StatsConfig stats,
+                             LongSupplier nanoClock) {
 
     public RtpRelayConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(mediaTimeout, "mediaTimeout");
         Objects.requireNonNull(latchHoldoff, "latchHoldoff");
+        Objects.requireNonNull(rtcpReportInterval, "rtcpReportInterval");
         Objects.requireNonNull(stats, "stats");
         Objects.requireNonNull(nanoClock, "nanoClock");
-        if (mediaTimeout.isNegative() || latchHoldoff.isNegative() || ioThreads < 0 || socketBufferBytes < 0) {
+        if (mediaTimeout.isNegative() || latchHoldoff.isNegative() || rtcpReportInterval.isNegative() || ioThreads < 0 || socketBufferBytes < 0) {
             throw new IllegalArgumentException("negative relay setting");
         }
     }
@@ -48,6 +53,7 @@ public record RtpRelayConfig(InetAddress bindAddress, int portLow, int portHigh,
         private Duration mediaTimeout = Duration.ofSeconds(60);
         private Duration latchHoldoff = Duration.ofSeconds(2);
         private int socketBufferBytes = 256 * 1024;
+        private Duration rtcpReportInterval = Duration.ZERO;
         private StatsConfig stats = StatsConfig.defaults();
         private LongSupplier nanoClock = System::nanoTime;
 
@@ -104,6 +110,11 @@ public record RtpRelayConfig(InetAddress bindAddress, int portLow, int portHigh,
             return this;
         }
 
+        public Builder rtcpReportInterval(Duration interval) {
+            this.rtcpReportInterval = interval;
+            return this;
+        }
+
         public Builder stats(StatsConfig stats) {
             this.stats = stats;
             return this;
@@ -116,7 +127,7 @@ public record RtpRelayConfig(InetAddress bindAddress, int portLow, int portHigh,
 
         public RtpRelayConfig build() {
             return new RtpRelayConfig(bindAddress, portLow, portHigh, ioThreads, nativeTransport, mediaTimeout,
-                    latchHoldoff, socketBufferBytes, stats, nanoClock);
+                    latchHoldoff, socketBufferBytes, rtcpReportInterval, stats, nanoClock);
         }
     }
 }

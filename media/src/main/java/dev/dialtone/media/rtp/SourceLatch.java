@@ -39,6 +39,11 @@ final class SourceLatch {
         return Verdict.DROPPED;
     }
 
+    /** Whether {@link #offer} would take a packet from {@code from} now, without latching. */
+    boolean admits(InetSocketAddress from, long nowNanos) {
+        return source == null || source.equals(from) || nowNanos - lastHeardNanos >= holdoffNanos;
+    }
+
     InetSocketAddress source() {
         return source;
     }

@@ -57,6 +57,8 @@ public final class RtpStreamStats {
     private final long[] srSentNanos = new long[SENDER_REPORTS_REMEMBERED];
     private int srNext;
     private double rttMs = Double.NaN;
+    private long lastSrFromSource;
+    private long lastSrArrivalNanos;
 
     public RtpStreamStats(StatsConfig config) {
         this.config = config;
@@ -242,6 +244,28 @@ public final class RtpStreamStats {
                 return;
             }
         }
+    }
+
+    /** An RTCP sender report arrived from the far end: its report blocks will echo it as LSR. */
+    public void onSenderReportReceived(long ntpMiddle32, long nowNanos) {
+        lastSrFromSource = ntpMiddle32 & 0xFFFFFFFFL;
+        lastSrArrivalNanos = nowNanos;
+    }
+
+    /**
+     * The reception report block for the stream received so far, or null before its first packet.
+     * Each call starts a new interval for the fraction lost (RFC 3550 A.3).
+     */
+    public ReceptionReport receptionReport(long nowNanos) {
+        if (!haveSsrc) {
+            return null;
+        }
+        long dlsr = 0;
+        if (lastSrFromSource != 0) {
+            dlsr = Math.max(0, (nowNanos - lastSrArrivalNanos) * 65536 / 1_000_000_000L) & 0xFFFFFFFFL;
+        }
+        return new ReceptionReport(ssrc, sequence.fractionLostSinceLastReport(), sequence.cumulativeLost(),
+                sequence.extendedHighestSeq() & 0xFFFFFFFFL, (long) jitter & 0xFFFFFFFFL, lastSrFromSource, dlsr);
     }
 
     public LegStats snapshot() {

@@ -25,6 +25,8 @@ final class SequenceTracker {
     private int badSeq = RTP_SEQ_MOD + 1;
     private long received;
     private long outOfOrder;
+    private long expectedPrior;
+    private long receivedPrior;
     private long expectedBeforeRestart;
     private long receivedBeforeRestart;
     /** Packets found missing by the last in-order packet: the forward gap it closed. */
@@ -110,6 +112,29 @@ final class SequenceTracker {
     /** RFC 3550 A.3: expected minus received; duplicates can make it negative, which is reported as 0. */
     long lost() {
         return Math.max(0, expected() - received());
+    }
+
+    /**
+     * RFC 3550 A.3: the fraction of packets lost since the previous call, in 1/256, 0 when none
+     * were lost or duplicates outnumber losses.
+     */
+    int fractionLostSinceLastReport() {
+        long expectedNow = expected();
+        long receivedNow = received();
+        long expectedInterval = expectedNow - expectedPrior;
+        long lostInterval = expectedInterval - (receivedNow - receivedPrior);
+        expectedPrior = expectedNow;
+        receivedPrior = receivedNow;
+        if (expectedInterval <= 0 || lostInterval <= 0) {
+            return 0;
+        }
+        return (int) Math.min(255, (lostInterval << 8) / expectedInterval);
+    }
+
+    /** RFC 3550 6.4.1: expected minus received, signed, clamped to 24 bits. */
+    int cumulativeLost() {
+        long lost = expected() - received();
+        return (int) Math.max(-0x800000, Math.min(0x7FFFFF, lost));
     }
 
     long outOfOrder() {

@@ -218,4 +218,89 @@ class RtpRelayTest {
         assertEquals(0, relay.allocator().inUse());
         assertEquals(0, relay.openChannels());
     }
+
+    @ParameterizedTest(name = "native={0}")
+    @MethodSource("transports")
+    void portHeldByAnotherProcess_isSkipped(boolean nativeTransport) throws Exception {
+        relay(nativeTransport, 26100, 26105, Duration.ZERO);
+        try (java.net.DatagramSocket squatter = new java.net.DatagramSocket(new InetSocketAddress(Phone.LOOPBACK, 26100))) {
+            MediaSession s = relay.openSessionAsync((leg, silence) -> { }).get(5, TimeUnit.SECONDS);
+            assertEquals(26102, s.legA().localRtpPort());
+            assertEquals(26104, s.legB().localRtpPort());
+            assertEquals(2, relay.allocator().inUse());
+            assertEquals(4, relay.openChannels());
+            s.close();
+        }
+        assertEquals(0, relay.allocator().inUse());
+        assertEquals(0, relay.openChannels());
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @MethodSource("transports")
+    void generatedReceiverReports_describeTheEndpointsStream(boolean nativeTransport) throws Exception {
+        relay = RtpRelay.create(RtpRelayConfig.builder().bindAddress(Phone.LOOPBACK).ports(24000, 24999)
+                .ioThreads(1).nativeTransport(nativeTransport).mediaTimeout(Duration.ZERO)
+                .rtcpReportInterval(Duration.ofMillis(40)).build());
+        try (Phone rtpA = new Phone(0x5151L); Phone rtcpA = new Phone(2);
+             MediaSession s = relay.openSession((leg, silence) -> { })) {
+            s.legA().setRemote(rtpA.address(), rtcpA.address());
+            int lastSeq = 0;
+            for (int i = 0; i < 10; i++) {
+                byte[] p = rtpA.nextPacket(PCMU, 160);
+                lastSeq = ByteBuffer.wrap(p).getShort(2) & 0xFFFF;
+                if (i != 4) {
+                    rtpA.send(p, s.legA().localRtpPort());
+                }
+            }
+            ByteBuffer sr = ByteBuffer.allocate(28);
+            sr.put((byte) 0x80).put((byte) 200).putShort((short) 6).putInt(0x5151)
+                    .putInt(0x00001111).putInt(0x22220000).putInt(0).putInt(9).putInt(1440);
+            rtcpA.socket.send(new java.net.DatagramPacket(sr.array(), 28, Phone.LOOPBACK, s.legA().localRtcpPort()));
+
+            ByteBuffer report = null;
+            for (int i = 0; i < 50 && report == null; i++) {
+                ByteBuffer r = ByteBuffer.wrap(rtcpA.receive());
+                boolean complete = (r.get(0) & 0x1F) == 1 && r.getInt(8 + 16) != 0
+                        && (r.getInt(8 + 8) & 0xFFFF) == lastSeq;
+                report = complete ? r : null;
+            }
+            assertTrue(report != null, "a receiver report covering the stream and the SR arrived");
+            // RFC 3550 6.4.2 RR with one block: 32 bytes, length 7
+            assertEquals(0x81, report.get(0) & 0xFF);
+            assertEquals(201, report.get(1) & 0xFF);
+            assertEquals(7, report.getShort(2));
+            assertEquals(0x5151, report.getInt(8));
+            assertEquals(1, report.getInt(12) & 0xFFFFFF, "cumulative lost");
+            assertEquals(0x11112222, report.getInt(24), "LSR: the SR's middle NTP bits");
+            assertTrue((report.getInt(28) & 0xFFFFFFFFL) < 65536 * 5L, "DLSR under 5 s");
+            // then SDES with a CNAME (RFC 3550 6.1: every compound packet carries one)
+            assertEquals(202, report.get(32 + 1) & 0xFF);
+            assertEquals(report.getInt(4), report.getInt(36), "same SSRC in RR and SDES");
+            assertEquals(1, report.get(40), "CNAME item");
+            int length = report.get(41);
+            String cname = new String(report.array(), 42, length, java.nio.charset.StandardCharsets.US_ASCII);
+            assertTrue(cname.endsWith("@dialtone"), cname);
+            assertEquals(32 + 4 + 4 * report.getShort(34), report.limit(), "compound length adds up");
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @MethodSource("transports")
+    void packetRefusedByTheInboundTransform_doesNotLatch(boolean nativeTransport) throws Exception {
+        relay(nativeTransport, 24000, 24999, Duration.ZERO);
+        try (Phone phoneA = new Phone(0xA1L); Phone phoneB = new Phone(0xB1L); Phone forger = new Phone(0xBADL);
+             MediaSession s = relay.openSession((leg, silence) -> { })) {
+            s.legA().setRemote(phoneA.address());
+            s.legB().setRemote(phoneB.address());
+            // stands in for SRTP authentication: the forger's packets fail it
+            s.legA().setTransforms(new LegTransforms(pkt -> pkt.getInt(pkt.readerIndex() + 8) == 0xBAD ? -1
+                    : pkt.readableBytes(), PacketTransform.IDENTITY, PacketTransform.IDENTITY, PacketTransform.IDENTITY));
+            forger.send(forger.nextPacket(PCMU, 160), s.legA().localRtpPort());
+            byte[] genuine = phoneA.nextPacket(PCMU, 160);
+            phoneA.send(genuine, s.legA().localRtpPort());
+            assertArrayEquals(genuine, phoneB.receive());
+            assertEquals(phoneA.address(), s.legA().latchedSource().orElseThrow());
+            assertEquals(1, s.legA().stats().mediaPacketsIn());
+        }
+    }
 }

@@ -36,4 +36,14 @@ class SourceLatchTest {
         latch.reset();
         assertEquals(SourceLatch.Verdict.LATCHED, latch.offer(intruder, 1));
     }
+
+    @Test
+    void admits_doesNotLatch() {
+        assertEquals(true, latch.admits(intruder, 0));
+        assertEquals(null, latch.source());
+        latch.offer(phone, 0);
+        assertEquals(false, latch.admits(intruder, SECOND));
+        assertEquals(true, latch.admits(intruder, 2 * SECOND));
+        assertEquals(phone, latch.source());
+    }
 }

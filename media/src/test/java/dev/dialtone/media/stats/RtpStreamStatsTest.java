@@ -252,4 +252,23 @@ class RtpStreamStatsTest {
         assertEquals(0, s.packetsLost());
         assertEquals(10, s.mediaPacketsIn());
     }
+
+    @Test
+    void receptionReport_fractionLostPerInterval_andLsrDlsr() {
+        assertEquals(null, stats.receptionReport(0));
+        sendClean(10, i -> i == 4);
+        stats.onSenderReportReceived(0xAAAABBBBL, 1_000 * MS);
+        ReceptionReport first = stats.receptionReport(1_500 * MS);
+        assertEquals(SSRC, first.sourceSsrc());
+        // A.3: 10 expected, 9 received: (1 << 8) / 10 = 25
+        assertEquals(25, first.fractionLost());
+        assertEquals(1, first.cumulativeLost());
+        assertEquals(1009, first.extendedHighestSeq());
+        assertEquals(0xAAAABBBBL, first.lastSr());
+        // 0.5 s in 1/65536 s
+        assertEquals(32768, first.delaySinceLastSr());
+        ReceptionReport second = stats.receptionReport(2_000 * MS);
+        assertEquals(0, second.fractionLost());
+        assertEquals(1, second.cumulativeLost());
+    }
 }
