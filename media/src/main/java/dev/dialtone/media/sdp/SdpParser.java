@@ -225,7 +225,7 @@ final class SdpParser {
             }
             formats.add(p[i]);
         }
-        boolean rtp = p[2].toUpperCase().contains("RTP/");
+        boolean rtp = p[2].toUpperCase(java.util.Locale.ROOT).contains("RTP/");
         if (rtp) {
             for (String f : formats) {
                 if (!Origin.isDigits(f) || f.length() > 3 || Integer.parseInt(f) > 127) {
