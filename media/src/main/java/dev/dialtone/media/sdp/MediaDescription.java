@@ -207,6 +207,11 @@ public record MediaDescription(String media, int port, int portCount, String pro
             return this;
         }
 
+        public Builder addField(SdpField field) {
+            otherFields.add(field);
+            return this;
+        }
+
         public Builder attributes(List<Attribute> attributes) {
             this.attributes.clear();
             this.attributes.addAll(attributes);
