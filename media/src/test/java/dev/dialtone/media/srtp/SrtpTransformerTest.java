@@ -20,7 +20,7 @@ class SrtpTransformerTest {
     private static final int SSRC = 0x11223344;
 
     private static SrtpMasterKey key(SrtpProfile profile) {
-        byte[] material = new byte[profile.keyLength() + 14];
+        byte[] material = new byte[profile.keyLength() + profile.saltLength()];
         for (int i = 0; i < material.length; i++) {
             material[i] = (byte) (i * 7 + 3);
         }
