@@ -74,12 +74,11 @@ final class SessionKeys {
     }
 
     /**
-     * RFC 7714 8.1 (RTP: 00 00 || SSRC || ROC || SEQ) and 9.1 (RTCP: 00 00 || SSRC || 00 00 || 0 || index),
-     * XORed with the 12-byte session salt, into {@link #iv}[0..12). {@code high} is the ROC for RTP and 0 for
-     * RTCP; {@code low} the 16-bit SEQ, or the 31-bit SRTCP index whose upper half lands in the low bytes of
-     * {@code high}'s slot.
+     * RFC 7714 8.1 and 9.1: the 12-octet IV is 00 00 || SSRC || a 48-bit value, XORed with the session salt,
+     * written into {@link #iv}[0..12). The value is ROC || SEQ for RTP (the packet index) and 00 00 || 0 || the
+     * 31-bit SRTCP index for RTCP, i.e. the index in both cases.
      */
-    void computeAeadIv(int ssrc, long highAndLow48) {
+    void computeAeadIv(int ssrc, long index) {
         iv[0] = salt[0];
         iv[1] = salt[1];
         iv[2] = (byte) (salt[2] ^ (ssrc >>> 24));
@@ -87,7 +86,7 @@ final class SessionKeys {
         iv[4] = (byte) (salt[4] ^ (ssrc >>> 8));
         iv[5] = (byte) (salt[5] ^ ssrc);
         for (int i = 0; i < 6; i++) {
-            iv[6 + i] = (byte) (salt[6 + i] ^ (highAndLow48 >>> (40 - 8 * i)));
+            iv[6 + i] = (byte) (salt[6 + i] ^ (index >>> (40 - 8 * i)));
         }
     }
 }
