@@ -18,9 +18,13 @@ public record SrtpPolicy(Mode mode, List<SrtpProfile> profiles, SecureRandom ran
         REQUIRED
     }
 
+    /**
+     * The endpoint {@code ciphers} values, most widely deployed first: an offer lists one {@code a=crypto} per
+     * entry in this order, an answer takes the offerer's first one that is in the list.
+     */
     public static final List<SrtpProfile> DEFAULT_PROFILES = List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80,
             SrtpProfile.AES_CM_128_HMAC_SHA1_32, SrtpProfile.AES_256_CM_HMAC_SHA1_80,
-            SrtpProfile.AES_256_CM_HMAC_SHA1_32);
+            SrtpProfile.AES_256_CM_HMAC_SHA1_32, SrtpProfile.AEAD_AES_256_GCM_8);
 
     public SrtpPolicy {
         profiles = List.copyOf(profiles);

@@ -48,12 +48,12 @@ public record MediaDescription(String media, int port, int portCount, String pro
 
     /** RTP/AVP, RTP/SAVP, RTP/AVPF, RTP/SAVPF (and UDP/TLS/RTP/SAVP[F]): formats are payload type numbers. */
     public boolean isRtp() {
-        return proto.toUpperCase().contains("RTP/");
+        return proto.toUpperCase(java.util.Locale.ROOT).contains("RTP/");
     }
 
     /** RTP/SAVP or RTP/SAVPF: SRTP profiles of RFC 3711 / RFC 5124. */
     public boolean isSecureRtp() {
-        return proto.toUpperCase().contains("RTP/SAVP");
+        return proto.toUpperCase(java.util.Locale.ROOT).contains("RTP/SAVP");
     }
 
     public boolean isRejected() {
@@ -204,6 +204,11 @@ public record MediaDescription(String media, int port, int portCount, String pro
         public Builder otherFields(List<SdpField> fields) {
             otherFields.clear();
             otherFields.addAll(fields);
+            return this;
+        }
+
+        public Builder addField(SdpField field) {
+            otherFields.add(field);
             return this;
         }
 

@@ -121,8 +121,7 @@ final class SdpParser {
                             currentLine = lineNo;
                             currentHasConnection = false;
                         }
-                        default -> current.otherFields(append(current.build().otherFields(),
-                                new SdpField(type, value)));
+                        default -> current.addField(new SdpField(type, value));
                     }
                 }
             } catch (IllegalArgumentException e) {
@@ -144,12 +143,6 @@ final class SdpParser {
         }
         return new SessionDescription(origin, sessionName, Optional.ofNullable(sessionConnection), sessionFields,
                 sessionAttributes, media);
-    }
-
-    private static List<SdpField> append(List<SdpField> fields, SdpField f) {
-        List<SdpField> copy = new ArrayList<>(fields);
-        copy.add(f);
-        return copy;
     }
 
     private static void requireHeader(Origin origin, String sessionName, int lineNo) throws SdpParseException {
@@ -225,7 +218,7 @@ final class SdpParser {
             }
             formats.add(p[i]);
         }
-        boolean rtp = p[2].toUpperCase().contains("RTP/");
+        boolean rtp = p[2].toUpperCase(java.util.Locale.ROOT).contains("RTP/");
         if (rtp) {
             for (String f : formats) {
                 if (!Origin.isDigits(f) || f.length() > 3 || Integer.parseInt(f) > 127) {

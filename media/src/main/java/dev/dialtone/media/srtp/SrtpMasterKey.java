@@ -24,8 +24,8 @@ public final class SrtpMasterKey {
         if (key.length != 16 && key.length != 32) {
             throw new IllegalArgumentException("master key must be 16 or 32 bytes: " + key.length);
         }
-        if (salt.length != SrtpProfile.SALT_LENGTH) {
-            throw new IllegalArgumentException("master salt must be 14 bytes: " + salt.length);
+        if (salt.length != 14 && salt.length != 12) {
+            throw new IllegalArgumentException("master salt must be 14 (AES_CM) or 12 (AEAD) bytes: " + salt.length);
         }
         return new SrtpMasterKey(key.clone(), salt.clone(), new byte[0]);
     }

@@ -3,24 +3,35 @@ package dev.dialtone.media.srtp;
 import java.util.Optional;
 
 /**
- * The SDES crypto suites Dialtone implements, named as in RFC 4568 6.2 and RFC 6188 7.1. All use AES in counter
- * mode (RFC 3711 4.1.1), HMAC-SHA1 with a 160-bit key (4.2.1) and a 112-bit master salt.
+ * The SDES crypto suites Dialtone implements, named as in RFC 4568 6.2, RFC 6188 7.1 and RFC 7714 14.2.
+ * The AES_CM suites use AES in counter mode (RFC 3711 4.1.1) with HMAC-SHA1 and a 112-bit salt; the AEAD suites
+ * use AES-GCM (RFC 7714) with a 96-bit salt and no separate authentication key. {@code AEAD_AES_256_GCM_8} is the
+ * 8-octet-tag variant that several SBCs and FreeSWITCH offer.
  */
 public enum SrtpProfile {
-    AES_CM_128_HMAC_SHA1_80(16, 10),
-    AES_CM_128_HMAC_SHA1_32(16, 4),
-    AES_256_CM_HMAC_SHA1_80(32, 10),
-    AES_256_CM_HMAC_SHA1_32(32, 4);
+    AES_CM_128_HMAC_SHA1_80(16, 14, 10, 10, false),
+    // RFC 4568 6.2.1 and RFC 6188 7.1: the _32 suites still use an 80-bit tag on SRTCP.
+    AES_CM_128_HMAC_SHA1_32(16, 14, 4, 10, false),
+    AES_256_CM_HMAC_SHA1_80(32, 14, 10, 10, false),
+    AES_256_CM_HMAC_SHA1_32(32, 14, 4, 10, false),
+    AEAD_AES_128_GCM(16, 12, 16, 16, true),
+    AEAD_AES_256_GCM(32, 12, 16, 16, true),
+    AEAD_AES_256_GCM_8(32, 12, 8, 8, true);
 
-    static final int SALT_LENGTH = 14;
     static final int AUTH_KEY_LENGTH = 20;
 
     private final int keyLength;
+    private final int saltLength;
     private final int rtpTagLength;
+    private final int rtcpTagLength;
+    private final boolean aead;
 
-    SrtpProfile(int keyLength, int rtpTagLength) {
+    SrtpProfile(int keyLength, int saltLength, int rtpTagLength, int rtcpTagLength, boolean aead) {
         this.keyLength = keyLength;
+        this.saltLength = saltLength;
         this.rtpTagLength = rtpTagLength;
+        this.rtcpTagLength = rtcpTagLength;
+        this.aead = aead;
     }
 
     /** Master key length in bytes (16 or 32). */
@@ -28,17 +39,22 @@ public enum SrtpProfile {
         return keyLength;
     }
 
+    /** Master and session salt length in bytes: 14 for AES_CM, 12 for AEAD (RFC 7714 8.1). */
     public int saltLength() {
-        return SALT_LENGTH;
+        return saltLength;
     }
 
     public int rtpTagLength() {
         return rtpTagLength;
     }
 
-    /** RFC 4568 6.2.1 and RFC 6188 7.1: the _32 suites still use an 80-bit tag on SRTCP. */
     public int rtcpTagLength() {
-        return 10;
+        return rtcpTagLength;
+    }
+
+    /** AES-GCM (RFC 7714) rather than AES-CM with HMAC-SHA1. */
+    public boolean isAead() {
+        return aead;
     }
 
     /** The suite name used in {@code a=crypto}. */

@@ -33,6 +33,7 @@ public final class SrtpTransformer {
     private final Stream[] streams = new Stream[MAX_STREAMS];
     private int streamCount;
     private Stream last;
+    /** ROC for the HMAC input, or E||SRTCP index for the AEAD associated data. */
     private final byte[] rocBytes = new byte[4];
     private byte[] scratch = new byte[0];
 
@@ -40,10 +41,21 @@ public final class SrtpTransformer {
         if (key.key().length != profile.keyLength()) {
             throw new IllegalArgumentException(profile + " needs a " + profile.keyLength() + "-byte master key");
         }
+        if (key.salt().length != profile.saltLength()) {
+            throw new IllegalArgumentException(profile + " needs a " + profile.saltLength() + "-byte master salt");
+        }
         this.profile = profile;
         this.mki = key.mki();
         this.rtp = new SessionKeys(profile, key, SessionKeys.RTP_LABELS);
         this.rtcp = new SessionKeys(profile, key, SessionKeys.RTCP_LABELS);
+    }
+
+    /** For vectors given as session keys (RFC 7714 16, 17). */
+    SrtpTransformer(SrtpProfile profile, SessionKeys rtp, SessionKeys rtcp) {
+        this.profile = profile;
+        this.mki = new byte[0];
+        this.rtp = rtp;
+        this.rtcp = rtcp;
     }
 
     public static SrtpTransformer create(SrtpProfile profile, SrtpMasterKey key) {
@@ -197,9 +209,18 @@ public final class SrtpTransformer {
                 s.rtpHighest = index;
             }
         }
+        int end = off + len;
+        if (profile.isAead()) {
+            // RFC 7714 7, 8: header is the associated data, payload and tag the ciphertext, MKI after the tag.
+            rtp.computeAeadIv(ssrc, index);
+            if (!rtp.gcm.seal(rtp.iv, b, off, header, rocBytes, 0, b, off + header, len - header)) {
+                return -SrtpStatus.REPLAYED.code();
+            }
+            System.arraycopy(mki, 0, b, end + profile.rtpTagLength(), mki.length);
+            return len + rtpOverhead();
+        }
         rtp.computeIv(ssrc, index);
         rtp.cipher.apply(rtp.iv, b, off + header, len - header);
-        int end = off + len;
         System.arraycopy(mki, 0, b, end, mki.length);
         // RFC 3711 4.2: the tag covers header and encrypted payload, then the ROC; the MKI is not authenticated.
         authenticate(rtp, b, off, len, index >>> 16, true);
@@ -213,7 +234,7 @@ public final class SrtpTransformer {
         if (payloadEnd < 12 || header < 0) {
             return -SrtpStatus.MALFORMED.code();
         }
-        if (!mkiMatches(b, off + payloadEnd)) {
+        if (!mkiMatches(b, off + payloadEnd + (profile.isAead() ? profile.rtpTagLength() : 0))) {
             return -SrtpStatus.MKI_MISMATCH.code();
         }
         int seq = readShort(b, off + 2);
@@ -239,12 +260,20 @@ public final class SrtpTransformer {
                 return replay;
             }
         }
-        authenticate(rtp, b, off, payloadEnd, index >>> 16, true);
-        if (!tagMatches(rtp.macOut, b, off + payloadEnd + mki.length, profile.rtpTagLength())) {
-            return -SrtpStatus.AUTH_FAILED.code();
+        if (profile.isAead()) {
+            rtp.computeAeadIv(ssrc, index);
+            if (!rtp.gcm.open(rtp.iv, b, off, header, rocBytes, 0, b, off + header,
+                    payloadEnd - header + profile.rtpTagLength())) {
+                return -SrtpStatus.AUTH_FAILED.code();
+            }
+        } else {
+            authenticate(rtp, b, off, payloadEnd, index >>> 16, true);
+            if (!tagMatches(rtp.macOut, b, off + payloadEnd + mki.length, profile.rtpTagLength())) {
+                return -SrtpStatus.AUTH_FAILED.code();
+            }
+            rtp.computeIv(ssrc, index);
+            rtp.cipher.apply(rtp.iv, b, off + header, payloadEnd - header);
         }
-        rtp.computeIv(ssrc, index);
-        rtp.cipher.apply(rtp.iv, b, off + header, payloadEnd - header);
         if (s == null) {
             s = stream(ssrc, true);
         }
@@ -276,9 +305,21 @@ public final class SrtpTransformer {
         int index = s.rtcpSendIndex;
         // RFC 3711 3.4: the SRTCP index is 31 bits; a new master key is due before it wraps.
         s.rtcpSendIndex = (index + 1) & 0x7FFFFFFF;
+        int end = off + len;
+        if (profile.isAead()) {
+            // RFC 7714 9: AAD is the first 8 octets plus E||index; the trailer follows the tag.
+            writeInt(rocBytes, 0, index | 0x80000000);
+            rtcp.computeAeadIv(ssrc, index);
+            if (!rtcp.gcm.seal(rtcp.iv, b, off, 8, rocBytes, 4, b, off + 8, len - 8)) {
+                return -SrtpStatus.REPLAYED.code();
+            }
+            int trailer = end + profile.rtcpTagLength();
+            writeInt(b, trailer, index | 0x80000000);
+            System.arraycopy(mki, 0, b, trailer + 4, mki.length);
+            return len + rtcpOverhead();
+        }
         rtcp.computeIv(ssrc, index);
         rtcp.cipher.apply(rtcp.iv, b, off + 8, len - 8);
-        int end = off + len;
         writeInt(b, end, index | 0x80000000);
         System.arraycopy(mki, 0, b, end + 4, mki.length);
         authenticate(rtcp, b, off, len + 4, 0, false);
@@ -287,8 +328,10 @@ public final class SrtpTransformer {
     }
 
     private int unprotectRtcpPacket(byte[] b, int off, int len) {
-        int indexAt = len - rtcpOverhead();
-        if (indexAt < 8 || (b[off] & 0xC0) != 0x80) {
+        int plainEnd = len - rtcpOverhead();
+        // E||index sits after the tag for AEAD (RFC 7714 9), before MKI and tag otherwise (RFC 3711 3.4).
+        int indexAt = profile.isAead() ? plainEnd + profile.rtcpTagLength() : plainEnd;
+        if (plainEnd < 8 || (b[off] & 0xC0) != 0x80) {
             return -SrtpStatus.MALFORMED.code();
         }
         if (!mkiMatches(b, off + indexAt + 4)) {
@@ -310,14 +353,25 @@ public final class SrtpTransformer {
                 return replay;
             }
         }
-        // RFC 3711 3.4: the tag covers the RTCP packet, the E flag and the SRTCP index.
-        authenticate(rtcp, b, off, indexAt + 4, 0, false);
-        if (!tagMatches(rtcp.macOut, b, off + indexAt + 4 + mki.length, profile.rtcpTagLength())) {
-            return -SrtpStatus.AUTH_FAILED.code();
-        }
-        if (encrypted) {
-            rtcp.computeIv(ssrc, index);
-            rtcp.cipher.apply(rtcp.iv, b, off + 8, indexAt - 8);
+        if (profile.isAead()) {
+            rtcp.computeAeadIv(ssrc, index);
+            System.arraycopy(b, off + indexAt, rocBytes, 0, 4);
+            // RFC 7714 9.3: unencrypted SRTCP is all associated data, with an empty ciphertext.
+            int aadLength = encrypted ? 8 : plainEnd;
+            if (!rtcp.gcm.open(rtcp.iv, b, off, aadLength, rocBytes, 4, b, off + aadLength,
+                    plainEnd - aadLength + profile.rtcpTagLength())) {
+                return -SrtpStatus.AUTH_FAILED.code();
+            }
+        } else {
+            // RFC 3711 3.4: the tag covers the RTCP packet, the E flag and the SRTCP index.
+            authenticate(rtcp, b, off, indexAt + 4, 0, false);
+            if (!tagMatches(rtcp.macOut, b, off + indexAt + 4 + mki.length, profile.rtcpTagLength())) {
+                return -SrtpStatus.AUTH_FAILED.code();
+            }
+            if (encrypted) {
+                rtcp.computeIv(ssrc, index);
+                rtcp.cipher.apply(rtcp.iv, b, off + 8, indexAt - 8);
+            }
         }
         if (s == null) {
             s = stream(ssrc, true);
@@ -332,7 +386,7 @@ public final class SrtpTransformer {
         } else {
             s.rtcpWindow |= 1L << -delta;
         }
-        return indexAt;
+        return plainEnd;
     }
 
     /** RFC 3711 3.3.2: 0 when the index may be accepted, else the negative status. */

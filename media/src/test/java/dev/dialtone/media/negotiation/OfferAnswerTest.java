@@ -93,8 +93,8 @@ class OfferAnswerTest {
         assertEquals("RTP/SAVP", m.proto());
         List<Crypto> cryptos = m.cryptos();
         assertEquals(List.of("AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AES_256_CM_HMAC_SHA1_80",
-                "AES_256_CM_HMAC_SHA1_32"), cryptos.stream().map(Crypto::suite).toList());
-        assertEquals(List.of(1, 2, 3, 4), cryptos.stream().map(Crypto::tag).toList());
+                "AES_256_CM_HMAC_SHA1_32", "AEAD_AES_256_GCM_8"), cryptos.stream().map(Crypto::suite).toList());
+        assertEquals(List.of(1, 2, 3, 4, 5), cryptos.stream().map(Crypto::tag).toList());
         for (Crypto c : cryptos) {
             SrtpMasterKey.fromSdes(SrtpProfile.fromSuite(c.suite()).orElseThrow(), c.keyParams().get(0));
         }
@@ -260,6 +260,21 @@ class OfferAnswerTest {
         assertEquals(172, SrtpTransformer.create(SrtpProfile.AES_CM_128_HMAC_SHA1_80, answerKey)
                 .unprotect(back, 0, backLen));
         assertArrayEquals(Arrays.copyOf(rtp, 172), Arrays.copyOf(back, 172));
+    }
+
+    @Test
+    void gcmOnlyOffer_isAnsweredWithGcmKeysThatInteroperate() {
+        SrtpMasterKey offerKey = SrtpMasterKey.generate(SrtpProfile.AEAD_AES_256_GCM_8, new SecureRandom());
+        SessionDescription offer = sdp("v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\nc=IN IP4 192.0.2.1\nt=0 0\n"
+                + "m=audio 4000 RTP/SAVP 8\na=crypto:7 AEAD_AES_256_GCM_8 " + offerKey.toInline() + "\n");
+        NegotiationResult.Success r = ok(OfferAnswer.answer(offer, srtpLeg(SrtpPolicy.Mode.REQUIRED), Codec.DEFAULT));
+        Crypto answered = r.sdp().media().get(0).cryptos().get(0);
+        assertEquals(7, answered.tag());
+        assertEquals(44, java.util.Base64.getDecoder().decode(answered.inlineKey()).length);
+        byte[] rtp = new byte[12 + 20 + 8];
+        rtp[0] = (byte) 0x80;
+        int len = SrtpTransformer.create(SrtpProfile.AEAD_AES_256_GCM_8, offerKey).protect(rtp, 0, 32);
+        assertEquals(32, r.media().orElseThrow().srtp().orElseThrow().newUnprotector().unprotect(rtp, 0, len));
     }
 
     @Test

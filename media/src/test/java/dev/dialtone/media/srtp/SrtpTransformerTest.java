@@ -20,7 +20,7 @@ class SrtpTransformerTest {
     private static final int SSRC = 0x11223344;
 
     private static SrtpMasterKey key(SrtpProfile profile) {
-        byte[] material = new byte[profile.keyLength() + 14];
+        byte[] material = new byte[profile.keyLength() + profile.saltLength()];
         for (int i = 0; i < material.length; i++) {
             material[i] = (byte) (i * 7 + 3);
         }
@@ -75,6 +75,32 @@ class SrtpTransformerTest {
             assertEquals(plain.length, len);
             assertArrayEquals(plain, Arrays.copyOf(srtp, len));
         }
+    }
+
+    @Test
+    void aesCm_protectAndUnprotect_allocateNothingPerPacket() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        SrtpProfile p = SrtpProfile.AES_CM_128_HMAC_SHA1_80;
+        SrtpTransformer sender = SrtpTransformer.create(p, key(p));
+        SrtpTransformer receiver = SrtpTransformer.create(p, key(p));
+        byte[] buf = new byte[172 + 10];
+        byte[] header = rtp(0, SSRC);
+        int packets = 20_000;
+        long before = 0;
+        for (int seq = 0; seq < packets; seq++) {
+            if (seq == packets / 2) {
+                before = threads.getCurrentThreadAllocatedBytes();
+            }
+            System.arraycopy(header, 0, buf, 0, 12);
+            buf[2] = (byte) (seq >>> 8);
+            buf[3] = (byte) seq;
+            int len = sender.protect(buf, 0, 172);
+            assertEquals(172, receiver.unprotect(buf, 0, len));
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // 10,000 packets each way: even one 16-byte object per packet would be 160 KB.
+        assertTrue(allocated < 4096, "allocated " + allocated + " bytes");
     }
 
     @Test
