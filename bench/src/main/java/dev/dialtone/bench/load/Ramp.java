@@ -1,0 +1,50 @@
+package dev.dialtone.bench.load;
+
+import dev.dialtone.bench.report.LoadReport.StepResult;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whether a rate was sustained. A step passes when the calls scheduled in it failed no more often than the limit
+ * and, at its end, no more than one second's worth of calls was still waiting for a concurrency slot (a growing
+ * queue means the target holds calls longer than the rate allows: it is not keeping up, even if nothing failed
+ * yet). The ramp stops at the first step that fails; the sustained rate is that of the last step before it.
+ */
+final class Ramp {
+    private Ramp() {
+    }
+
+    static StepResult evaluate(RateSchedule.Step step, long runStartOffset, long endOffset, long scheduled,
+                               long ended, long failed, int waitingAtEnd, double maxFailureRatePercent) {
+        double failurePercent = ended == 0 ? 0 : 100.0 * failed / ended;
+        String verdict = "ok";
+        boolean passed = true;
+        if (failurePercent > maxFailureRatePercent) {
+            passed = false;
+            verdict = String.format(Locale.ROOT, "failure rate %.3f %% over %.3f %%", failurePercent,
+                    maxFailureRatePercent);
+        } else if (waitingAtEnd > Math.max(1, step.rate())) {
+            passed = false;
+            verdict = waitingAtEnd + " calls waiting for a concurrency slot";
+        }
+        return new StepResult(step.index(), step.rate(), (step.startNanos() - runStartOffset) / 1e9,
+                endOffset / 1e9, scheduled, ended, failed, round(failurePercent), passed, verdict);
+    }
+
+    /** The rate of the last step of the passing run from the first step; 0 when the first step failed. */
+    static double sustainedRate(List<StepResult> steps) {
+        double rate = 0;
+        for (StepResult s : steps) {
+            if (!s.passed()) {
+                break;
+            }
+            rate = s.rate();
+        }
+        return rate;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+}
