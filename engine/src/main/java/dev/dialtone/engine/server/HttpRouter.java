@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -63,7 +64,16 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String path = uri.path();
+        String path;
+        Map<String, List<String>> query;
+        try {
+            path = uri.path();
+            query = uri.parameters();
+        } catch (IllegalArgumentException badEscape) {
+            respond(ctx, "other", "other", CompletableFuture.completedFuture(
+                    json(400, "{\"error\":\"Bad Request\"}")), keepAlive);
+            return;
+        }
         String method = KNOWN_METHODS.contains(req.method().name()) ? req.method().name() : "other";
         String route = route(path);
         CompletableFuture<ApiResponse> answer;
@@ -79,7 +89,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                             Map.of("Content-Type", MetricsRegistry.CONTENT_TYPE)))
                     : done(new ApiResponse(405, "{\"error\":\"Method Not Allowed\"}", Map.of("Allow", "GET")));
         } else if (SipEndpointApi.owns(path)) {
-            ApiRequest api = new ApiRequest(req.method().name(), path, uri.parameters(),
+            ApiRequest api = new ApiRequest(req.method().name(), path, query,
                     req.content().toString(StandardCharsets.UTF_8), baseUrl(ctx, req));
             answer = offLoop(() -> shared.endpoints.handle(api));
         } else {

@@ -98,6 +98,19 @@ class HttpRouterTest {
     }
 
     @Test
+    void badPercentEncoding_is400_andTheConnectionStaysUsable() {
+        channel.writeInbound(get(SipEndpointApi.PATH + "?filter_username=%zz", true));
+        FullHttpResponse r = nextResponse();
+        assertEquals(400, r.status().code());
+        assertEquals("{\"error\":\"Bad Request\"}", r.content().toString(StandardCharsets.UTF_8));
+        r.release();
+        channel.writeInbound(get("/health", false));
+        r = nextResponse();
+        assertEquals(200, r.status().code());
+        r.release();
+    }
+
+    @Test
     void fullExecutor_is503_withoutBlockingTheLoop() {
         HttpRouter.Shared busy = new HttpRouter.Shared(credentials, null, new MetricsRegistry(),
                 new MetricsRegistry().counter("r_total", "r", "method", "route", "status"), task -> {

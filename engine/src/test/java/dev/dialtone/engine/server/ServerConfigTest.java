@@ -15,7 +15,7 @@ class ServerConfigTest {
     @Test
     void dbUrl_defaultsToAnH2FileInTheDataDir_andRealmToTheAdvertisedHost() {
         ServerConfig c = ServerConfig.defaults().withDataDir(Path.of("/srv/dialtone"));
-        assertEquals("jdbc:h2:file:/srv/dialtone/dialtone", c.effectiveDbUrl());
+        assertEquals("jdbc:h2:file:/srv/dialtone/dialtone;DB_CLOSE_ON_EXIT=FALSE", c.effectiveDbUrl());
         ServerConfig advertised = parse("--sip-advertise", "pbx.example.com");
         assertEquals("pbx.example.com", advertised.effectiveSipRealm());
         assertEquals("10.1.2.3", parse("--sip-host", "10.1.2.3").effectiveSipRealm());
