@@ -1,9 +1,11 @@
 package dev.dialtone.engine.api;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.store.SipEndpoint;
@@ -16,6 +18,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -32,8 +36,11 @@ public final class SipEndpointApi {
 
     private static final Logger log = LoggerFactory.getLogger(SipEndpointApi.class);
     private static final Pattern PAGE_TOKEN = Pattern.compile("PA([0-9a-z]{1,13})");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Strict: a repeated key or anything after the object is an error, not silently dropped. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final SipEndpointStore store;
 
@@ -79,7 +86,7 @@ public final class SipEndpointApi {
             case "GET" -> store.find(id.get()).map(e -> ApiResponse.json(200, write(SipEndpointFields.toJson(e))))
                     .orElseGet(ApiResponse::notFound);
             case "PUT" -> update(id.get(), req);
-            case "DELETE" -> store.delete(id.get()) ? new ApiResponse(204, "", java.util.Map.of()) : ApiResponse.notFound();
+            case "DELETE" -> store.delete(id.get()) ? new ApiResponse(204, "", Map.of()) : ApiResponse.notFound();
             default -> ApiResponse.methodNotAllowed("GET, PUT, DELETE");
         };
     }
@@ -245,7 +252,7 @@ public final class SipEndpointApi {
         }
         if (n == null || !n.isObject()) {
             errors.add(ValidationError.json("expected a JSON object, got " + (n == null ? "nothing" : n.getNodeType()
-                    .toString().toLowerCase(java.util.Locale.ROOT))));
+                    .toString().toLowerCase(Locale.ROOT))));
             return null;
         }
         return (ObjectNode) n;

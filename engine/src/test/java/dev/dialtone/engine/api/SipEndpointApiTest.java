@@ -207,6 +207,7 @@ class SipEndpointApiTest {
                 Arguments.of("{\"username\":\"carol\"," + p + ",}", "invalid_json", "at line 1, column"),
                 Arguments.of("{\"username\":\"carol\"," + p + ",\"username\":\"dave\"}", "invalid_json", "Duplicate field 'username'"),
                 Arguments.of("[\"username\"]", "invalid_json", "expected a JSON object, got array"),
+                Arguments.of("{\"username\":\"carol\"," + p + "} {}", "invalid_json", "Trailing token"),
                 Arguments.of("", "invalid_json", "the body is empty"));
     }
 
