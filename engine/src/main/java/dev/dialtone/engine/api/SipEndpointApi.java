@@ -166,10 +166,8 @@ public final class SipEndpointApi {
         Long anchor = null;
         String token = req.param("page_token");
         if (token != null) {
-            var m = PAGE_TOKEN.matcher(token);
-            if (m.matches()) {
-                anchor = Long.parseLong(m.group(1), 36);
-            } else {
+            anchor = pageToken(token);
+            if (anchor == null) {
                 errors.add(ValidationError.parameter("page_token", "is not a token from this API's links: '"
                         + token + "'"));
             }
@@ -214,6 +212,19 @@ public final class SipEndpointApi {
         }
         return s.append("page_number=").append(pageNumber).append("&page_size=").append(pageSize)
                 .append("&page_token=").append(token).toString();
+    }
+
+    /** The anchor in a token of {@link #list}'s links, or null when it is not one. */
+    private static Long pageToken(String token) {
+        var m = PAGE_TOKEN.matcher(token);
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(m.group(1), 36);
+        } catch (NumberFormatException tooLarge) {
+            return null;
+        }
     }
 
     private static int intParam(ApiRequest req, String name, int dflt, int min, int max,

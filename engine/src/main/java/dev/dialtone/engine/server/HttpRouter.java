@@ -25,9 +25,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Routes one connection's HTTP requests: {@code /health} (no credentials), {@code /metrics} and the REST API
@@ -43,8 +45,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** Metric labels stay bounded whatever methods unauthenticated clients invent. */
-    private static final java.util.Set<String> KNOWN_METHODS =
-            java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
     private final Shared shared;
     /** Completes when the previous response is written; touched on the event loop only. */
@@ -59,7 +60,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
             // Framing is lost: answer and close (RFC 9112 9.6).
-            respond(ctx, "bad request", "other", CompletableFuture.completedFuture(
+            respond(ctx, "other", "other", CompletableFuture.completedFuture(
                     json(400, "{\"error\":\"Bad Request\"}")), false);
             return;
         }
@@ -118,7 +119,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private CompletableFuture<ApiResponse> offLoop(java.util.function.Supplier<ApiResponse> work) {
+    private CompletableFuture<ApiResponse> offLoop(Supplier<ApiResponse> work) {
         try {
             return CompletableFuture.supplyAsync(work, shared.executor).exceptionally(e -> {
                 log.error("request failed", e);

@@ -366,7 +366,12 @@ class SipEndpointApiTest {
             assertEquals("invalid_parameter", item.get("code").asText());
             assertEquals("page_size must be an integer from 1 to 1000, not '" + bad + "'", item.get("detail").asText());
         }
-        assertEquals(422, rest.send("GET", PATH + "?page_token=bogus", null).statusCode());
+        for (String bad : new String[] {"bogus", "PA", "PAzzzzzzzzzzzzz", "PA-1"}) {
+            HttpResponse<String> r = rest.send("GET", PATH + "?page_token=" + bad, null);
+            assertEquals(422, r.statusCode(), bad);
+            assertEquals("page_token is not a token from this API's links: '" + bad + "'",
+                    rest.json(r).get("errors").get(0).get("detail").asText());
+        }
         assertEquals(422, rest.send("GET", PATH + "?page_number=x", null).statusCode());
         assertEquals(200, rest.send("GET", PATH + "?page_size=1000", null).statusCode());
     }
