@@ -247,6 +247,30 @@ class SipEndpointApiTest {
     }
 
     @Test
+    void concurrentCreates_ofOneUsername_giveOne201_andTheRest422() throws Exception {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            inFlight.add(rest.client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(rest.base() + PATH))
+                    .header("Authorization", rest.authorization)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(endpoint("alice"))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var f : inFlight) {
+            HttpResponse<String> r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            bodies.add(r.body());
+            statuses.add(r.statusCode());
+            if (r.statusCode() == 422) {
+                assertEquals("already_taken", rest.json(r).get("errors").get(0).get("code").asText());
+            }
+        }
+        assertEquals(1, statuses.stream().filter(st -> st == 201).count(), statuses.toString());
+        assertEquals(7, statuses.stream().filter(st -> st == 422).count(), statuses.toString());
+        assertEquals(1, rest.server.endpoints().count());
+    }
+
+    @Test
     void update_isPartial_onlyFieldsPresentChange() throws Exception {
         JsonNode before = rest.create("""
                 {"username":"alice","password":"%s","caller_id":"Alice","codecs":["OPUS","PCMU"],
