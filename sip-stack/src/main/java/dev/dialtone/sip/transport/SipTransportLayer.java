@@ -116,6 +116,17 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         return Channels.newGroup(threads);
     }
 
+    /** The datagram channel class that fits this layer's event loops (for a DNS resolver sharing them). */
+    public Class<? extends io.netty.channel.socket.DatagramChannel> datagramChannelType() {
+        return Channels.datagram(Channels.isEpoll(group));
+    }
+
+    /** The client socket channel class that fits this layer's event loops. */
+    public Class<? extends io.netty.channel.socket.SocketChannel> socketChannelType() {
+        return Channels.isEpoll(group) ? io.netty.channel.epoll.EpollSocketChannel.class
+                : io.netty.channel.socket.nio.NioSocketChannel.class;
+    }
+
     /** The group's event loops, for the transaction layer to shard calls over. */
     public List<EventExecutor> executors() {
         List<EventExecutor> list = new ArrayList<>();
