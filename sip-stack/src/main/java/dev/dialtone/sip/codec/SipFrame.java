@@ -62,23 +62,24 @@ public sealed interface SipFrame {
                 return Optional.empty();
             }
             List<Header> headers = error.headers();
-            SipResponse.Builder b = SipResponse.builder(400, reason);
-            for (String name : List.of(HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID,
-                HeaderName.CSEQ)) {
-                boolean found = false;
-                for (Header h : headers) {
-                    if (h.name().equals(name)) {
-                        b.header(name, h.value());
-                        found = true;
+            try {
+                SipResponse.Builder b = SipResponse.builder(400, reason);
+                for (String name : List.of(HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID,
+                    HeaderName.CSEQ)) {
+                    boolean found = false;
+                    for (Header h : headers) {
+                        if (h.name().equals(name)) {
+                            b.header(name, h.value());
+                            found = true;
+                        }
+                    }
+                    if (!found) {
+                        return Optional.empty();
                     }
                 }
-                if (!found) {
-                    return Optional.empty();
-                }
-            }
-            try {
                 return Optional.of(b.build());
             } catch (IllegalArgumentException e) {
+                // a header value the builder refuses (it could not be copied safely): no answer
                 return Optional.empty();
             }
         }
