@@ -27,7 +27,6 @@ final class Framer {
             throw new SipParseException(0, "Incomplete start line");
         }
         int sle = lf > 0 && b[lf - 1] == '\r' ? lf - 1 : lf;
-        String startLine = new String(b, 0, sle, StandardCharsets.UTF_8);
         Head h = new Head(b);
         h.startLineEnd = sle;
         SipParseException startLineError = null;
@@ -41,10 +40,10 @@ final class Framer {
             headers(b, lf + 1, len, h, datagram);
             body(b, len, h, datagram);
         } catch (SipParseException e) {
-            throw (startLineError != null ? startLineError : e).withContext(startLine, h.rawHeaders());
+            throw (startLineError != null ? startLineError : e).withContext(h.startLine(), h.rawHeaders());
         }
         if (startLineError != null) {
-            throw startLineError.withContext(startLine, h.rawHeaders());
+            throw startLineError.withContext(h.startLine(), h.rawHeaders());
         }
         return message;
     }
