@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The semantic checks a transaction layer applies before processing a parsed message (RFC 3261 8.2, 16.3), and
@@ -28,7 +29,7 @@ import java.util.Optional;
 public final class SipValidator {
 
     // Headers RFC 3261 (and RFC 3262, 4028, 6665) define with a single value.
-    private static final List<String> SINGLE = List.of(
+    private static final Set<String> SINGLE = Set.of(
         HeaderName.TO, HeaderName.FROM, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.MAX_FORWARDS,
         HeaderName.CONTENT_LENGTH, HeaderName.CONTENT_TYPE, HeaderName.CONTENT_DISPOSITION, HeaderName.EXPIRES,
         HeaderName.MIN_EXPIRES, HeaderName.DATE, HeaderName.SESSION_EXPIRES, HeaderName.MIN_SE, HeaderName.RSEQ,
@@ -72,11 +73,14 @@ public final class SipValidator {
             }
         }
         required(m);
-        for (String name : SINGLE) {
-            int n = 0;
-            for (Header h : m.allHeaders()) {
-                if (HeaderName.canonical(h.name()).equals(name) && ++n > 1) {
-                    throw new SipParseException(0, "Multiple " + name + " headers");
+        List<Header> all = m.allHeaders();
+        for (int i = 0; i < all.size(); i++) {
+            String name = all.get(i).name();
+            if (SINGLE.contains(name)) {
+                for (int k = i + 1; k < all.size(); k++) {
+                    if (all.get(k).name().equals(name)) {
+                        throw new SipParseException(0, "Multiple " + name + " headers");
+                    }
                 }
             }
         }
