@@ -28,6 +28,9 @@ import java.util.Set;
  */
 public final class SipValidator {
 
+    /** Start of the reason for a message of another SIP version, which a UAS answers with 505. */
+    public static final String VERSION_NOT_SUPPORTED = "Version Not Supported";
+
     // Headers RFC 3261 (and RFC 3262, 4028, 6665) define with a single value.
     private static final Set<String> SINGLE = Set.of(
         HeaderName.TO, HeaderName.FROM, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.MAX_FORWARDS,
@@ -62,7 +65,7 @@ public final class SipValidator {
     public static void validate(SipMessage m) {
         // RFC 3261 8.2.2 / 21.5.6: only SIP/2.0 (a UAS answers 505 to anything else)
         if (!SipMessage.SIP_2_0.equalsIgnoreCase(m.version())) {
-            throw new SipParseException(0, "Version Not Supported: " + m.version());
+            throw new SipParseException(0, VERSION_NOT_SUPPORTED + ": " + m.version());
         }
         if (m instanceof SipRequest r) {
             requestLine(r);
