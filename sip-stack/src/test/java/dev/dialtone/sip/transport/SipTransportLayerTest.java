@@ -449,6 +449,32 @@ class SipTransportLayerTest {
         }
     }
 
+    @Test
+    void nioGroup_carriesEveryTransport() throws Exception {
+        IoEventLoopGroup nio = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
+        try (Peer a = new Peer(nio, Peer.config().tls(tls()).build()); Peer b = new Peer(nio, Peer.config().tls(tls()).build())) {
+            for (Transport t : Transport.values()) {
+                await(a.layer.send(a.request(SipMethod.OPTIONS, t, b), b.destination(t)));
+                Inbound in = b.take();
+                assertEquals(t, in.transport());
+                await(b.layer.send(((SipRequest) in.message()).createResponse(200), in.responseDestination()));
+                assertEquals(200, ((SipResponse) a.take().message()).status());
+            }
+        } finally {
+            nio.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void withoutAGroup_theLayerCreatesOne_andShutsItDownOnClose() throws Exception {
+        SipTransportLayer layer = new SipTransportLayer(Peer.config().build(), null);
+        layer.start(in -> { });
+        assertTrue(layer.executors().size() >= 1);
+        assertTrue(layer.executors().contains(layer.eventLoopGroup().next()));
+        layer.close();
+        assertTrue(layer.eventLoopGroup().isTerminated());
+    }
+
     private static String receive(DatagramSocket socket) throws IOException {
         DatagramPacket p = new DatagramPacket(new byte[65536], 65536);
         socket.receive(p);
