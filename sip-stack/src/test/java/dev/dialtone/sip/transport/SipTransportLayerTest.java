@@ -277,9 +277,30 @@ class SipTransportLayerTest {
         }
         try (Peer a = peer(Peer.config().clientIdleTimeout(Duration.ofMillis(300))); Peer b = peer()) {
             await(a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, b), b.destination(Transport.TCP)));
-            b.take();
+            Inbound in = b.take();
+            await(b.layer.send(((SipRequest) in.message()).createResponse(200), in.responseDestination()));
+            a.take();
             eventually(() -> a.layer.connectionCount() == 0 && b.layer.connectionCount() == 0,
                 "client-opened connection closed after its idle timeout");
+        }
+    }
+
+    @Test
+    void idleClientConnection_awaitingAFinalResponse_staysOpen_untilAnswered() throws Exception {
+        try (Peer a = peer(Peer.config().clientIdleTimeout(Duration.ofMillis(200))); Peer b = peer()) {
+            await(a.layer.send(a.request(SipMethod.INVITE, Transport.TCP, b), b.destination(Transport.TCP)));
+            Inbound invite = b.take();
+            SipRequest request = (SipRequest) invite.message();
+            await(b.layer.send(request.createResponse(180), invite.responseDestination()));
+            assertEquals(180, ((SipResponse) a.take().message()).status());
+
+            eventually(() -> a.layer.idleCloseDeferred.sum() >= 2, "idle close deferred twice while ringing");
+            assertEquals(1, a.layer.connectionCount());
+
+            await(b.layer.send(request.createResponse(200), invite.responseDestination()));
+            assertEquals(200, ((SipResponse) a.take().message()).status());
+            eventually(() -> a.layer.connectionCount() == 0 && b.layer.connectionCount() == 0,
+                "closed once answered and idle");
         }
     }
 
