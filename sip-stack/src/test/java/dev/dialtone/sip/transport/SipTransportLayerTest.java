@@ -319,6 +319,21 @@ class SipTransportLayerTest {
         }
     }
 
+    @Test
+    void malformedRequestWithAnUnreadableVia_isDropped_andTheSocketStaysUp() throws Exception {
+        try (Peer b = peer(); DatagramSocket client = new DatagramSocket(0, LOOPBACK)) {
+            client.setSoTimeout(300);
+            byte[] bad = Fixtures.load("bad-via-host.sip", Transport.UDP, 9, false);
+            client.send(new DatagramPacket(bad, bad.length, b.address(Transport.UDP)));
+            eventually(() -> b.layer.stats().dropped() == 1, "dropped");
+            assertThrows(java.net.SocketTimeoutException.class, () -> receive(client), "no answer");
+            assertEquals(0, b.layer.stats().badRequestsAnswered());
+            byte[] good = Fixtures.load("options.sip", Transport.UDP, 9, true);
+            client.send(new DatagramPacket(good, good.length, b.address(Transport.UDP)));
+            assertEquals(SipMethod.OPTIONS, ((SipRequest) b.take().message()).method());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"TCP", "TLS"})
     void lostFramingOnAStream_gets400ThenClose(Transport transport) throws Exception {
