@@ -42,14 +42,16 @@ public sealed interface SipFrame {
 
         /**
          * The {@code 400 <reason>} answer for a bad request (RFC 3261 8.2.2, 16.3), when one can be formed: the
-         * start line is a request's and Via, From, To, Call-ID and CSeq could be read. Empty for responses (they
-         * are dropped, RFC 3261 18.1.2) and for requests too damaged to answer.
+         * start line is a request's and Via, From, To, Call-ID and CSeq could be read. A request of another SIP
+         * version gets {@code 505} instead (RFC 3261 21.5.21, RFC 4475 3.1.2.16). Empty for responses
+         * (they are dropped, RFC 3261 18.1.2) and for requests too damaged to answer.
          */
         public Optional<SipResponse> badRequest() {
             String reason = error.reason();
+            int status = reason.startsWith(SipValidator.VERSION_NOT_SUPPORTED) ? 505 : 400;
             if (message instanceof SipRequest r) {
                 try {
-                    return Optional.of(r.createResponse(400, reason));
+                    return Optional.of(r.createResponse(status, reason));
                 } catch (IllegalArgumentException e) {
                     return Optional.empty();
                 }
@@ -62,23 +64,24 @@ public sealed interface SipFrame {
                 return Optional.empty();
             }
             List<Header> headers = error.headers();
-            SipResponse.Builder b = SipResponse.builder(400, reason);
-            for (String name : List.of(HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID,
-                HeaderName.CSEQ)) {
-                boolean found = false;
-                for (Header h : headers) {
-                    if (h.name().equals(name)) {
-                        b.header(name, h.value());
-                        found = true;
+            try {
+                SipResponse.Builder b = SipResponse.builder(status, reason);
+                for (String name : List.of(HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID,
+                    HeaderName.CSEQ)) {
+                    boolean found = false;
+                    for (Header h : headers) {
+                        if (h.name().equals(name)) {
+                            b.header(name, h.value());
+                            found = true;
+                        }
+                    }
+                    if (!found) {
+                        return Optional.empty();
                     }
                 }
-                if (!found) {
-                    return Optional.empty();
-                }
-            }
-            try {
                 return Optional.of(b.build());
             } catch (IllegalArgumentException e) {
+                // a header value the builder refuses (it could not be copied safely): no answer
                 return Optional.empty();
             }
         }

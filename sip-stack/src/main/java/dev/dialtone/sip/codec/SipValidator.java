@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The semantic checks a transaction layer applies before processing a parsed message (RFC 3261 8.2, 16.3), and
@@ -27,8 +28,11 @@ import java.util.Optional;
  */
 public final class SipValidator {
 
+    /** Start of the reason for a message of another SIP version, which a UAS answers with 505. */
+    public static final String VERSION_NOT_SUPPORTED = "Version Not Supported";
+
     // Headers RFC 3261 (and RFC 3262, 4028, 6665) define with a single value.
-    private static final List<String> SINGLE = List.of(
+    private static final Set<String> SINGLE = Set.of(
         HeaderName.TO, HeaderName.FROM, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.MAX_FORWARDS,
         HeaderName.CONTENT_LENGTH, HeaderName.CONTENT_TYPE, HeaderName.CONTENT_DISPOSITION, HeaderName.EXPIRES,
         HeaderName.MIN_EXPIRES, HeaderName.DATE, HeaderName.SESSION_EXPIRES, HeaderName.MIN_SE, HeaderName.RSEQ,
@@ -61,7 +65,7 @@ public final class SipValidator {
     public static void validate(SipMessage m) {
         // RFC 3261 8.2.2 / 21.5.6: only SIP/2.0 (a UAS answers 505 to anything else)
         if (!SipMessage.SIP_2_0.equalsIgnoreCase(m.version())) {
-            throw new SipParseException(0, "Version Not Supported: " + m.version());
+            throw new SipParseException(0, VERSION_NOT_SUPPORTED + ": " + m.version());
         }
         if (m instanceof SipRequest r) {
             requestLine(r);
@@ -72,11 +76,14 @@ public final class SipValidator {
             }
         }
         required(m);
-        for (String name : SINGLE) {
-            int n = 0;
-            for (Header h : m.allHeaders()) {
-                if (HeaderName.canonical(h.name()).equals(name) && ++n > 1) {
-                    throw new SipParseException(0, "Multiple " + name + " headers");
+        List<Header> all = m.allHeaders();
+        for (int i = 0; i < all.size(); i++) {
+            String name = all.get(i).name();
+            if (SINGLE.contains(name)) {
+                for (int k = i + 1; k < all.size(); k++) {
+                    if (all.get(k).name().equals(name)) {
+                        throw new SipParseException(0, "Multiple " + name + " headers");
+                    }
                 }
             }
         }

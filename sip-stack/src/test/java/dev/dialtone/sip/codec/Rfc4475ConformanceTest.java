@@ -310,7 +310,7 @@ class Rfc4475ConformanceTest {
         assertEquals("Bad CSeq: method does not match request line", invalid("mismatch02.dat"));
         assertEquals("Bad Status-Line: status code must be 3 digits", invalid("bigcode.dat"));
         assertEquals("Missing To, From, Call-ID, Max-Forwards headers", invalid("insuf.dat"));
-        assertEquals("Multiple To headers", invalid("multi01.dat"));
+        assertEquals("Multiple Max-Forwards headers", invalid("multi01.dat"));
         assertEquals("Bad Content-Length: multiple values", invalid("mcl01.dat"));
     }
 

@@ -67,6 +67,13 @@ class SipDatagramDecoderTest {
     }
 
     @Test
+    void otherSipVersionIsAnsweredWith505() {
+        SipFrame.Invalid inv = assertInstanceOf(SipFrame.Invalid.class, decode(Fixtures.bytes("rfc4475/badvers.dat")));
+        assertEquals(505, inv.badRequest().orElseThrow().status());
+        assertEquals("Version Not Supported: SIP/7.0", inv.badRequest().orElseThrow().reason());
+    }
+
+    @Test
     void crlfDatagramIsAPing() {
         assertInstanceOf(SipFrame.Ping.class, decode("\r\n\r\n".getBytes()));
     }
