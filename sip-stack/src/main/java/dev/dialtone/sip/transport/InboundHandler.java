@@ -162,6 +162,15 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
     private void onInvalid(ChannelHandlerContext ctx, SipFrame.Invalid invalid, Transport transport,
                            InetSocketAddress remote, InetSocketAddress local, Connection c) {
         SipResponse answer = isAck(invalid) ? null : invalid.badRequest().map(InboundHandler::withToTag).orElse(null);
+        Destination to = null;
+        if (answer != null) {
+            try {
+                // RFC 3261 18.2.2 routing, from the copied Via, as for any response to the request.
+                to = new Inbound(answer, transport, remote, local, c).responseDestination();
+            } catch (SipParseException e) {
+                answer = null;
+            }
+        }
         if (answer == null) {
             drop("malformed message", remote, invalid.reason());
         } else {
@@ -178,11 +187,10 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
             return;
         }
         if (answer != null) {
-            // RFC 3261 18.2.2 routing, from the copied Via, as for any response to the request.
-            Destination to = new Inbound(answer, transport, remote, local, c).responseDestination();
-            layer.send(answer, to).whenComplete((ok, err) -> {
+            Destination d = to;
+            layer.send(answer, d).whenComplete((ok, err) -> {
                 if (err != null) {
-                    log.debug("400 to {} not sent: {}", to.address(), err.toString());
+                    log.debug("400 to {} not sent: {}", d.address(), err.toString());
                 }
             });
         }

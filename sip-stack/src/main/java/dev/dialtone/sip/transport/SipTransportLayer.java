@@ -85,6 +85,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     final LongAdder badRequestsAnswered = new LongAdder();
     final LongAdder dropped = new LongAdder();
     final LongAdder pings = new LongAdder();
+    final LongAdder idleCloseDeferred = new LongAdder();
 
     private SslContext serverTls;
     private SslContext clientTls;
@@ -285,6 +286,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         p.addLast("idle", new IdleStateHandler(0, ping, idle, TimeUnit.MILLISECONDS));
         p.addLast("decoder", new dev.dialtone.sip.codec.SipStreamDecoder(decoderConfig));
         p.addLast("encoder", ENCODER);
+        p.addLast("usage", new FlowUsage(config.serverIdleTimeout().toMillis(), idleCloseDeferred));
         p.addLast("sip", inbound);
     }
 

@@ -13,9 +13,11 @@ import java.util.Objects;
  *                             request to TCP without changing the Via port); 0 picks a free one
  * @param tlsPort              TLS listen port when {@code tls} is set; 0 picks a free one
  * @param tls                  certificate material and client verification; null disables TLS entirely
- * @param serverIdleTimeout    a connection a peer opened to us closes after this long without a byte either way
- * @param clientIdleTimeout    a connection we opened closes after this long without use (RFC 5626 suggests
- *                             keeping flows short-lived unless kept alive)
+ * @param serverIdleTimeout    a connection a peer opened to us closes after this long without a byte either way;
+ *                             also the longest a request without its final response keeps any connection open
+ * @param clientIdleTimeout    a connection we opened closes after this long without a byte either way, unless a
+ *                             request on it still awaits its final response (an INVITE ringing on a quiet TCP
+ *                             connection), for at most {@code serverIdleTimeout}
  * @param connectTimeout       limit for opening a TCP connection (and completing the TLS handshake)
  * @param keepAliveInterval    when positive, a double-CRLF ping (RFC 5626 4.4.1) goes out on each connection we
  *                             opened that has been quiet this long; {@link Duration#ZERO} turns pings off, which

@@ -277,9 +277,30 @@ class SipTransportLayerTest {
         }
         try (Peer a = peer(Peer.config().clientIdleTimeout(Duration.ofMillis(300))); Peer b = peer()) {
             await(a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, b), b.destination(Transport.TCP)));
-            b.take();
+            Inbound in = b.take();
+            await(b.layer.send(((SipRequest) in.message()).createResponse(200), in.responseDestination()));
+            a.take();
             eventually(() -> a.layer.connectionCount() == 0 && b.layer.connectionCount() == 0,
                 "client-opened connection closed after its idle timeout");
+        }
+    }
+
+    @Test
+    void idleClientConnection_awaitingAFinalResponse_staysOpen_untilAnswered() throws Exception {
+        try (Peer a = peer(Peer.config().clientIdleTimeout(Duration.ofMillis(200))); Peer b = peer()) {
+            await(a.layer.send(a.request(SipMethod.INVITE, Transport.TCP, b), b.destination(Transport.TCP)));
+            Inbound invite = b.take();
+            SipRequest request = (SipRequest) invite.message();
+            await(b.layer.send(request.createResponse(180), invite.responseDestination()));
+            assertEquals(180, ((SipResponse) a.take().message()).status());
+
+            eventually(() -> a.layer.idleCloseDeferred.sum() >= 2, "idle close deferred twice while ringing");
+            assertEquals(1, a.layer.connectionCount());
+
+            await(b.layer.send(request.createResponse(200), invite.responseDestination()));
+            assertEquals(200, ((SipResponse) a.take().message()).status());
+            eventually(() -> a.layer.connectionCount() == 0 && b.layer.connectionCount() == 0,
+                "closed once answered and idle");
         }
     }
 
@@ -295,6 +316,21 @@ class SipTransportLayerTest {
             assertTrue(response.matches("(?s).*To: <sip:probe@127\\.0\\.0\\.1>;tag=\\w+\r\n.*"), response);
             b.assertNothingArrives(Duration.ofMillis(100));
             assertEquals(1, b.layer.stats().badRequestsAnswered());
+        }
+    }
+
+    @Test
+    void malformedRequestWithAnUnreadableVia_isDropped_andTheSocketStaysUp() throws Exception {
+        try (Peer b = peer(); DatagramSocket client = new DatagramSocket(0, LOOPBACK)) {
+            client.setSoTimeout(300);
+            byte[] bad = Fixtures.load("bad-via-host.sip", Transport.UDP, 9, false);
+            client.send(new DatagramPacket(bad, bad.length, b.address(Transport.UDP)));
+            eventually(() -> b.layer.stats().dropped() == 1, "dropped");
+            assertThrows(java.net.SocketTimeoutException.class, () -> receive(client), "no answer");
+            assertEquals(0, b.layer.stats().badRequestsAnswered());
+            byte[] good = Fixtures.load("options.sip", Transport.UDP, 9, true);
+            client.send(new DatagramPacket(good, good.length, b.address(Transport.UDP)));
+            assertEquals(SipMethod.OPTIONS, ((SipRequest) b.take().message()).method());
         }
     }
 
@@ -447,6 +483,32 @@ class SipTransportLayerTest {
             assertEquals(port, u.getLocalPort());
             assertEquals(port, t.getLocalPort());
         }
+    }
+
+    @Test
+    void nioGroup_carriesEveryTransport() throws Exception {
+        IoEventLoopGroup nio = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
+        try (Peer a = new Peer(nio, Peer.config().tls(tls()).build()); Peer b = new Peer(nio, Peer.config().tls(tls()).build())) {
+            for (Transport t : Transport.values()) {
+                await(a.layer.send(a.request(SipMethod.OPTIONS, t, b), b.destination(t)));
+                Inbound in = b.take();
+                assertEquals(t, in.transport());
+                await(b.layer.send(((SipRequest) in.message()).createResponse(200), in.responseDestination()));
+                assertEquals(200, ((SipResponse) a.take().message()).status());
+            }
+        } finally {
+            nio.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void withoutAGroup_theLayerCreatesOne_andShutsItDownOnClose() throws Exception {
+        SipTransportLayer layer = new SipTransportLayer(Peer.config().build(), null);
+        layer.start(in -> { });
+        assertTrue(layer.executors().size() >= 1);
+        assertTrue(layer.executors().contains(layer.eventLoopGroup().next()));
+        layer.close();
+        assertTrue(layer.eventLoopGroup().isTerminated());
     }
 
     private static String receive(DatagramSocket socket) throws IOException {
