@@ -666,8 +666,9 @@ public final class Dialog {
         } else {
             ctx.cancel(DialogTimer.SESSION_REFRESH);
         }
-        // RFC 4028 10: BYE before the session would expire: interval - min(32 s, interval/3).
-        ctx.schedule(DialogTimer.SESSION_EXPIRES, ms - Math.min(32_000, ms / 3));
+        // RFC 4028 10: the side that waits for refreshes sends BYE a little before the session would expire,
+        // at interval - min(32 s, interval/3); the refresher, whose refreshes got no answer, at the expiry itself.
+        ctx.schedule(DialogTimer.SESSION_EXPIRES, weRefresh ? ms : ms - Math.min(32_000, ms / 3));
     }
 
     private void stopSessionTimer() {

@@ -203,8 +203,8 @@ class DialogTest {
         assertEquals(1800, d.sessionInterval());
         assertTrue(d.isRefresher());
         assertEquals(900_000L, ctx.armedAt.get(DialogTimer.SESSION_REFRESH));
-        // RFC 4028 10: interval - min(32 s, interval/3).
-        assertEquals(1_768_000L, ctx.armedAt.get(DialogTimer.SESSION_EXPIRES));
+        // RFC 4028 10: the refresher gives up only when the session has expired.
+        assertEquals(1_800_000L, ctx.armedAt.get(DialogTimer.SESSION_EXPIRES));
 
         d.on(new TimerFired(ctx.advanceToNextTimer()));
         SipRequest update = ctx.lastSent();
@@ -217,7 +217,7 @@ class DialogTest {
         SipResponse ok = Msgs.response(update, 200, null, "Session-Expires: 1800;refresher=uac");
         d.on(new ResponseReceived(update, ok));
         assertEquals(900_000L + 900_000L, ctx.armedAt.get(DialogTimer.SESSION_REFRESH));
-        assertEquals(900_000L + 1_768_000L, ctx.armedAt.get(DialogTimer.SESSION_EXPIRES));
+        assertEquals(900_000L + 1_800_000L, ctx.armedAt.get(DialogTimer.SESSION_EXPIRES));
     }
 
     @Test
