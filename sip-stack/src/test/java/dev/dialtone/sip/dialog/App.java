@@ -56,6 +56,11 @@ final class App implements DialogLayer.Listener, InviteListener {
     }
 
     @Override
+    public void onAck(Dialog d, dev.dialtone.sip.message.SipRequest ack) {
+        events.add("ack:" + (ack.bodyLength() > 0 ? "sdp" : "empty"));
+    }
+
+    @Override
     public void onTerminated(Dialog d, Termination reason) {
         events.add("terminated:" + reason);
     }

@@ -84,6 +84,21 @@ class DialogLayerTest {
     }
 
     @Test
+    void lateOffer_inviteWithoutSdp_theApplicationAnswersInTheAck() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        SipRequest invite = alice.dialogs.createInvite(SipUri.parse("sip:bob@127.0.0.1:5071"),
+                Address.parse("<sip:alice@example.com>"), Address.parse("<sip:bob@example.com>"), null, null);
+        alice.dialogs.invite(invite, bob.destination(), alice.app);
+        await(() -> alice.app.dialog != null, "answer with an offer");
+        assertEquals(0, net.count(s -> request(s, alice, "ACK")));
+        alice.dialogs.ack(alice.app.dialog, App.SDP);
+        await(() -> bob.app.saw("ack:sdp"), "ACK with the answer at bob");
+        alice.dialogs.bye(alice.app.dialog);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
+    @Test
     void lostAck_theCalleeRetransmits2xx_andTheCallerAcksEachCopy() {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
@@ -347,7 +362,7 @@ class DialogLayerTest {
     }
 
     @Test
-    void requestsForUnknownDialogsGet481() {
+    void afterBye_requestsInTheDialogGet481_andTheEndedDialogSendsNothing() {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
         call(alice, bob);
@@ -355,10 +370,13 @@ class DialogLayerTest {
         Dialog a = alice.app.dialog;
         alice.dialogs.bye(a);
         await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE");
-        // The dialog is gone at both ends: anything more in it is 481 and the dialog of the sender ends too.
+        // A request built on the ended dialog and sent anyway finds no dialog at bob.
+        alice.transactions.request(a.createRequest(SipMethod.INFO), bob.destination(), null);
+        await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "INFO")) == 1, "481");
         var info = alice.dialogs.request(a, SipMethod.INFO, null, null).toCompletableFuture();
         await(info::isDone, "INFO refused");
         assertTrue(info.isCompletedExceptionally(), "a terminated dialog sends nothing");
+        assertEquals(1, net.count(s -> request(s, alice, "INFO")));
     }
 
     private static String describe(SipMessage m) {

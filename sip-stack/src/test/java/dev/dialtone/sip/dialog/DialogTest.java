@@ -97,6 +97,27 @@ class DialogTest {
     }
 
     @Test
+    void lateOffer_2xxCarryingTheOffer_isAckedOnlyWithTheApplicationsAnswer() {
+        SipRequest invite = Msgs.invite("").toBuilder().body(null, null).build();
+        SipResponse ok = Msgs.response(invite, 200, "b1", "Contact: <sip:bob@10.0.0.3:5070>").toBuilder()
+                .body(Dialog.SDP, Msgs.SDP.getBytes(StandardCharsets.UTF_8)).build();
+        Dialog d = Dialog.uac(invite, ok, NO_TIMERS, TIMERS, ctx);
+        d.on(new ResponseReceived(invite, ok));
+        assertEquals(Dialog.State.CONFIRMED, d.state());
+        assertTrue(ctx.acks.isEmpty(), "no ACK before the answer");
+        d.on(new ResponseReceived(invite, ok));
+        assertTrue(ctx.acks.isEmpty(), "a retransmission changes nothing");
+
+        d.on(new DialogEvent.SendAck(Dialog.SDP, Msgs.SDP.getBytes(StandardCharsets.UTF_8)));
+        SipRequest ack = ctx.acks.get(0);
+        assertEquals("10 ACK", ack.cseq().toString());
+        assertEquals(Msgs.SDP, new String(ack.body(), StandardCharsets.UTF_8));
+        assertEquals(Dialog.SDP, ack.contentType());
+        d.on(new ResponseReceived(null, ok));
+        assertSame(ack, ctx.acks.get(1), "later copies get the same ACK");
+    }
+
+    @Test
     void createRequest_carriesDialogFields_andIncrementsCSeq() {
         Dialog d = confirmedUac(NO_TIMERS, "Contact: <sip:bob@10.0.0.3:5070>");
         SipRequest bye = d.createRequest(SipMethod.BYE);
