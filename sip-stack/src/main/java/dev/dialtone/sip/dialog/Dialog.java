@@ -6,6 +6,7 @@ import dev.dialtone.sip.dialog.DialogEvent.Discard;
 import dev.dialtone.sip.dialog.DialogEvent.RequestFailed;
 import dev.dialtone.sip.dialog.DialogEvent.RequestReceived;
 import dev.dialtone.sip.dialog.DialogEvent.ResponseReceived;
+import dev.dialtone.sip.dialog.DialogEvent.SendAck;
 import dev.dialtone.sip.dialog.DialogEvent.SendBye;
 import dev.dialtone.sip.dialog.DialogEvent.SendRequest;
 import dev.dialtone.sip.dialog.DialogEvent.TimerFired;
@@ -83,6 +84,7 @@ public final class Dialog {
     private Responder unacked2xxResponder;
     private long retransmitInterval;
     private SipRequest lastAck;
+    private SipResponse awaitingAck;
     private long lastRseq = -1;
     private SendRequest glareRetry;
     private final Map<Long, SendRequest> outstanding = new HashMap<>(4);
@@ -236,6 +238,8 @@ public final class Dialog {
                     send(s);
                 } else if (event instanceof SendBye) {
                     hangUp();
+                } else if (event instanceof SendAck a) {
+                    sendAckWithAnswer(a.contentType(), a.body());
                 } else if (event instanceof Discard d) {
                     terminate(d.reason());
                 }
@@ -357,6 +361,10 @@ public final class Dialog {
             ctx.sendAck(lastAck, nextHop());
             return;
         }
+        if (method == SipMethod.INVITE && status / 100 == 2 && awaitingAck != null
+                && awaitingAck.cseq().seq() == seq) {
+            return; // the application has not given the answer for the ACK yet
+        }
         if (request == null) {
             log.debug("dialog {} ignores stray {} {}", id, status, method);
             return;
@@ -389,8 +397,16 @@ public final class Dialog {
                         routeSet = List.copyOf(routes);
                         state = State.CONFIRMED;
                     }
-                    lastAck = builder(SipMethod.ACK, seq).build();
-                    ctx.sendAck(lastAck, nextHop());
+                    boolean offerIn2xx = request.bodyLength() == 0 && response.bodyLength() > 0;
+                    boolean refresh = origin != null && origin.result() == null;
+                    if (offerIn2xx && !refresh) {
+                        // RFC 3261 13.2.2.4 with RFC 3264: the 2xx carries the offer, so the ACK must carry the
+                        // answer, which the application supplies through DialogLayer.ack.
+                        awaitingAck = response;
+                    } else {
+                        lastAck = builder(SipMethod.ACK, seq).build();
+                        ctx.sendAck(lastAck, nextHop());
+                    }
                 }
                 sessionFromResponse(response);
             }
@@ -433,6 +449,24 @@ public final class Dialog {
         if (response.isFinal()) {
             complete(outstanding.remove(response.cseq().seq()), response);
         }
+    }
+
+    private void sendAckWithAnswer(String contentType, byte[] body) {
+        if (awaitingAck == null) {
+            log.debug("dialog {}: no 2xx waits for an ACK", id);
+            return;
+        }
+        SipRequest.Builder b = builder(SipMethod.ACK, awaitingAck.cseq().seq());
+        if (body != null) {
+            b.body(contentType, body);
+            if (SDP.equalsIgnoreCase(contentType)) {
+                localContentType = contentType;
+                localBody = body.clone();
+            }
+        }
+        awaitingAck = null;
+        lastAck = b.build();
+        ctx.sendAck(lastAck, nextHop());
     }
 
     /** RFC 3262 4: PRACK each reliable provisional response once, in RSeq order; drop retransmissions. */
@@ -666,8 +700,9 @@ public final class Dialog {
         } else {
             ctx.cancel(DialogTimer.SESSION_REFRESH);
         }
-        // RFC 4028 10: BYE before the session would expire: interval - min(32 s, interval/3).
-        ctx.schedule(DialogTimer.SESSION_EXPIRES, ms - Math.min(32_000, ms / 3));
+        // RFC 4028 10: the side that waits for refreshes sends BYE a little before the session would expire,
+        // at interval - min(32 s, interval/3); the refresher, whose refreshes got no answer, at the expiry itself.
+        ctx.schedule(DialogTimer.SESSION_EXPIRES, weRefresh ? ms : ms - Math.min(32_000, ms / 3));
     }
 
     private void stopSessionTimer() {

@@ -42,6 +42,10 @@ sealed interface DialogEvent {
             implements DialogEvent {
     }
 
+    /** The application's answer for the ACK of a 2xx that carried an offer (our INVITE had none). */
+    record SendAck(String contentType, byte[] body) implements DialogEvent {
+    }
+
     /** The application hangs up: BYE on a confirmed dialog. */
     record SendBye() implements DialogEvent {
     }

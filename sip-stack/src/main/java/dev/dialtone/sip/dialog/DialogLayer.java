@@ -5,6 +5,7 @@ import dev.dialtone.sip.dialog.DialogEvent.Answer;
 import dev.dialtone.sip.dialog.DialogEvent.RequestFailed;
 import dev.dialtone.sip.dialog.DialogEvent.RequestReceived;
 import dev.dialtone.sip.dialog.DialogEvent.ResponseReceived;
+import dev.dialtone.sip.dialog.DialogEvent.SendAck;
 import dev.dialtone.sip.dialog.DialogEvent.SendBye;
 import dev.dialtone.sip.dialog.DialogEvent.SendRequest;
 import dev.dialtone.sip.dialog.DialogEvent.TimerFired;
@@ -184,7 +185,16 @@ public final class DialogLayer implements TransactionLayer.User {
 
     /** Ends the dialog: BYE on a confirmed dialog (or a caller's early one); a callee's early dialog gets 480. */
     public void bye(Dialog dialog) {
-        runOn(executorFor(dialog), () -> dialog.on(new SendBye()));
+        runOn(executorFor(dialog), () -> deliver(dialog, new SendBye()));
+    }
+
+    /**
+     * The ACK for a 2xx that carried an offer because our INVITE (or re-INVITE) had none: {@code sdp} is the answer.
+     * Until it is called such a 2xx is not ACKed, and its retransmissions are ignored.
+     */
+    public void ack(Dialog dialog, byte[] sdp) {
+        byte[] copy = sdp == null ? null : sdp.clone();
+        runOn(executorFor(dialog), () -> deliver(dialog, new SendAck(copy == null ? null : Dialog.SDP, copy)));
     }
 
     /**
@@ -208,7 +218,7 @@ public final class DialogLayer implements TransactionLayer.User {
         }
         CompletableFuture<SipResponse> result = new CompletableFuture<>();
         SendRequest send = new SendRequest(method, contentType, body == null ? null : body.clone(), result);
-        runOn(executorFor(dialog), () -> dialog.on(send));
+        runOn(executorFor(dialog), () -> deliver(dialog, send));
         return result;
     }
 
@@ -289,7 +299,7 @@ public final class DialogLayer implements TransactionLayer.User {
             in.dialog = d;
         }
         if (d != null) {
-            d.on(new Answer(request, txn::respond, status, reason, type, body));
+            deliver(d, new Answer(request, txn::respond, status, reason, type, body));
         } else {
             SipResponse.Builder b = request.responseBuilder(status, reason == null ? SipResponse.reasonPhrase(status) : reason)
                     .toTag(newTag());
@@ -317,7 +327,7 @@ public final class DialogLayer implements TransactionLayer.User {
         try {
             Slot slot = dialogs.get(DialogId.ofReceivedRequest(ack));
             if (slot != null) {
-                slot.dialog.on(new AckReceived(ack));
+                deliver(slot.dialog, new AckReceived(ack));
             } else {
                 log.debug("ACK for no dialog, Call-ID {}", ack.callId());
             }
@@ -336,7 +346,7 @@ public final class DialogLayer implements TransactionLayer.User {
             Slot slot = dialogs.get(DialogId.ofReceivedResponse(response));
             if (slot != null) {
                 // RFC 3261 13.2.2.4: a 2xx retransmitted after the INVITE transaction ended is ACKed again.
-                slot.dialog.on(new ResponseReceived(null, response));
+                deliver(slot.dialog, new ResponseReceived(null, response));
             } else {
                 log.debug("stray 2xx for no dialog, Call-ID {}", response.callId());
             }
@@ -382,6 +392,17 @@ public final class DialogLayer implements TransactionLayer.User {
         }
     }
 
+    /** Runs one event; a malformed message or a bug ends up in the log, never in the transaction layer. */
+    static void deliver(Dialog dialog, DialogEvent event) {
+        try {
+            dialog.on(event);
+        } catch (SipParseException e) {
+            log.debug("dialog {}: malformed message in {}: {}", dialog.id(), event.getClass().getSimpleName(), e.reason());
+        } catch (RuntimeException e) {
+            log.warn("dialog {} failed on {}", dialog.id(), event.getClass().getSimpleName(), e);
+        }
+    }
+
     /** Application code must not break the layer: its exceptions are logged, not propagated. */
     static void safely(Runnable callback) {
         try {
@@ -408,7 +429,12 @@ public final class DialogLayer implements TransactionLayer.User {
 
         private Destination destination(Uri hop) {
             Destination d = locator.locate(hop, fallback.transport());
-            return d != null ? d : fallback;
+            if (d == null || fallback.flow() != null && d.transport() == fallback.transport()
+                    && d.address().equals(fallback.address())) {
+                // Keep the connection the INVITE came on when the next hop is where it came from.
+                return fallback;
+            }
+            return d;
         }
 
         @Override
@@ -421,12 +447,12 @@ public final class DialogLayer implements TransactionLayer.User {
             transactions.request(request, destination(nextHop), new ClientTransaction.Listener() {
                 @Override
                 public void onResponse(SipResponse response) {
-                    dialog.on(new ResponseReceived(request, response));
+                    deliver(dialog, new ResponseReceived(request, response));
                 }
 
                 @Override
                 public void onFailure(TransactionFailure failure, String reason) {
-                    dialog.on(new RequestFailed(request, failure, reason));
+                    deliver(dialog, new RequestFailed(request, failure, reason));
                 }
             });
         }
@@ -446,7 +472,7 @@ public final class DialogLayer implements TransactionLayer.User {
                 // A timer cancelled after it fired but before this task ran stays silent.
                 if (timers.get(timer) == self[0]) {
                     timers.remove(timer);
-                    dialog.on(new TimerFired(timer));
+                    deliver(dialog, new TimerFired(timer));
                 }
             }), Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
             timers.put(timer, self[0]);
@@ -476,7 +502,7 @@ public final class DialogLayer implements TransactionLayer.User {
         public void requestArrived(SipRequest request, Responder responder) {
             Dialog d = dialog;
             IncomingRequest in = new IncomingRequest(request, null, d, (r, status, reason, type, body) ->
-                    runOn(executor, () -> d.on(new Answer(request, responder, status, reason, type, body))));
+                    runOn(executor, () -> deliver(d, new Answer(request, responder, status, reason, type, body))));
             DialogListener l = listener;
             safely(() -> l.onRequest(d, in));
         }

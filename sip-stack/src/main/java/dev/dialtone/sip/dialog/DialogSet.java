@@ -5,6 +5,7 @@ import dev.dialtone.sip.dialog.DialogEvent.ResponseReceived;
 import dev.dialtone.sip.dialog.DialogEvent.SendBye;
 import dev.dialtone.sip.message.HeaderName;
 import dev.dialtone.sip.message.SessionExpires;
+import dev.dialtone.sip.message.SipParseException;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.transaction.ClientTransaction;
@@ -79,8 +80,13 @@ public final class DialogSet {
         transaction = layer.transactions().request(request, destination, new ClientTransaction.Listener() {
             @Override
             public void onResponse(SipResponse response) {
-                if (request == invite) {
+                if (request != invite) {
+                    return;
+                }
+                try {
                     DialogSet.this.onResponse(response);
+                } catch (SipParseException e) {
+                    log.debug("Call-ID {}: malformed {} dropped: {}", request.callId(), response.status(), e.reason());
                 }
             }
 

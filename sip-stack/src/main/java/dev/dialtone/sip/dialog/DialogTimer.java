@@ -8,7 +8,7 @@ enum DialogTimer {
     ACK_TIMEOUT,
     /** RFC 4028 10: the refresher refreshes the session at half the interval. */
     SESSION_REFRESH,
-    /** RFC 4028 10: no refresh came in time: BYE at interval - min(32 s, interval/3). */
+    /** RFC 4028 10: no refresh came in time: BYE at interval - min(32 s, interval/3), or at expiry for the refresher. */
     SESSION_EXPIRES,
     /** RFC 3261 14.1: resend a re-INVITE or UPDATE that got 491 after a random wait. */
     GLARE_RETRY

@@ -15,7 +15,10 @@ public interface InviteListener extends DialogListener {
     default void onProvisional(DialogSet invite, Dialog early, SipResponse response) {
     }
 
-    /** The first 2xx: the dialog is confirmed and its ACK sent. 2xx from other forks are ACKed and sent BYE. */
+    /**
+     * The first 2xx: the dialog is confirmed. Its ACK is already sent, unless our INVITE had no SDP and the 2xx
+     * carries an offer: then call {@link DialogLayer#ack} with the answer. 2xx from other forks are ACKed and sent BYE.
+     */
     void onAnswered(DialogSet invite, Dialog dialog, SipResponse response);
 
     void onFailed(DialogSet invite, InviteFailure failure);

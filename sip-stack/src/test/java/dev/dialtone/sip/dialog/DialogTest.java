@@ -97,6 +97,27 @@ class DialogTest {
     }
 
     @Test
+    void lateOffer_2xxCarryingTheOffer_isAckedOnlyWithTheApplicationsAnswer() {
+        SipRequest invite = Msgs.invite("").toBuilder().body(null, null).build();
+        SipResponse ok = Msgs.response(invite, 200, "b1", "Contact: <sip:bob@10.0.0.3:5070>").toBuilder()
+                .body(Dialog.SDP, Msgs.SDP.getBytes(StandardCharsets.UTF_8)).build();
+        Dialog d = Dialog.uac(invite, ok, NO_TIMERS, TIMERS, ctx);
+        d.on(new ResponseReceived(invite, ok));
+        assertEquals(Dialog.State.CONFIRMED, d.state());
+        assertTrue(ctx.acks.isEmpty(), "no ACK before the answer");
+        d.on(new ResponseReceived(invite, ok));
+        assertTrue(ctx.acks.isEmpty(), "a retransmission changes nothing");
+
+        d.on(new DialogEvent.SendAck(Dialog.SDP, Msgs.SDP.getBytes(StandardCharsets.UTF_8)));
+        SipRequest ack = ctx.acks.get(0);
+        assertEquals("10 ACK", ack.cseq().toString());
+        assertEquals(Msgs.SDP, new String(ack.body(), StandardCharsets.UTF_8));
+        assertEquals(Dialog.SDP, ack.contentType());
+        d.on(new ResponseReceived(null, ok));
+        assertSame(ack, ctx.acks.get(1), "later copies get the same ACK");
+    }
+
+    @Test
     void createRequest_carriesDialogFields_andIncrementsCSeq() {
         Dialog d = confirmedUac(NO_TIMERS, "Contact: <sip:bob@10.0.0.3:5070>");
         SipRequest bye = d.createRequest(SipMethod.BYE);
@@ -203,8 +224,8 @@ class DialogTest {
         assertEquals(1800, d.sessionInterval());
         assertTrue(d.isRefresher());
         assertEquals(900_000L, ctx.armedAt.get(DialogTimer.SESSION_REFRESH));
-        // RFC 4028 10: interval - min(32 s, interval/3).
-        assertEquals(1_768_000L, ctx.armedAt.get(DialogTimer.SESSION_EXPIRES));
+        // RFC 4028 10: the refresher gives up only when the session has expired.
+        assertEquals(1_800_000L, ctx.armedAt.get(DialogTimer.SESSION_EXPIRES));
 
         d.on(new TimerFired(ctx.advanceToNextTimer()));
         SipRequest update = ctx.lastSent();
@@ -217,7 +238,7 @@ class DialogTest {
         SipResponse ok = Msgs.response(update, 200, null, "Session-Expires: 1800;refresher=uac");
         d.on(new ResponseReceived(update, ok));
         assertEquals(900_000L + 900_000L, ctx.armedAt.get(DialogTimer.SESSION_REFRESH));
-        assertEquals(900_000L + 1_768_000L, ctx.armedAt.get(DialogTimer.SESSION_EXPIRES));
+        assertEquals(900_000L + 1_800_000L, ctx.armedAt.get(DialogTimer.SESSION_EXPIRES));
     }
 
     @Test
