@@ -1,9 +1,11 @@
 package dev.dialtone.engine.api;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dialtone.engine.store.SipEndpoint;
@@ -16,6 +18,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -32,8 +36,11 @@ public final class SipEndpointApi {
 
     private static final Logger log = LoggerFactory.getLogger(SipEndpointApi.class);
     private static final Pattern PAGE_TOKEN = Pattern.compile("PA([0-9a-z]{1,13})");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Strict: a repeated key or anything after the object is an error, not silently dropped. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final SipEndpointStore store;
 
@@ -79,7 +86,7 @@ public final class SipEndpointApi {
             case "GET" -> store.find(id.get()).map(e -> ApiResponse.json(200, write(SipEndpointFields.toJson(e))))
                     .orElseGet(ApiResponse::notFound);
             case "PUT" -> update(id.get(), req);
-            case "DELETE" -> store.delete(id.get()) ? new ApiResponse(204, "", java.util.Map.of()) : ApiResponse.notFound();
+            case "DELETE" -> store.delete(id.get()) ? new ApiResponse(204, "", Map.of()) : ApiResponse.notFound();
             default -> ApiResponse.methodNotAllowed("GET, PUT, DELETE");
         };
     }
@@ -159,10 +166,8 @@ public final class SipEndpointApi {
         Long anchor = null;
         String token = req.param("page_token");
         if (token != null) {
-            var m = PAGE_TOKEN.matcher(token);
-            if (m.matches()) {
-                anchor = Long.parseLong(m.group(1), 36);
-            } else {
+            anchor = pageToken(token);
+            if (anchor == null) {
                 errors.add(ValidationError.parameter("page_token", "is not a token from this API's links: '"
                         + token + "'"));
             }
@@ -209,6 +214,19 @@ public final class SipEndpointApi {
                 .append("&page_token=").append(token).toString();
     }
 
+    /** The anchor in a token of {@link #list}'s links, or null when it is not one. */
+    private static Long pageToken(String token) {
+        var m = PAGE_TOKEN.matcher(token);
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(m.group(1), 36);
+        } catch (NumberFormatException tooLarge) {
+            return null;
+        }
+    }
+
     private static int intParam(ApiRequest req, String name, int dflt, int min, int max,
                                 List<ValidationError> errors) {
         String v = req.param(name);
@@ -245,7 +263,7 @@ public final class SipEndpointApi {
         }
         if (n == null || !n.isObject()) {
             errors.add(ValidationError.json("expected a JSON object, got " + (n == null ? "nothing" : n.getNodeType()
-                    .toString().toLowerCase(java.util.Locale.ROOT))));
+                    .toString().toLowerCase(Locale.ROOT))));
             return null;
         }
         return (ObjectNode) n;

@@ -1,22 +1,13 @@
 package dev.dialtone.engine.call;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.UUID;
 
-/** Identifiers in the compatibility API's shape: a two-letter prefix and 32 hex digits. */
+/** Call identifiers, as random UUIDs like the ones in the seed's status-callback payload. */
 public final class Sids {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private Sids() {
     }
 
     public static String callSid() {
-        return make("CA");
-    }
-
-    static String make(String prefix) {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return prefix + HexFormat.of().formatHex(b);
+        return UUID.randomUUID().toString();
     }
 }

@@ -49,7 +49,17 @@ public final class DialtoneServer {
         this.config = config;
     }
 
+    /** Starts every listener; on failure, releases whatever had started and rethrows. */
     public void start() throws InterruptedException, IOException {
+        try {
+            startAll();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void startAll() throws InterruptedException, IOException {
         Files.createDirectories(config.dataDir());
         credentials = ApiCredentials.resolve(config.dataDir(), config.projectId(), config.apiToken());
         if (credentials.generated()) {

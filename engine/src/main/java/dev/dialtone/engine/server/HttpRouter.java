@@ -23,10 +23,13 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Routes one connection's HTTP requests: {@code /health} (no credentials), {@code /metrics} and the REST API
@@ -41,6 +44,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                   MetricsRegistry.Counter requests, Executor executor) {
     }
 
+    /** Metric labels stay bounded whatever methods unauthenticated clients invent. */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
     private final Shared shared;
     /** Completes when the previous response is written; touched on the event loop only. */
     private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
@@ -54,13 +60,22 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
             // Framing is lost: answer and close (RFC 9112 9.6).
-            respond(ctx, "bad request", "other", CompletableFuture.completedFuture(
+            respond(ctx, "other", "other", CompletableFuture.completedFuture(
                     json(400, "{\"error\":\"Bad Request\"}")), false);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String path = uri.path();
-        String method = req.method().name();
+        String path;
+        Map<String, List<String>> query;
+        try {
+            path = uri.path();
+            query = uri.parameters();
+        } catch (IllegalArgumentException badEscape) {
+            respond(ctx, "other", "other", CompletableFuture.completedFuture(
+                    json(400, "{\"error\":\"Bad Request\"}")), keepAlive);
+            return;
+        }
+        String method = KNOWN_METHODS.contains(req.method().name()) ? req.method().name() : "other";
         String route = route(path);
         CompletableFuture<ApiResponse> answer;
         if (path.equals("/health")) {
@@ -75,7 +90,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                             Map.of("Content-Type", MetricsRegistry.CONTENT_TYPE)))
                     : done(new ApiResponse(405, "{\"error\":\"Method Not Allowed\"}", Map.of("Allow", "GET")));
         } else if (SipEndpointApi.owns(path)) {
-            ApiRequest api = new ApiRequest(method, path, uri.parameters(),
+            ApiRequest api = new ApiRequest(req.method().name(), path, query,
                     req.content().toString(StandardCharsets.UTF_8), baseUrl(ctx, req));
             answer = offLoop(() -> shared.endpoints.handle(api));
         } else {
@@ -86,14 +101,17 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void respond(ChannelHandlerContext ctx, String method, String route,
                          CompletableFuture<FullHttpResponse> response, boolean keepAlive) {
-        previous = previous.thenCombine(response, (ignored, resp) -> resp).thenAccept(resp -> {
+        // Each write runs as a task on this channel's event loop once the previous write has run there, so that
+        // a quick answer can never overtake a slow one still on its way from the API executor.
+        previous = previous.thenCombineAsync(response, (ignored, resp) -> {
             shared.requests.inc(method, route, Integer.toString(resp.status().code()));
             HttpUtil.setKeepAlive(resp, keepAlive);
             var f = ctx.writeAndFlush(resp);
             if (!keepAlive) {
                 f.addListener(ChannelFutureListener.CLOSE);
             }
-        }).exceptionally(e -> {
+            return (Void) null;
+        }, ctx.executor()).exceptionally(e -> {
             // Keep the chain alive for the next request; this one's connection is beyond saving.
             log.warn("cannot write HTTP response", e);
             ctx.close();
@@ -101,7 +119,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private CompletableFuture<ApiResponse> offLoop(java.util.function.Supplier<ApiResponse> work) {
+    private CompletableFuture<ApiResponse> offLoop(Supplier<ApiResponse> work) {
         try {
             return CompletableFuture.supplyAsync(work, shared.executor).exceptionally(e -> {
                 log.error("request failed", e);
@@ -128,8 +146,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static String baseUrl(ChannelHandlerContext ctx, FullHttpRequest req) {
         String host = req.headers().get(HttpHeaderNames.HOST);
         if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
-            InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-            host = local.getHostString() + ":" + local.getPort();
+            host = ctx.channel().localAddress() instanceof InetSocketAddress local
+                    ? local.getHostString() + ":" + local.getPort() : "localhost";
         }
         return "http://" + host;
     }

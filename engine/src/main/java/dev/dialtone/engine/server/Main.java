@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code dialtone.jar}: {@code serve} (the default), and the {@code lint} and {@code cxml} tools. */
 @Command(name = "dialtone.jar", mixinStandardHelpOptions = true, version = "Dialtone 0.1.0",
         description = "SIP B2BUA call-control engine that executes cXML.",
-        subcommands = {ServeCommand.class, CxmlCommand.class})
+        subcommands = {ServeCommand.class, LintCommand.class, CxmlCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

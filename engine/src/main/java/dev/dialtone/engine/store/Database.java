@@ -57,9 +57,12 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    /** The default: an H2 file {@code dialtone.mv.db} in the data directory. */
+    /**
+     * The default: an H2 file {@code dialtone.mv.db} in the data directory. H2 would close it from its own
+     * shutdown hook, possibly before the server's hook has answered the requests in flight; {@link #close} does.
+     */
     public static String h2FileUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("dialtone");
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("dialtone") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** The highest migration applied. */

@@ -23,6 +23,9 @@ final class Migrations {
             "V1__sip_endpoints.sql",
             "V2__registration_bindings.sql");
 
+    /** An arbitrary key for PostgreSQL's advisory lock: "Dialtone" in ASCII. */
+    private static final long ADVISORY_LOCK = 0x4469616c746f6e65L;
+
     private final DataSource dataSource;
 
     Migrations(DataSource dataSource) {
@@ -32,16 +35,39 @@ final class Migrations {
     /** Applies the pending scripts and returns the schema version now in place. */
     int apply() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-                        + "version INTEGER PRIMARY KEY, description VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
+            boolean postgres = c.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            if (postgres) {
+                // Nodes sharing one PostgreSQL may start together: one migrates, the others wait and find it done.
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK + ")");
+                }
             }
-            int current = current(c);
-            for (int i = current; i < SCRIPTS.size(); i++) {
-                applyOne(c, i + 1, SCRIPTS.get(i));
+            try {
+                return applyLocked(c);
+            } finally {
+                if (postgres) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")");
+                    }
+                }
             }
-            return Math.max(current, SCRIPTS.size());
         }
+    }
+
+    private static int applyLocked(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                    + "version INTEGER PRIMARY KEY, description VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
+        }
+        int current = current(c);
+        if (current > SCRIPTS.size()) {
+            throw new SQLException("the database is at schema version " + current + ", newer than this Dialtone ("
+                    + SCRIPTS.size() + "): upgrade Dialtone");
+        }
+        for (int i = current; i < SCRIPTS.size(); i++) {
+            applyOne(c, i + 1, SCRIPTS.get(i));
+        }
+        return SCRIPTS.size();
     }
 
     private static int current(Connection c) throws SQLException {

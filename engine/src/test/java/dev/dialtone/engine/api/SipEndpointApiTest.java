@@ -207,6 +207,7 @@ class SipEndpointApiTest {
                 Arguments.of("{\"username\":\"carol\"," + p + ",}", "invalid_json", "at line 1, column"),
                 Arguments.of("{\"username\":\"carol\"," + p + ",\"username\":\"dave\"}", "invalid_json", "Duplicate field 'username'"),
                 Arguments.of("[\"username\"]", "invalid_json", "expected a JSON object, got array"),
+                Arguments.of("{\"username\":\"carol\"," + p + "} {}", "invalid_json", "Trailing token"),
                 Arguments.of("", "invalid_json", "the body is empty"));
     }
 
@@ -242,6 +243,30 @@ class SipEndpointApiTest {
         JsonNode item = rest.json(r).get("errors").get(0);
         assertEquals("already_taken", item.get("code").asText());
         assertEquals("username 'alice' is already taken", item.get("detail").asText());
+        assertEquals(1, rest.server.endpoints().count());
+    }
+
+    @Test
+    void concurrentCreates_ofOneUsername_giveOne201_andTheRest422() throws Exception {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            inFlight.add(rest.client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(rest.base() + PATH))
+                    .header("Authorization", rest.authorization)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(endpoint("alice"))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var f : inFlight) {
+            HttpResponse<String> r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            bodies.add(r.body());
+            statuses.add(r.statusCode());
+            if (r.statusCode() == 422) {
+                assertEquals("already_taken", rest.json(r).get("errors").get(0).get("code").asText());
+            }
+        }
+        assertEquals(1, statuses.stream().filter(st -> st == 201).count(), statuses.toString());
+        assertEquals(7, statuses.stream().filter(st -> st == 422).count(), statuses.toString());
         assertEquals(1, rest.server.endpoints().count());
     }
 
@@ -365,7 +390,12 @@ class SipEndpointApiTest {
             assertEquals("invalid_parameter", item.get("code").asText());
             assertEquals("page_size must be an integer from 1 to 1000, not '" + bad + "'", item.get("detail").asText());
         }
-        assertEquals(422, rest.send("GET", PATH + "?page_token=bogus", null).statusCode());
+        for (String bad : new String[] {"bogus", "PA", "PAzzzzzzzzzzzzz", "PA-1"}) {
+            HttpResponse<String> r = rest.send("GET", PATH + "?page_token=" + bad, null);
+            assertEquals(422, r.statusCode(), bad);
+            assertEquals("page_token is not a token from this API's links: '" + bad + "'",
+                    rest.json(r).get("errors").get(0).get("detail").asText());
+        }
         assertEquals(422, rest.send("GET", PATH + "?page_number=x", null).statusCode());
         assertEquals(200, rest.send("GET", PATH + "?page_size=1000", null).statusCode());
     }
@@ -435,7 +465,8 @@ class SipEndpointApiTest {
         String twoRequests = "GET " + PATH + "/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Authorization: " + rest.authorization + "\r\n\r\n"
                 + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-        try (Socket s = new Socket("127.0.0.1", rest.server.httpPort())) {
+        for (int round = 0; round < 20; round++) {
+          try (Socket s = new Socket("127.0.0.1", rest.server.httpPort())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(twoRequests.getBytes(StandardCharsets.US_ASCII));
@@ -448,6 +479,7 @@ class SipEndpointApiTest {
             }
             assertEquals(List.of("404", "200"), statuses, all);
             assertTrue(all.indexOf("{\"error\":\"Not Found\"}") < all.indexOf("{\"status\":\"ok\"}"), all);
+          }
         }
     }
 

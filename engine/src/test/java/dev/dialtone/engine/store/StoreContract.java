@@ -87,6 +87,20 @@ abstract class StoreContract {
     }
 
     @Test
+    void migrations_refuseADatabaseNewerThanThisBuild() throws Exception {
+        try (var c = db.connection(); var s = c.createStatement()) {
+            s.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'future', 0)");
+        }
+        db.close();
+        StoreException e = assertThrows(StoreException.class, () -> Database.open(jdbcUrl()));
+        assertTrue(e.getMessage().contains("newer than this Dialtone"), e.getMessage());
+        try (var c = java.sql.DriverManager.getConnection(jdbcUrl()); var s = c.createStatement()) {
+            s.execute("DELETE FROM schema_version WHERE version = 99");
+        }
+        db = Database.open(jdbcUrl());
+    }
+
+    @Test
     void create_thenFind_returnsEverySetting() {
         UUID room = UUID.randomUUID();
         SipEndpoint created = endpoints.create(draft("alice").toBuilder()

@@ -123,6 +123,17 @@ public final class MediaSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts closing without waiting, from any thread (a SIP event loop, say); the future completes when the
+     * ports are back in the allocator.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        if (closing.compareAndSet(false, true)) {
+            onLoop(this::closeOnLoop);
+        }
+        return closed;
+    }
+
     /** Completes when the session's ports are back in the allocator. */
     public CompletableFuture<Void> closeFuture() {
         return closed;

@@ -27,7 +27,6 @@ final class Framer {
             throw new SipParseException(0, "Incomplete start line");
         }
         int sle = lf > 0 && b[lf - 1] == '\r' ? lf - 1 : lf;
-        String startLine = new String(b, 0, sle, StandardCharsets.UTF_8);
         Head h = new Head(b);
         h.startLineEnd = sle;
         SipParseException startLineError = null;
@@ -41,10 +40,10 @@ final class Framer {
             headers(b, lf + 1, len, h, datagram);
             body(b, len, h, datagram);
         } catch (SipParseException e) {
-            throw (startLineError != null ? startLineError : e).withContext(startLine, h.rawHeaders());
+            throw (startLineError != null ? startLineError : e).withContext(h.startLine(), h.rawHeaders());
         }
         if (startLineError != null) {
-            throw startLineError.withContext(startLine, h.rawHeaders());
+            throw startLineError.withContext(h.startLine(), h.rawHeaders());
         }
         return message;
     }
@@ -168,10 +167,7 @@ final class Framer {
                 }
                 throw new SipParseException(p, p + 1 < len ? "Bad line ending" : "Incomplete header section");
             }
-            int lf = indexOf(b, p, len, (byte) '\n');
-            if (lf < 0) {
-                throw new SipParseException(p, "Incomplete header line");
-            }
+            int lf = lineEnd(b, p, len);
             if (c == ' ' || c == '\t') {
                 if (h.count == 0) {
                     throw new SipParseException(p, "Bad header: continuation line before first header");
@@ -259,6 +255,20 @@ final class Framer {
             }
         }
         return (int) v;
+    }
+
+    /** Index of the LF ending the line at {@code from}; a CR anywhere but right before it is an error. */
+    private static int lineEnd(byte[] b, int from, int len) {
+        for (int i = from; i < len; i++) {
+            byte c = b[i];
+            if (c == '\n') {
+                return i;
+            }
+            if (c == '\r' && (i + 1 >= len || b[i + 1] != '\n')) {
+                throw new SipParseException(i, i + 1 >= len ? "Incomplete header line" : "Bad header: bare CR");
+            }
+        }
+        throw new SipParseException(from, "Incomplete header line");
     }
 
     static int indexOf(byte[] b, int from, int to, byte c) {

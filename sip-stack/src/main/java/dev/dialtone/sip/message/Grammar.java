@@ -566,7 +566,9 @@ final class Grammar {
         skipWs();
         expect('/', "after protocol name");
         skipWs();
-        token("protocol version");
+        if (!token("protocol version").equals("2.0")) {
+            throw fail("unsupported SIP version");
+        }
         skipWs();
         expect('/', "after protocol version");
         skipWs();

@@ -128,8 +128,17 @@ final class Head {
     }
 
     String first(String name) {
-        int i = indexOf(HeaderName.canonical(name), 0);
-        return i < 0 ? null : value(i);
+        String canonical = HeaderName.canonical(name);
+        int i = indexOf(canonical, 0);
+        if (i < 0) {
+            return null;
+        }
+        String v = value(i);
+        if (HeaderName.isList(canonical) && v.indexOf(',') >= 0) {
+            int[] parts = Grammar.split(v);
+            return v.substring(parts[0], parts[1]);
+        }
+        return v;
     }
 
     List<String> all(String name) {

@@ -101,10 +101,20 @@ public final class HeaderName {
     // Lower-case spelling (full or compact) to canonical name.
     private static final Map<String, String> BY_LOWER = new HashMap<>();
     private static final String[] BY_LETTER = new String[128];
+    // Open-addressing table of the full names keyed by a case-folded hash of their bytes, for the framer.
+    private static final int TABLE_MASK = 255;
+    private static final String[] TABLE = new String[TABLE_MASK + 1];
 
     static {
         for (String n : ALL) {
             BY_LOWER.put(n.toLowerCase(Locale.ROOT), n);
+        }
+        for (String n : ALL) {
+            int i = foldedHash(n) & TABLE_MASK;
+            while (TABLE[i] != null) {
+                i = (i + 1) & TABLE_MASK;
+            }
+            TABLE[i] = n;
         }
         for (String[] c : COMPACT) {
             BY_LOWER.put(c[0], c[1]);
@@ -165,14 +175,29 @@ public final class HeaderName {
     }
 
     private static String knownByBytes(byte[] b, int from, int len) {
-        // Dispatch on length and first letter keeps this to a couple of comparisons per header.
-        int first = b[from] | 0x20;
-        for (String n : ALL) {
-            if (n.length() == len && (n.charAt(0) | 0x20) == first && equalsIgnoreCase(n, b, from)) {
+        int h = 0;
+        for (int i = from; i < from + len; i++) {
+            h = 31 * h + (b[i] | 0x20);
+        }
+        for (int i = mix(h) & TABLE_MASK; TABLE[i] != null; i = (i + 1) & TABLE_MASK) {
+            String n = TABLE[i];
+            if (n.length() == len && equalsIgnoreCase(n, b, from)) {
                 return n;
             }
         }
         return null;
+    }
+
+    private static int foldedHash(String n) {
+        int h = 0;
+        for (int i = 0; i < n.length(); i++) {
+            h = 31 * h + (n.charAt(i) | 0x20);
+        }
+        return mix(h);
+    }
+
+    private static int mix(int h) {
+        return h ^ (h >>> 8) ^ (h >>> 16);
     }
 
     private static boolean equalsIgnoreCase(String n, byte[] b, int from) {

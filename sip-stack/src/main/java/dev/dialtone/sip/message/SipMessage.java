@@ -39,7 +39,10 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
     /** The start line without CRLF. */
     String startLine();
 
-    /** The first value of header {@code name} (any case, full or compact form), or null; list headers are not split. */
+    /**
+     * The first value of header {@code name} (any case, full or compact form), or null. For a list header
+     * (Via, Route, Contact, ...) that is the first element of the first line.
+     */
     default String header(String name) {
         return head(this).first(name);
     }

@@ -22,12 +22,13 @@ public final class SipParseException extends RuntimeException {
         this(offset, reason, null, List.of());
     }
 
-    SipParseException(int offset, String reason, String startLine, List<Header> headers) {
+    /** A failure that carries the start line and header fields read before it (see {@link #headers()}). */
+    public SipParseException(int offset, String reason, String startLine, List<Header> headers) {
         super(reason, null, false, false);
         this.offset = offset;
         this.reason = reason;
         this.startLine = startLine;
-        this.headers = headers;
+        this.headers = headers == null ? List.of() : List.copyOf(headers);
     }
 
     /** Byte offset in the message at or near the fault; 0 when not known. */

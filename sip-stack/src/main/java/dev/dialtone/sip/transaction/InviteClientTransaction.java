@@ -155,7 +155,7 @@ final class InviteClientTransaction {
             ctx.send(ack);
             ctx.deliver(response);
             // 17.1.1.2: Timer D is at least 32 s on unreliable transports, zero on reliable ones.
-            ctx.schedule(Timer.D, reliable ? 0 : Math.max(32_000, timers.timeout()));
+            ctx.schedule(Timer.D, reliable ? 0 : Math.max(timers.d(), timers.timeout()));
         }
     }
 

@@ -6,14 +6,21 @@ package dev.dialtone.sip.transaction;
  * @param t1 round-trip estimate (RFC 3261 default 500 ms)
  * @param t2 maximum retransmit interval for non-INVITE requests and INVITE responses (default 4 s)
  * @param t4 maximum time a message stays in the network (default 5 s)
+ * @param d  the least Timer D on unreliable transports (RFC 3261 17.1.1.2: 32 s); lower only in tests
  */
-public record TimerConfig(long t1, long t2, long t4) {
+public record TimerConfig(long t1, long t2, long t4, long d) {
     public static final TimerConfig DEFAULT = new TimerConfig(500, 4000, 5000);
 
     public TimerConfig {
-        if (t1 <= 0 || t2 < t1 || t4 <= 0) {
-            throw new IllegalArgumentException("need 0 < T1 <= T2 and T4 > 0, got T1=" + t1 + " T2=" + t2 + " T4=" + t4);
+        if (t1 <= 0 || t2 < t1 || t4 <= 0 || d < 0) {
+            throw new IllegalArgumentException("need 0 < T1 <= T2, T4 > 0 and D >= 0, got T1=" + t1 + " T2=" + t2
+                    + " T4=" + t4 + " D=" + d);
         }
+    }
+
+    /** Timer D at the RFC's 32 s. */
+    public TimerConfig(long t1, long t2, long t4) {
+        this(t1, t2, t4, 32_000);
     }
 
     /** 64*T1: Timers B, F, H, J, L and M. */

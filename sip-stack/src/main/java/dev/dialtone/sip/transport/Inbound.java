@@ -23,9 +23,15 @@ public record Inbound(SipMessage message, Transport transport, InetSocketAddress
             int port = via.port() > 0 ? via.port() : transport.defaultPort();
             return Destination.of(transport, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(via.maddr()), port));
         }
+        if (transport.reliable()) {
+            // 18.2.2: the connection is gone; open a new one to the source IP (received) and the sent-by port. The
+            // source port of a closed connection was the peer's ephemeral port, so rport does not apply.
+            int port = via != null && via.port() > 0 ? via.port() : transport.defaultPort();
+            return Destination.of(transport, new InetSocketAddress(remote.getAddress(), port));
+        }
         // RFC 3581 4 and 18.2.2: the source IP (received) and, with rport, the source port; otherwise Via's port.
         int port = via == null || via.hasRport() ? remote.getPort()
                 : via.port() > 0 ? via.port() : transport.defaultPort();
-        return new Destination(transport, new InetSocketAddress(remote.getAddress(), port), flow);
+        return Destination.of(transport, new InetSocketAddress(remote.getAddress(), port));
     }
 }

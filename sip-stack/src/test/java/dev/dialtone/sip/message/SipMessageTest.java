@@ -37,6 +37,8 @@ class SipMessageTest {
     void listHeadersSplitOnCommasOutsideQuotesAndBrackets_unknownHeadersKeptVerbatim() {
         SipMessage m = Fixtures.parse("valid/invite-compact-forms.sip");
         assertEquals(2, m.headers("v").size());
+        assertEquals("SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds;rport", m.header("Via"));
+        assertEquals("<sip:p1.example.com;lr>", m.header("route"));
         assertEquals(List.of("<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"), m.headers("Route"));
         assertEquals(List.of("first", "second, with comma"), m.headers("x-custom"));
         assertEquals(List.of("\"Alice, A.\" <sip:alice@atlanta.example.com>;tag=1928301774"), m.headers("From"));

@@ -1,0 +1,833 @@
+package dev.dialtone.sip.dialog;
+
+import dev.dialtone.sip.dialog.DialogEvent.AckReceived;
+import dev.dialtone.sip.dialog.DialogEvent.Answer;
+import dev.dialtone.sip.dialog.DialogEvent.Discard;
+import dev.dialtone.sip.dialog.DialogEvent.RequestFailed;
+import dev.dialtone.sip.dialog.DialogEvent.RequestReceived;
+import dev.dialtone.sip.dialog.DialogEvent.ResponseReceived;
+import dev.dialtone.sip.dialog.DialogEvent.SendAck;
+import dev.dialtone.sip.dialog.DialogEvent.SendBye;
+import dev.dialtone.sip.dialog.DialogEvent.SendRequest;
+import dev.dialtone.sip.dialog.DialogEvent.TimerFired;
+import dev.dialtone.sip.message.Address;
+import dev.dialtone.sip.message.HeaderName;
+import dev.dialtone.sip.message.SessionExpires;
+import dev.dialtone.sip.message.SipMethod;
+import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.message.SipUri;
+import dev.dialtone.sip.message.Uri;
+import dev.dialtone.sip.transaction.TimerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A dialog (RFC 3261 12) and the INVITE usage on it (13, 14, 15), with UPDATE (RFC 3311), session timers
+ * (RFC 4028) and, as UAC, reliable provisional responses (RFC 3262).
+ *
+ * <pre>
+ *   UAC: tagged 1xx received             UAS: tagged 1xx sent
+ *               |                                 |
+ *               V                                 V
+ *         +-----------+   2xx received (ACK sent) / 2xx sent (retransmitted until ACK)
+ *         |   EARLY   |--------------------------------------------+
+ *         +-----------+                                            V
+ *               | INVITE failed, other fork          +-----------------------------+
+ *               | answered, CANCEL, BYE              |          CONFIRMED          |  re-INVITE, UPDATE, refresh,
+ *               |                                    +-----------------------------+  glare (491) retry, 2xx
+ *               |                                       | BYE sent or received, session expired,  re-ACK
+ *               V                                       | no ACK in 64*T1, 408/481 to a request
+ *         +-----------+                                 |
+ *         | TERMINATED|<--------------------------------+
+ *         +-----------+
+ * </pre>
+ *
+ * <p>The dialog does no I/O: it works through a {@link DialogContext} and runs on its call's executor, so it takes
+ * no locks. The application reaches it through {@link DialogLayer}; the getters here are safe to read from the
+ * call's executor.
+ */
+public final class Dialog {
+    private static final Logger log = LoggerFactory.getLogger(Dialog.class);
+
+    static final String SDP = "application/sdp";
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, OPTIONS, INFO";
+
+    public enum State { EARLY, CONFIRMED, TERMINATED }
+
+    private final DialogId id;
+    private final boolean ownsCallId;
+    private final Address localUri;
+    private final Address remoteUri;
+    private final DialogConfig config;
+    private final TimerConfig timers;
+    private final DialogContext ctx;
+
+    private State state = State.EARLY;
+    private List<Address> routeSet;
+    private Uri remoteTarget;
+    private long localSeq;
+    private long remoteSeq = -1;
+
+    private SipRequest clientInvite;
+    private SipRequest clientUpdate;
+    private SipRequest serverInvite;
+    private Responder serverInviteResponder;
+    private SipResponse unacked2xx;
+    private Responder unacked2xxResponder;
+    private long retransmitInterval;
+    private SipRequest lastAck;
+    private SipResponse awaitingAck;
+    private long lastRseq = -1;
+    private SendRequest glareRetry;
+    private final Map<Long, SendRequest> outstanding = new HashMap<>(4);
+    private int intervalRetries;
+
+    private String localContentType;
+    private byte[] localBody;
+    private long sessionInterval;
+    private boolean refresher;
+    private long minSe;
+    private boolean peerAllowsUpdate;
+
+    private Dialog(DialogId id, boolean ownsCallId, Address localUri, Address remoteUri, List<Address> routeSet,
+                   Uri remoteTarget, DialogConfig config, TimerConfig timers, DialogContext ctx) {
+        this.id = id;
+        this.ownsCallId = ownsCallId;
+        this.localUri = localUri;
+        this.remoteUri = remoteUri;
+        this.routeSet = routeSet;
+        this.remoteTarget = remoteTarget;
+        this.config = config;
+        this.timers = timers;
+        this.ctx = ctx;
+        this.minSe = config.minSe();
+    }
+
+    /**
+     * RFC 3261 12.1.2: the UAC's dialog from a tagged 1xx or a 2xx to its INVITE. Route set from Record-Route in
+     * reverse order, remote target from Contact, local CSeq from the INVITE, remote CSeq empty. The response itself
+     * still has to be fed in as a {@code ResponseReceived} event.
+     */
+    static Dialog uac(SipRequest invite, SipResponse response, DialogConfig config, TimerConfig timers,
+                      DialogContext ctx) {
+        DialogId id = DialogId.ofReceivedResponse(response);
+        List<Address> routes = new ArrayList<>(response.recordRoutes());
+        Collections.reverse(routes);
+        Dialog d = new Dialog(id, true, invite.from(), response.to(), List.copyOf(routes),
+                contactOr(response, invite.requestUri()), config, timers, ctx);
+        d.localSeq = invite.cseq().seq();
+        d.clientInvite = invite;
+        d.peerAllowsUpdate = allowsUpdate(response);
+        if (invite.bodyLength() > 0) {
+            d.localContentType = invite.contentType();
+            d.localBody = invite.body();
+        }
+        return d;
+    }
+
+    /**
+     * RFC 3261 12.1.1: the UAS's dialog from an INVITE it answers with a tagged 1xx or a 2xx. Route set from
+     * Record-Route in order, remote target from Contact, remote CSeq from the INVITE, local CSeq empty.
+     */
+    static Dialog uas(SipRequest invite, Responder responder, String localTag, DialogConfig config,
+                      TimerConfig timers, DialogContext ctx) {
+        DialogId id = new DialogId(invite.callId(), localTag, invite.from().tag());
+        Dialog d = new Dialog(id, false, invite.to().withTag(localTag), invite.from(),
+                List.copyOf(invite.recordRoutes()), contactOr(invite, invite.requestUri()), config, timers, ctx);
+        d.remoteSeq = invite.cseq().seq();
+        d.serverInvite = invite;
+        d.serverInviteResponder = responder;
+        d.peerAllowsUpdate = allowsUpdate(invite);
+        return d;
+    }
+
+    public DialogId id() {
+        return id;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** True on the side that sent the INVITE that created the dialog, and so chose the Call-ID (RFC 3261 14.1). */
+    public boolean ownsCallId() {
+        return ownsCallId;
+    }
+
+    public Address localUri() {
+        return localUri;
+    }
+
+    public Address remoteUri() {
+        return remoteUri;
+    }
+
+    public List<Address> routeSet() {
+        return routeSet;
+    }
+
+    public Uri remoteTarget() {
+        return remoteTarget;
+    }
+
+    public long localSeq() {
+        return localSeq;
+    }
+
+    /** The remote CSeq, or -1 while it is empty. */
+    public long remoteSeq() {
+        return remoteSeq;
+    }
+
+    /** The last session description we sent (offer or answer), or null. */
+    public byte[] localSdp() {
+        return localBody == null ? null : localBody.clone();
+    }
+
+    /** The negotiated session interval in seconds (RFC 4028), 0 when there is no session timer. */
+    public long sessionInterval() {
+        return sessionInterval;
+    }
+
+    /** True when we are the session refresher. */
+    public boolean isRefresher() {
+        return refresher;
+    }
+
+    /** True once we have sent an ACK for a 2xx on this dialog. */
+    boolean acknowledged() {
+        return lastAck != null;
+    }
+
+    /**
+     * A new request in this dialog (RFC 3261 12.2.1.1) with the next local CSeq: Request-URI and Route from the
+     * remote target and route set (loose or strict routing), From and To with the tags, Call-ID, Max-Forwards,
+     * our Contact (not on BYE) and a top Via with a fresh branch. Add a body with {@code toBuilder()}.
+     */
+    public SipRequest createRequest(SipMethod method) {
+        if (method == SipMethod.ACK || method == SipMethod.CANCEL) {
+            throw new IllegalArgumentException(method + " is not sent with the next CSeq");
+        }
+        return builder(method, ++localSeq).build();
+    }
+
+    void on(DialogEvent event) {
+        switch (state) {
+            case EARLY, CONFIRMED -> {
+                if (event instanceof RequestReceived r) {
+                    onRequest(r.request(), r.responder());
+                } else if (event instanceof AckReceived a) {
+                    onAck(a.ack());
+                } else if (event instanceof ResponseReceived r) {
+                    onResponse(r.request(), r.response());
+                } else if (event instanceof RequestFailed f) {
+                    onFailure(f.request(), f.reason());
+                } else if (event instanceof TimerFired t) {
+                    onTimer(t.timer());
+                } else if (event instanceof Answer a) {
+                    answer(a);
+                } else if (event instanceof SendRequest s) {
+                    send(s);
+                } else if (event instanceof SendBye) {
+                    hangUp();
+                } else if (event instanceof SendAck a) {
+                    sendAckWithAnswer(a.contentType(), a.body());
+                } else if (event instanceof Discard d) {
+                    terminate(d.reason());
+                }
+            }
+            case TERMINATED -> {
+                if (event instanceof ResponseReceived r) {
+                    // A 2xx retransmitted after our BYE still gets its ACK, so the peer stops (13.2.2.4).
+                    onResponseAfterEnd(r.response());
+                } else if (event instanceof RequestFailed f) {
+                    complete(outstanding.remove(f.request().cseq().seq()), timeout(f.request()));
+                } else if (event instanceof Answer a && a.request().method() != SipMethod.INVITE) {
+                    // A server transaction still needs its final response, or it never ends.
+                    a.responder().respond(responseBuilder(a.request(), a.status(), a.reason()).build());
+                } else if (event instanceof SendRequest s && s.result() != null) {
+                    s.result().completeExceptionally(new IllegalStateException("dialog terminated"));
+                } else {
+                    log.debug("dialog {} in {} ignores {}", id, state, event);
+                }
+            }
+        }
+    }
+
+    private void onRequest(SipRequest request, Responder responder) {
+        long seq = request.cseq().seq();
+        SipMethod method = request.method();
+        // RFC 3261 12.2.2: a CSeq lower than the last one from the peer is out of order.
+        if (remoteSeq >= 0 && seq < remoteSeq) {
+            responder.respond(request.createResponse(500, "Out Of Order CSeq"));
+            return;
+        }
+        remoteSeq = seq;
+        boolean offer = request.bodyLength() > 0;
+        if (method == SipMethod.BYE) {
+            // RFC 3261 15.1.2: answer BYE with 200, and a still unanswered INVITE with 487.
+            responder.respond(request.createResponse(200));
+            if (serverInvite != null) {
+                serverInviteResponder.respond(responseBuilder(serverInvite, 487, null).build());
+                serverInvite = null;
+            }
+            terminate(Termination.REMOTE_BYE);
+        } else if (method == SipMethod.INVITE) {
+            if (clientInvite != null || clientUpdate != null && clientUpdate.bodyLength() > 0) {
+                // RFC 3261 14.2 (and RFC 3311 5.2): our own offer is pending, so this is glare.
+                responder.respond(request.createResponse(491));
+            } else if (serverInvite != null || state == State.EARLY) {
+                // 14.2: an INVITE while an earlier one is unanswered gets 500 with a Retry-After of 0-10 s.
+                responder.respond(request.responseBuilder(500, "Server Internal Error")
+                        .header(HeaderName.RETRY_AFTER, Integer.toString(ctx.random(11))).build());
+            } else if (!intervalAcceptable(request, responder)) {
+                return;
+            } else {
+                refreshTarget(request);
+                serverInvite = request;
+                serverInviteResponder = responder;
+                ctx.requestArrived(request, responder);
+            }
+        } else if (method == SipMethod.UPDATE) {
+            if (offer && (clientUpdate != null && clientUpdate.bodyLength() > 0
+                    || clientInvite != null && clientInvite.bodyLength() > 0)) {
+                responder.respond(request.createResponse(491)); // RFC 3311 5.2
+            } else if (offer && serverInvite != null && serverInvite.bodyLength() > 0) {
+                responder.respond(request.responseBuilder(500, "Server Internal Error")
+                        .header(HeaderName.RETRY_AFTER, Integer.toString(ctx.random(11))).build());
+            } else if (!intervalAcceptable(request, responder)) {
+                return;
+            } else {
+                refreshTarget(request);
+                if (offer) {
+                    ctx.requestArrived(request, responder);
+                } else {
+                    // A body-less UPDATE only refreshes the session (RFC 4028 10): answer it here.
+                    answer(new Answer(request, responder, 200, null, null, null));
+                }
+            }
+        } else if (method == SipMethod.PRACK) {
+            // We never send reliable provisional responses, so no PRACK can match one (RFC 3262 3).
+            responder.respond(request.createResponse(481));
+        } else {
+            ctx.requestArrived(request, responder);
+        }
+    }
+
+    /** RFC 4028 5: a Session-Expires below our Min-SE gets 422 carrying Min-SE. */
+    private boolean intervalAcceptable(SipRequest request, Responder responder) {
+        if (!config.sessionTimers()) {
+            return true;
+        }
+        SessionExpires se = request.sessionExpires();
+        if (se != null && se.delta() < config.minSe()) {
+            responder.respond(request.responseBuilder(422, null)
+                    .header(HeaderName.MIN_SE, Long.toString(config.minSe())).build());
+            return false;
+        }
+        Long theirMin = request.minSe();
+        if (theirMin != null) {
+            minSe = Math.max(minSe, theirMin);
+        }
+        return true;
+    }
+
+    private void onAck(SipRequest ack) {
+        if (unacked2xx != null && ack.cseq().seq() == unacked2xx.cseq().seq()) {
+            unacked2xx = null;
+            unacked2xxResponder = null;
+            ctx.cancel(DialogTimer.RETRANSMIT_2XX);
+            ctx.cancel(DialogTimer.ACK_TIMEOUT);
+            ctx.ackArrived(ack);
+        } else {
+            log.debug("dialog {} ignores ACK with CSeq {}", id, ack.cseq());
+        }
+    }
+
+    private void onResponse(SipRequest request, SipResponse response) {
+        SipMethod method = response.cseq().method();
+        long seq = response.cseq().seq();
+        int status = response.status();
+        if (method == SipMethod.INVITE && status / 100 == 2 && lastAck != null && lastAck.cseq().seq() == seq) {
+            // RFC 3261 13.2.2.4: a retransmitted 2xx gets the ACK again.
+            ctx.sendAck(lastAck, nextHop());
+            return;
+        }
+        if (method == SipMethod.INVITE && status / 100 == 2 && awaitingAck != null
+                && awaitingAck.cseq().seq() == seq) {
+            return; // the application has not given the answer for the ACK yet
+        }
+        if (request == null) {
+            log.debug("dialog {} ignores stray {} {}", id, status, method);
+            return;
+        }
+        if (status < 200) {
+            if (method == SipMethod.INVITE && state == State.EARLY && ownsCallId) {
+                provisional(response);
+            }
+            return;
+        }
+        SendRequest origin = outstanding.remove(seq);
+        if (clientInvite != null && clientInvite.cseq().seq() == seq) {
+            clientInvite = null;
+        }
+        if (clientUpdate != null && clientUpdate.cseq().seq() == seq) {
+            clientUpdate = null;
+        }
+        if (status < 300) {
+            if (method == SipMethod.INVITE || method == SipMethod.UPDATE) {
+                // RFC 3261 12.2.1.2: a 2xx to a target refresh request replaces the remote target.
+                refreshTarget(response);
+                if (response.hasHeader(HeaderName.ALLOW)) {
+                    peerAllowsUpdate = allowsUpdate(response);
+                }
+                if (method == SipMethod.INVITE) {
+                    if (state == State.EARLY) {
+                        // 13.2.2.4: the 2xx confirms the early dialog and its route set is recomputed from it.
+                        List<Address> routes = new ArrayList<>(response.recordRoutes());
+                        Collections.reverse(routes);
+                        routeSet = List.copyOf(routes);
+                        state = State.CONFIRMED;
+                    }
+                    boolean offerIn2xx = request.bodyLength() == 0 && response.bodyLength() > 0;
+                    boolean refresh = origin != null && origin.result() == null;
+                    if (offerIn2xx && !refresh) {
+                        // RFC 3261 13.2.2.4 with RFC 3264: the 2xx carries the offer, so the ACK must carry the
+                        // answer, which the application supplies through DialogLayer.ack.
+                        awaitingAck = response;
+                    } else {
+                        lastAck = builder(SipMethod.ACK, seq).build();
+                        ctx.sendAck(lastAck, nextHop());
+                    }
+                }
+                sessionFromResponse(response);
+            }
+            intervalRetries = 0;
+            complete(origin, response);
+            return;
+        }
+        boolean offerRequest = method == SipMethod.INVITE || method == SipMethod.UPDATE;
+        if (status == 491 && offerRequest && origin != null) {
+            // RFC 3261 14.1: retry after 2.1-4 s if we own the Call-ID, else 0-2 s, in units of 10 ms.
+            glareRetry = origin;
+            long delay = ownsCallId ? 2100 + 10L * ctx.random(191) : 10L * ctx.random(201);
+            ctx.schedule(DialogTimer.GLARE_RETRY, delay);
+            return;
+        }
+        Long theirMin = status == 422 ? response.minSe() : null;
+        if (theirMin != null && offerRequest && origin != null && intervalRetries++ < 2) {
+            // RFC 4028 6: ask again with an interval at least the peer's Min-SE.
+            minSe = Math.max(minSe, theirMin);
+            sessionInterval = Math.max(Math.max(sessionInterval, config.sessionExpires()), theirMin);
+            send(origin);
+            return;
+        }
+        complete(origin, response);
+        if ((status == 481 || status == 408) && method != SipMethod.BYE && state == State.CONFIRMED) {
+            // RFC 3261 12.2.1.2: the dialog is gone (481) or unreachable (408); end it.
+            if (status == 408) {
+                sendBye(Termination.REQUEST_FAILED);
+            } else {
+                terminate(Termination.REQUEST_FAILED);
+            }
+        }
+    }
+
+    private void onResponseAfterEnd(SipResponse response) {
+        if (response.cseq().method() == SipMethod.INVITE && response.status() / 100 == 2 && lastAck != null
+                && lastAck.cseq().seq() == response.cseq().seq()) {
+            ctx.sendAck(lastAck, nextHop());
+        }
+        if (response.isFinal()) {
+            complete(outstanding.remove(response.cseq().seq()), response);
+        }
+    }
+
+    private void sendAckWithAnswer(String contentType, byte[] body) {
+        if (awaitingAck == null) {
+            log.debug("dialog {}: no 2xx waits for an ACK", id);
+            return;
+        }
+        SipRequest.Builder b = builder(SipMethod.ACK, awaitingAck.cseq().seq());
+        if (body != null) {
+            b.body(contentType, body);
+            if (SDP.equalsIgnoreCase(contentType)) {
+                localContentType = contentType;
+                localBody = body.clone();
+            }
+        }
+        awaitingAck = null;
+        lastAck = b.build();
+        ctx.sendAck(lastAck, nextHop());
+    }
+
+    /** RFC 3262 4: PRACK each reliable provisional response once, in RSeq order; drop retransmissions. */
+    private void provisional(SipResponse response) {
+        Long rseq = response.rseq();
+        if (rseq != null && response.require().contains("100rel")) {
+            if (lastRseq >= 0 && rseq != lastRseq + 1) {
+                log.debug("dialog {} drops reliable {} with RSeq {} after {}", id, response.status(), rseq, lastRseq);
+                return;
+            }
+            lastRseq = rseq;
+            refreshTarget(response);
+            SipRequest prack = builder(SipMethod.PRACK, ++localSeq)
+                    .header(HeaderName.RACK, rseq + " " + response.cseq().seq() + " " + response.cseq().method())
+                    .build();
+            ctx.send(prack, nextHop());
+        }
+        ctx.provisional(response);
+    }
+
+    private void onFailure(SipRequest request, String reason) {
+        long seq = request.cseq().seq();
+        SendRequest origin = outstanding.remove(seq);
+        if (clientInvite != null && clientInvite.cseq().seq() == seq) {
+            clientInvite = null;
+        }
+        if (clientUpdate != null && clientUpdate.cseq().seq() == seq) {
+            clientUpdate = null;
+        }
+        log.debug("dialog {}: {} failed: {}", id, request.method(), reason);
+        complete(origin, timeout(request));
+        if (request.method() != SipMethod.BYE && request.method() != SipMethod.PRACK && state == State.CONFIRMED) {
+            // RFC 3261 12.2.1.2: a timeout counts as 408, which ends the dialog.
+            sendBye(Termination.REQUEST_FAILED);
+        }
+    }
+
+    private void onTimer(DialogTimer timer) {
+        switch (timer) {
+            case RETRANSMIT_2XX -> {
+                if (unacked2xx != null) {
+                    // RFC 3261 13.3.1.4: T1, doubling, at most T2.
+                    unacked2xxResponder.respond(unacked2xx);
+                    retransmitInterval = Math.min(2 * retransmitInterval, timers.t2());
+                    ctx.schedule(DialogTimer.RETRANSMIT_2XX, retransmitInterval);
+                }
+            }
+            case ACK_TIMEOUT -> {
+                if (unacked2xx != null) {
+                    // 13.3.1.4: no ACK in 64*T1: the dialog is confirmed, but the session ends with BYE.
+                    unacked2xx = null;
+                    unacked2xxResponder = null;
+                    ctx.cancel(DialogTimer.RETRANSMIT_2XX);
+                    sendBye(Termination.NO_ACK);
+                }
+            }
+            case SESSION_REFRESH -> refresh();
+            case SESSION_EXPIRES -> {
+                log.debug("dialog {}: session interval {} s lapsed", id, sessionInterval);
+                sendBye(Termination.SESSION_EXPIRED);
+            }
+            case GLARE_RETRY -> {
+                SendRequest retry = glareRetry;
+                glareRetry = null;
+                if (retry != null) {
+                    send(retry);
+                }
+            }
+        }
+    }
+
+    /** RFC 4028 10: refresh with UPDATE when the peer allows it, else with a re-INVITE carrying the same SDP. */
+    private void refresh() {
+        if (clientInvite != null || clientUpdate != null || serverInvite != null || glareRetry != null
+                || state != State.CONFIRMED) {
+            // A transaction under way refreshes the session when it succeeds.
+            return;
+        }
+        if (peerAllowsUpdate) {
+            send(new SendRequest(SipMethod.UPDATE, null, null, null));
+        } else {
+            send(new SendRequest(SipMethod.INVITE, localContentType, localBody, null));
+        }
+    }
+
+    private void send(SendRequest s) {
+        SipMethod m = s.method();
+        String refused = null;
+        if (m == SipMethod.INVITE && (state != State.CONFIRMED || clientInvite != null || serverInvite != null)) {
+            refused = "an INVITE transaction is already in progress (RFC 3261 14.1)";
+        } else if (m == SipMethod.UPDATE && s.body() != null && clientUpdate != null && clientUpdate.bodyLength() > 0) {
+            refused = "an offer is already pending (RFC 3311 5.1)";
+        }
+        if (refused != null) {
+            if (s.result() != null) {
+                s.result().completeExceptionally(new IllegalStateException(refused));
+            }
+            return;
+        }
+        SipRequest.Builder b = builder(m, ++localSeq);
+        if (m == SipMethod.INVITE || m == SipMethod.UPDATE) {
+            if (config.supported() != null) {
+                b.header(HeaderName.SUPPORTED, config.supported());
+            }
+            b.header(HeaderName.ALLOW, ALLOW);
+            if (config.sessionTimers()) {
+                // RFC 4028 7.4: every re-INVITE and UPDATE refreshes; keep the refresher role as it is.
+                long interval = sessionInterval > 0 ? sessionInterval : config.sessionExpires();
+                String se = sessionInterval > 0 ? interval + ";refresher=" + (refresher ? "uac" : "uas")
+                        : Long.toString(interval);
+                b.header(HeaderName.SESSION_EXPIRES, se).header(HeaderName.MIN_SE, Long.toString(minSe));
+            }
+        }
+        if (s.body() != null) {
+            b.body(s.contentType(), s.body());
+            if (SDP.equalsIgnoreCase(s.contentType())) {
+                localContentType = s.contentType();
+                localBody = s.body().clone();
+            }
+        }
+        SipRequest request = b.build();
+        if (m == SipMethod.INVITE) {
+            clientInvite = request;
+        } else if (m == SipMethod.UPDATE) {
+            clientUpdate = request;
+        }
+        outstanding.put(localSeq, s);
+        ctx.send(request, nextHop());
+    }
+
+    /** The application's answer to a request we received (for a UAS, also the INVITE that made the dialog). */
+    private void answer(Answer a) {
+        SipRequest request = a.request();
+        SipMethod m = request.method();
+        int status = a.status();
+        if (m == SipMethod.INVITE && request != serverInvite) {
+            log.debug("dialog {} ignores a late answer {} to INVITE {}", id, status, request.cseq());
+            return;
+        }
+        SipResponse.Builder b = responseBuilder(request, status, a.reason());
+        boolean targetRefresh = m == SipMethod.INVITE || m == SipMethod.UPDATE;
+        if (targetRefresh && status > 100 && status < 300) {
+            b.header(HeaderName.CONTACT, config.contact().toString());
+            if (state == State.EARLY && m == SipMethod.INVITE) {
+                // RFC 3261 12.1.1: responses that make the dialog copy the Record-Route of the request.
+                for (String rr : request.headers(HeaderName.RECORD_ROUTE)) {
+                    b.header(HeaderName.RECORD_ROUTE, rr);
+                }
+            }
+            b.header(HeaderName.ALLOW, ALLOW);
+            if (config.sessionTimers()) {
+                b.header(HeaderName.SUPPORTED, "timer");
+            }
+        }
+        if (targetRefresh && status / 100 == 2) {
+            sessionAnswer(request, b);
+        }
+        if (a.body() != null) {
+            b.body(a.contentType(), a.body());
+            if (SDP.equalsIgnoreCase(a.contentType())) {
+                localContentType = a.contentType();
+                localBody = a.body().clone();
+            }
+        }
+        SipResponse response = b.build();
+        a.responder().respond(response);
+        if (m != SipMethod.INVITE || status < 200) {
+            return;
+        }
+        serverInvite = null;
+        serverInviteResponder = null;
+        if (status < 300) {
+            state = State.CONFIRMED;
+            unacked2xx = response;
+            unacked2xxResponder = a.responder();
+            retransmitInterval = timers.t1();
+            ctx.schedule(DialogTimer.RETRANSMIT_2XX, retransmitInterval);
+            ctx.schedule(DialogTimer.ACK_TIMEOUT, 64 * timers.t1());
+        } else if (state == State.EARLY) {
+            terminate(Termination.EARLY_ENDED);
+        }
+    }
+
+    /**
+     * RFC 4028 9: the UAS side of a refresh. Keep the requested interval (already checked against Min-SE), name
+     * the refresher (the requester's choice, else the UAC when it supports timers, else us), and Require timer
+     * when the peer supports it.
+     */
+    private void sessionAnswer(SipRequest request, SipResponse.Builder b) {
+        if (!config.sessionTimers()) {
+            return;
+        }
+        boolean peerSupports = request.supported().contains("timer");
+        SessionExpires se = request.sessionExpires();
+        long interval;
+        String who;
+        if (se != null) {
+            interval = se.delta();
+            who = se.refresher() != null ? se.refresher() : peerSupports ? "uac" : "uas";
+        } else {
+            interval = sessionInterval > 0 ? sessionInterval : Math.max(config.sessionExpires(), minSe);
+            who = "uas";
+        }
+        who = "uac".equalsIgnoreCase(who) && peerSupports ? "uac" : "uas";
+        b.header(HeaderName.SESSION_EXPIRES, interval + ";refresher=" + who);
+        if (peerSupports) {
+            b.header(HeaderName.REQUIRE, "timer");
+        }
+        startSessionTimer(interval, who.equals("uas"));
+    }
+
+    /** RFC 4028 7.2: the UAC side: the 2xx says the interval and who refreshes; no Session-Expires, no timer. */
+    private void sessionFromResponse(SipResponse response) {
+        if (!config.sessionTimers()) {
+            return;
+        }
+        SessionExpires se = response.sessionExpires();
+        if (se == null) {
+            stopSessionTimer();
+            return;
+        }
+        startSessionTimer(se.delta(), !"uas".equalsIgnoreCase(se.refresher()));
+    }
+
+    private void startSessionTimer(long interval, boolean weRefresh) {
+        sessionInterval = interval;
+        refresher = weRefresh;
+        long ms = interval * 1000;
+        if (weRefresh) {
+            ctx.schedule(DialogTimer.SESSION_REFRESH, ms / 2);
+        } else {
+            ctx.cancel(DialogTimer.SESSION_REFRESH);
+        }
+        // RFC 4028 10: the side that waits for refreshes sends BYE a little before the session would expire,
+        // at interval - min(32 s, interval/3); the refresher, whose refreshes got no answer, at the expiry itself.
+        ctx.schedule(DialogTimer.SESSION_EXPIRES, weRefresh ? ms : ms - Math.min(32_000, ms / 3));
+    }
+
+    private void stopSessionTimer() {
+        sessionInterval = 0;
+        refresher = false;
+        ctx.cancel(DialogTimer.SESSION_REFRESH);
+        ctx.cancel(DialogTimer.SESSION_EXPIRES);
+    }
+
+    private void hangUp() {
+        if (state == State.CONFIRMED || ownsCallId) {
+            // RFC 3261 15: the caller may BYE an early dialog too; the callee may not, so it declines the INVITE.
+            sendBye(Termination.LOCAL_BYE);
+        } else if (serverInvite != null) {
+            answer(new Answer(serverInvite, serverInviteResponder, 480, null, null, null));
+        }
+    }
+
+    private void sendBye(Termination reason) {
+        ctx.send(builder(SipMethod.BYE, ++localSeq).build(), nextHop());
+        terminate(reason);
+    }
+
+    private void terminate(Termination reason) {
+        if (state == State.TERMINATED) {
+            return;
+        }
+        boolean confirmed = state == State.CONFIRMED;
+        state = State.TERMINATED;
+        for (DialogTimer t : DialogTimer.values()) {
+            ctx.cancel(t);
+        }
+        unacked2xx = null;
+        unacked2xxResponder = null;
+        if (glareRetry != null && glareRetry.result() != null) {
+            glareRetry.result().completeExceptionally(new IllegalStateException("dialog terminated"));
+        }
+        glareRetry = null;
+        log.debug("dialog {} terminated: {}", id, reason);
+        ctx.terminated(reason, confirmed);
+    }
+
+    private void refreshTarget(dev.dialtone.sip.message.SipMessage message) {
+        Uri target = contactOr(message, null);
+        if (target != null) {
+            remoteTarget = target;
+        }
+    }
+
+    private static void complete(SendRequest origin, SipResponse response) {
+        if (origin != null && origin.result() != null) {
+            origin.result().complete(response);
+        }
+    }
+
+    /** RFC 3261 8.1.3.1: a transaction timeout is treated as a 408. */
+    private static SipResponse timeout(SipRequest request) {
+        return request.createResponse(408, "Request Timeout");
+    }
+
+    private SipResponse.Builder responseBuilder(SipRequest request, int status, String reason) {
+        SipResponse.Builder b = request.responseBuilder(status, reason == null ? SipResponse.reasonPhrase(status) : reason);
+        if (request.to().tag() == null) {
+            b.toTag(id.localTag());
+        }
+        return b;
+    }
+
+    SipRequest.Builder builder(SipMethod method, long seq) {
+        Uri requestUri;
+        List<Address> routes;
+        if (!routeSet.isEmpty() && !isLoose(routeSet.get(0))) {
+            // RFC 3261 12.2.1.1: a strict router takes the Request-URI; the remote target goes last in Route.
+            Uri first = routeSet.get(0).uri();
+            requestUri = first instanceof SipUri sip ? sip.withoutParam("method").withoutHeaders() : first;
+            routes = new ArrayList<>(routeSet.subList(1, routeSet.size()));
+            routes.add(Address.of(remoteTarget));
+        } else {
+            requestUri = remoteTarget;
+            routes = routeSet;
+        }
+        SipRequest.Builder b = SipRequest.builder(method, requestUri)
+                .header(HeaderName.VIA, ctx.via(nextHop()).toString())
+                .header(HeaderName.MAX_FORWARDS, "70");
+        for (Address route : routes) {
+            b.header(HeaderName.ROUTE, route.toString());
+        }
+        b.header(HeaderName.FROM, localUri.toString())
+                .header(HeaderName.TO, remoteUri.toString())
+                .header(HeaderName.CALL_ID, id.callId())
+                .header(HeaderName.CSEQ, seq + " " + method);
+        if (method != SipMethod.BYE && method != SipMethod.ACK) {
+            b.header(HeaderName.CONTACT, config.contact().toString());
+        }
+        return b;
+    }
+
+    /** Where the next request goes: the first route (loose or strict), else the remote target. */
+    Uri nextHop() {
+        return routeSet.isEmpty() ? remoteTarget : routeSet.get(0).uri();
+    }
+
+    private static boolean isLoose(Address route) {
+        return route.uri() instanceof SipUri sip && sip.lr();
+    }
+
+    private static Uri contactOr(dev.dialtone.sip.message.SipMessage message, Uri fallback) {
+        var contacts = message.contacts();
+        if (contacts.isEmpty() || contacts.get(0).isStar()) {
+            return fallback;
+        }
+        return contacts.get(0).uri();
+    }
+
+    private static boolean allowsUpdate(dev.dialtone.sip.message.SipMessage message) {
+        for (String token : message.headers(HeaderName.ALLOW)) {
+            if (token.trim().equalsIgnoreCase("UPDATE")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "Dialog" + id + " " + state;
+    }
+}

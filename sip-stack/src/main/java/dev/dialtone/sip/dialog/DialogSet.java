@@ -1,0 +1,214 @@
+package dev.dialtone.sip.dialog;
+
+import dev.dialtone.sip.dialog.DialogEvent.Discard;
+import dev.dialtone.sip.dialog.DialogEvent.ResponseReceived;
+import dev.dialtone.sip.dialog.DialogEvent.SendBye;
+import dev.dialtone.sip.message.HeaderName;
+import dev.dialtone.sip.message.SessionExpires;
+import dev.dialtone.sip.message.SipParseException;
+import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.transaction.ClientTransaction;
+import dev.dialtone.sip.transaction.TransactionFailure;
+import dev.dialtone.sip.transport.Destination;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One outgoing INVITE and the dialogs its forks make (RFC 3261 12.1.2, 13.2.2.4): an early dialog per To tag of
+ * a tagged provisional response, and the first 2xx confirms its dialog. A 2xx from any other fork afterwards gets
+ * its ACK and then a BYE, because a B2BUA bridges one callee per INVITE. A 422 is retried once or twice with the
+ * peer's Min-SE (RFC 4028 7.4). Everything runs on the call's executor.
+ */
+public final class DialogSet {
+    private static final Logger log = LoggerFactory.getLogger(DialogSet.class);
+
+    private final DialogLayer layer;
+    private final EventExecutor executor;
+    private final Destination destination;
+    private final InviteListener listener;
+    private final Map<String, Dialog> forks = new HashMap<>(4);
+    private volatile SipRequest invite;
+    private ClientTransaction transaction;
+    private Dialog answered;
+    private boolean finished;
+    private boolean cancelRequested;
+    private int intervalRetries;
+
+    DialogSet(DialogLayer layer, EventExecutor executor, Destination destination, InviteListener listener) {
+        this.layer = layer;
+        this.executor = executor;
+        this.destination = destination;
+        this.listener = listener;
+    }
+
+    /** The INVITE as last sent (a 422 retry sends a new one with a higher CSeq). */
+    public SipRequest request() {
+        return invite;
+    }
+
+    public String callId() {
+        return invite.callId();
+    }
+
+    public Destination destination() {
+        return destination;
+    }
+
+    /**
+     * RFC 3261 9.1: CANCEL the INVITE. Without effect once a final response came; if a 2xx crosses the CANCEL the
+     * call is answered as usual and the application ends it with BYE. Any thread.
+     */
+    public void cancel() {
+        DialogLayer.runOn(executor, () -> {
+            if (finished || cancelRequested) {
+                return;
+            }
+            cancelRequested = true;
+            transaction.cancel();
+        });
+    }
+
+    void start(SipRequest request) {
+        invite = request;
+        transaction = layer.transactions().request(request, destination, new ClientTransaction.Listener() {
+            @Override
+            public void onResponse(SipResponse response) {
+                if (request != invite) {
+                    return;
+                }
+                try {
+                    DialogSet.this.onResponse(response);
+                } catch (SipParseException e) {
+                    log.debug("Call-ID {}: malformed {} dropped: {}", request.callId(), response.status(), e.reason());
+                }
+            }
+
+            @Override
+            public void onFailure(TransactionFailure failure, String reason) {
+                if (request == invite) {
+                    DialogSet.this.onFailure(failure, reason);
+                }
+            }
+        });
+    }
+
+    private void onResponse(SipResponse response) {
+        int status = response.status();
+        String tag = response.to().tag();
+        if (status < 200) {
+            if (finished) {
+                return;
+            }
+            if (tag == null) {
+                DialogLayer.safely(() -> listener.onProvisional(this, null, response));
+                return;
+            }
+            Dialog d = forks.get(tag);
+            if (d == null) {
+                d = layer.createUacDialog(this, invite, response, listener);
+                forks.put(tag, d);
+            }
+            // The dialog PRACKs reliable responses and reports the ones to pass on through onEarlyProvisional.
+            d.on(new ResponseReceived(invite, response));
+            return;
+        }
+        if (status < 300) {
+            if (tag == null) {
+                log.debug("2xx without To tag for Call-ID {} dropped", invite.callId());
+                return;
+            }
+            boolean first = answered == null;
+            Dialog d = forks.get(tag);
+            if (d == null || d.state() == Dialog.State.TERMINATED && !d.acknowledged()) {
+                // A new fork, or one whose early dialog ended when another fork answered.
+                d = layer.createUacDialog(this, invite, response, first ? listener : null);
+                forks.put(tag, d);
+            }
+            if (first) {
+                answered = d;
+                finished = true;
+            }
+            d.on(new ResponseReceived(invite, response));
+            if (first) {
+                for (Dialog other : new ArrayList<>(forks.values())) {
+                    if (other != d && other.state() == Dialog.State.EARLY) {
+                        other.on(new Discard(Termination.EARLY_ENDED));
+                    }
+                }
+                Dialog confirmed = d;
+                DialogLayer.safely(() -> listener.onAnswered(this, confirmed, response));
+            } else if (d != answered && d.state() == Dialog.State.CONFIRMED) {
+                // RFC 3261 13.2.2.4: every 2xx is ACKed; a B2BUA keeps one fork and releases the rest with BYE.
+                log.debug("Call-ID {}: late 2xx from fork {}, sending ACK and BYE", invite.callId(), tag);
+                layer.silence(d);
+                d.on(new SendBye());
+            }
+            return;
+        }
+        if (finished) {
+            return;
+        }
+        Long theirMin = status == 422 ? response.minSe() : null;
+        if (theirMin != null && layer.config().sessionTimers() && !cancelRequested && intervalRetries++ < 2) {
+            discardForks();
+            retryWithInterval(theirMin);
+            return;
+        }
+        finished = true;
+        discardForks();
+        InviteFailure.Kind kind = status == 487 && cancelRequested ? InviteFailure.Kind.CANCELED
+                : InviteFailure.Kind.REJECTED;
+        InviteFailure failure = new InviteFailure(kind, status, response, response.reason());
+        DialogLayer.safely(() -> listener.onFailed(this, failure));
+    }
+
+    /** RFC 4028 7.4: the same INVITE with a new CSeq and branch, Min-SE from the 422 and an interval at least that. */
+    private void retryWithInterval(long theirMin) {
+        SessionExpires se = invite.sessionExpires();
+        long interval = Math.max(theirMin, se == null ? 0 : se.delta());
+        SipRequest next = invite.toBuilder()
+                .replaceTopVia(layer.via(destination.transport()))
+                .setHeader(HeaderName.CSEQ, (invite.cseq().seq() + 1) + " INVITE")
+                .setHeader(HeaderName.SESSION_EXPIRES, Long.toString(interval))
+                .setHeader(HeaderName.MIN_SE, Long.toString(theirMin))
+                .build();
+        log.debug("Call-ID {}: 422, retrying with Session-Expires {}", invite.callId(), interval);
+        start(next);
+    }
+
+    private void onFailure(TransactionFailure failure, String reason) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        discardForks();
+        InviteFailure f = failure == TransactionFailure.TIMEOUT
+                ? new InviteFailure(InviteFailure.Kind.TIMEOUT, 408, null, reason)
+                : new InviteFailure(InviteFailure.Kind.TRANSPORT_ERROR, 503, null, reason);
+        DialogLayer.safely(() -> listener.onFailed(this, f));
+    }
+
+    private void discardForks() {
+        List<Dialog> all = new ArrayList<>(forks.values());
+        for (Dialog d : all) {
+            if (d.state() == Dialog.State.EARLY) {
+                d.on(new Discard(Termination.EARLY_ENDED));
+            }
+        }
+        forks.clear();
+    }
+
+    /** A provisional response an early dialog passed on (reliable ones once, in order). */
+    void onEarlyProvisional(Dialog early, SipResponse response) {
+        if (!finished) {
+            DialogLayer.safely(() -> listener.onProvisional(this, early, response));
+        }
+    }
+}

@@ -1,0 +1,386 @@
+package dev.dialtone.sip.dialog;
+
+import dev.dialtone.sip.dialog.Network.Party;
+import dev.dialtone.sip.dialog.Network.Sent;
+import dev.dialtone.sip.message.Address;
+import dev.dialtone.sip.message.SipMessage;
+import dev.dialtone.sip.message.SipMethod;
+import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.message.SipUri;
+import dev.dialtone.sip.transaction.ServerTransaction;
+import dev.dialtone.sip.transaction.TransactionLayer;
+import dev.dialtone.sip.transport.Inbound;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.dialtone.sip.dialog.Network.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two dialog layers over real transaction layers, joined by an in-memory UDP network. */
+class DialogLayerTest {
+    private final Network net = new Network();
+    private final Party alice = net.party("alice", 5061);
+    private final Party bob = net.party("bob", 5071);
+
+    @AfterEach
+    void quiet() {
+        try {
+            net.awaitQuiet();
+        } finally {
+            net.close();
+        }
+    }
+
+    private DialogSet call(Party from, Party to) {
+        SipRequest invite = from.dialogs.createInvite(SipUri.parse("sip:" + to.name + "@127.0.0.1:" + to.address.getPort()),
+                Address.parse("<sip:" + from.name + "@example.com>"), Address.parse("<sip:" + to.name + "@example.com>"),
+                Dialog.SDP, App.SDP);
+        return from.dialogs.invite(invite, to.destination(), from.app);
+    }
+
+    private static boolean request(Sent s, Party from, String method) {
+        return s.from() == from && s.isRequest(method);
+    }
+
+    @Test
+    void fullCall_inviteRingingOkAckByeOk() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        bob.app.onInvite = in -> {
+            in.provisional(180, null);
+            in.accept(App.SDP);
+        };
+        call(alice, bob);
+        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        assertEquals(1, alice.dialogs.activeDialogs());
+        await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        Dialog a = alice.app.dialog;
+        Dialog b = bob.app.dialog;
+        assertEquals(a.id().callId(), b.id().callId());
+        assertEquals(a.id().localTag(), b.id().remoteTag());
+        assertEquals(a.id().remoteTag(), b.id().localTag());
+        assertEquals(Dialog.State.CONFIRMED, a.state());
+        assertTrue(alice.app.saw("provisional:180:early"));
+
+        alice.dialogs.bye(a);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE at alice");
+        await(() -> net.count(s -> s.from() == bob && s.isResponse(200, "BYE")) == 1, "200 to BYE");
+
+        List<String> flow = net.wire.stream().map(s -> s.from() + " " + describe(s.message())).distinct().toList();
+        assertEquals(List.of("alice INVITE", "bob 100 INVITE", "bob 180 INVITE", "bob 200 INVITE", "alice ACK",
+                "alice BYE", "bob 200 BYE"), flow);
+        SipResponse ok = (SipResponse) net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
+        assertEquals("1800;refresher=uac", ok.header("Session-Expires"));
+        assertEquals(List.of("timer"), ok.require());
+    }
+
+    @Test
+    void lateOffer_inviteWithoutSdp_theApplicationAnswersInTheAck() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        SipRequest invite = alice.dialogs.createInvite(SipUri.parse("sip:bob@127.0.0.1:5071"),
+                Address.parse("<sip:alice@example.com>"), Address.parse("<sip:bob@example.com>"), null, null);
+        alice.dialogs.invite(invite, bob.destination(), alice.app);
+        await(() -> alice.app.dialog != null, "answer with an offer");
+        assertEquals(0, net.count(s -> request(s, alice, "ACK")));
+        alice.dialogs.ack(alice.app.dialog, App.SDP);
+        await(() -> bob.app.saw("ack:sdp"), "ACK with the answer at bob");
+        alice.dialogs.bye(alice.app.dialog);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
+    @Test
+    void lostAck_theCalleeRetransmits2xx_andTheCallerAcksEachCopy() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        net.drop = s -> request(s, alice, "ACK") && net.count(x -> request(x, alice, "ACK")) <= 2;
+        call(alice, bob);
+        await(() -> bob.app.dialog != null && net.count(s -> request(s, alice, "ACK")) >= 3, "third ACK");
+        // RFC 3261 13.3.1.4 and 13.2.2.4: bob retransmits the 2xx until an ACK arrives; alice ACKs every copy.
+        assertTrue(net.count(s -> s.from() == bob && s.isResponse(200, "INVITE")) >= 3);
+        List<Sent> acks = net.matching(s -> request(s, alice, "ACK"));
+        assertEquals(1, acks.stream().map(s -> s.message().topVia().branch()).distinct().count(), "the same ACK again");
+        await(() -> bob.dialogs.armedTimers() == 1, "only the session timer is left at bob");
+        assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
+        alice.dialogs.bye(alice.app.dialog);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
+    @Test
+    void noAck_theCalleeGivesUpAfter64T1_andSendsBye() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        net.drop = s -> request(s, alice, "ACK");
+        call(alice, bob);
+        await(() -> bob.app.saw("terminated:NO_ACK"), "bob gives up");
+        await(() -> alice.app.saw("terminated:REMOTE_BYE"), "alice hears BYE");
+        assertEquals(1, net.count(s -> request(s, bob, "BYE")));
+    }
+
+    @Test
+    void stray2xxAfterTheInviteTransactionEnded_isAckedAgain() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        call(alice, bob);
+        await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) == 1, "answer and ACK");
+        // Timer M (64*T1) ends alice's INVITE transaction; a 2xx after that reaches the dialog layer as a stray.
+        await(() -> alice.transactions.activeTransactions() == 0, "Timer M");
+        SipMessage ok = net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
+        alice.transactions.receive(new Inbound(ok, dev.dialtone.sip.transport.Transport.UDP, bob.address,
+                alice.address, null));
+        await(() -> net.count(s -> request(s, alice, "ACK")) == 2, "ACK again");
+        alice.dialogs.bye(alice.app.dialog);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
+    @Test
+    void forkedInvite_secondForksLate2xxIsAckedAndReleasedWithBye() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        net.inject = s -> {
+            if (s.from() == bob && s.isResponse(200, "INVITE") && !"fork2".equals(s.message().to().tag())) {
+                SipMessage fork = ((SipResponse) s.message()).toBuilder().toTag("fork2").build();
+                return net.count(x -> x.message().to().tag() != null && x.message().to().tag().equals("fork2")) == 0
+                        ? List.of(fork) : List.of();
+            }
+            return List.of();
+        };
+        call(alice, bob);
+        await(() -> net.count(s -> request(s, alice, "BYE") && "fork2".equals(s.message().to().tag())) == 1,
+                "BYE to the second fork");
+        assertEquals(1, net.count(s -> request(s, alice, "ACK") && "fork2".equals(s.message().to().tag())),
+                "the second fork's 2xx is ACKed before the BYE");
+        // bob knows no dialog with tag fork2, so that BYE gets 481.
+        await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "BYE")) == 1, "481");
+        await(() -> alice.app.dialog != null, "answered");
+        Dialog a = alice.app.dialog;
+        assertNotEquals("fork2", a.id().remoteTag());
+        assertEquals(1, alice.app.events.stream().filter(e -> e.startsWith("answered")).count());
+        assertEquals(Dialog.State.CONFIRMED, a.state());
+        await(() -> alice.dialogs.activeDialogs() == 1, "only the kept fork is left");
+
+        alice.dialogs.bye(a);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        assertTrue(alice.app.events.stream().noneMatch(e -> e.startsWith("terminated") && !e.endsWith("LOCAL_BYE")),
+                "the released fork is not reported: " + alice.app.events);
+    }
+
+    @Test
+    void reInviteAndUpdate_bothWays() throws Exception {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        call(alice, bob);
+        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        Dialog a = alice.app.dialog;
+        Dialog b = bob.app.dialog;
+
+        SipResponse ok = alice.dialogs.reinvite(a, App.SDP).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(200, ok.status());
+        assertTrue(bob.app.saw("request:INVITE"));
+        await(() -> net.count(s -> request(s, alice, "ACK")) == 2, "ACK of the re-INVITE");
+        SipRequest reinvite = (SipRequest) net.matching(s -> request(s, alice, "INVITE")).get(1).message();
+        assertEquals(b.id().localTag(), reinvite.to().tag());
+        assertEquals("sip:bob@127.0.0.1:5071", reinvite.requestUriText(), "sent to bob's Contact");
+        assertEquals("1800;refresher=uac", reinvite.header("Session-Expires"), "a re-INVITE refreshes the session");
+
+        assertEquals(200, alice.dialogs.update(a, null).toCompletableFuture().get(5, TimeUnit.SECONDS).status());
+        assertTrue(bob.app.events.stream().noneMatch(e -> e.equals("request:UPDATE")), "a body-less UPDATE is a refresh");
+        assertEquals(200, bob.dialogs.update(b, App.SDP).toCompletableFuture().get(5, TimeUnit.SECONDS).status());
+        assertTrue(alice.app.saw("request:UPDATE"));
+        SipRequest bobsUpdate = (SipRequest) net.matching(s -> request(s, bob, "UPDATE")).get(0).message();
+        assertEquals(1, bobsUpdate.cseq().seq(), "bob's first request in the dialog");
+        assertEquals("sip:alice@127.0.0.1:5061", bobsUpdate.requestUriText());
+
+        bob.dialogs.bye(b);
+        await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
+        assertTrue(bob.app.saw("terminated:LOCAL_BYE"));
+    }
+
+    @Test
+    void sessionTimer_refresherRefreshesWithUpdate_andTheSessionOutlivesItsInterval() {
+        alice.withDialogs(alice.defaults().withSessionTimers(true, 2, 1));
+        bob.withDialogs(bob.defaults().withSessionTimers(true, 1800, 1));
+        call(alice, bob);
+        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        Dialog a = alice.app.dialog;
+        // 2 s interval, refresher alice (she supports timers and asked no one else): UPDATE every second.
+        await(() -> net.count(s -> request(s, alice, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
+        assertEquals(Dialog.State.CONFIRMED, a.state());
+        assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
+        assertTrue(net.count(s -> s.from() == bob && s.isResponse(200, "UPDATE")) >= 2);
+        SipRequest refresh = (SipRequest) net.matching(s -> request(s, alice, "UPDATE")).get(0).message();
+        assertEquals("2;refresher=uac", refresh.header("Session-Expires"));
+        alice.dialogs.bye(a);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
+    @Test
+    void sessionTimer_noRefreshArrives_nonRefresherSendsBye() {
+        alice.withDialogs(alice.defaults().withSessionTimers(true, 2, 1));
+        bob.withDialogs(bob.defaults().withSessionTimers(true, 1800, 1));
+        net.drop = s -> s.from() == alice && s.isRequest("UPDATE");
+        call(alice, bob);
+        // bob waits for refreshes and gives up at 2 - min(32, 2/3) s = 1.33 s.
+        await(() -> bob.app.saw("terminated:SESSION_EXPIRED"), Duration.ofSeconds(5), "expiry at bob");
+        await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
+        assertEquals(1, net.count(s -> request(s, bob, "BYE")));
+        assertEquals(0, net.count(s -> request(s, alice, "BYE")));
+    }
+
+    @Test
+    void sessionIntervalTooSmall_422_isRetriedWithTheLargerMinSe() {
+        alice.withDialogs(alice.defaults().withSessionTimers(true, 600, 90));
+        bob.withDialogs(bob.defaults().withSessionTimers(true, 1800, 1000));
+        call(alice, bob);
+        await(() -> alice.app.dialog != null, "answer after the retry");
+        List<Sent> invites = net.matching(s -> request(s, alice, "INVITE"));
+        SipRequest first = (SipRequest) invites.get(0).message();
+        SipRequest second = (SipRequest) invites.get(invites.size() - 1).message();
+        assertEquals("600", first.header("Session-Expires"));
+        SipResponse tooSmall = (SipResponse) net.matching(s -> s.isResponse(422, "INVITE")).get(0).message();
+        assertEquals(1000, tooSmall.minSe());
+        assertEquals("1000", second.header("Session-Expires"));
+        assertEquals("1000", second.header("Min-SE"));
+        assertEquals(first.cseq().seq() + 1, second.cseq().seq());
+        assertEquals(first.callId(), second.callId());
+        assertEquals(first.from().tag(), second.from().tag());
+        assertEquals(1000, alice.app.dialog.sessionInterval());
+        assertNull(alice.app.failure);
+        alice.dialogs.bye(alice.app.dialog);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
+    @Test
+    void glare_bothReInvitesGet491_andBothSucceedOnRetry_theNonOwnerFirst() throws Exception {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        call(alice, bob);
+        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        Dialog a = alice.app.dialog;
+        Dialog b = bob.app.dialog;
+
+        net.hold();
+        var fromAlice = alice.dialogs.reinvite(a, App.SDP).toCompletableFuture();
+        var fromBob = bob.dialogs.reinvite(b, App.SDP).toCompletableFuture();
+        await(() -> net.count(s -> s.isRequest("INVITE")) == 3, "both re-INVITEs on the wire");
+        net.release();
+
+        assertEquals(200, fromAlice.get(10, TimeUnit.SECONDS).status());
+        assertEquals(200, fromBob.get(10, TimeUnit.SECONDS).status());
+        assertEquals(1, net.matching(s -> s.from() == alice && s.isResponse(491, "INVITE")).stream()
+                .map(s -> s.message().cseq().seq()).distinct().count());
+        assertEquals(1, net.matching(s -> s.from() == bob && s.isResponse(491, "INVITE")).stream()
+                .map(s -> s.message().cseq().seq()).distinct().count());
+        // RFC 3261 14.1: bob (who did not choose the Call-ID) waits 0-2 s, alice 2.1-4 s, so bob goes first.
+        List<Sent> retries = net.matching(s -> s.isRequest("INVITE")
+                && s.message().cseq().seq() == (s.from() == alice ? 3 : 2));
+        assertEquals(bob, retries.get(0).from());
+        assertEquals(alice, retries.get(retries.size() - 1).from());
+
+        alice.dialogs.bye(a);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
+    @Test
+    void cancel_ringingCallIsCanceled_andTheCallerSeesCanceled() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        bob.app.onInvite = in -> in.provisional(180, null);
+        DialogSet set = call(alice, bob);
+        await(() -> alice.app.saw("provisional:180:early"), "ringing");
+        assertEquals(1, alice.dialogs.activeDialogs(), "the early dialog");
+        set.cancel();
+        await(() -> alice.app.failure != null, "failure");
+        assertEquals(InviteFailure.Kind.CANCELED, alice.app.failure.kind());
+        assertEquals(487, alice.app.failure.status());
+        await(() -> bob.app.saw("cancel"), "bob hears the CANCEL");
+        assertEquals(1, net.count(s -> s.from() == bob && s.isResponse(200, "CANCEL")));
+        assertTrue(alice.app.events.stream().noneMatch(e -> e.startsWith("terminated")));
+    }
+
+    @Test
+    void prack_reliableProvisionalIsPrackedOnce_retransmissionIgnored() {
+        alice.withDialogs(alice.defaults());
+        // bob is a bare transaction user that sends a reliable 183 twice (a retransmission), then 200 after PRACK.
+        bob.transactions.setUser(new TransactionLayer.User() {
+            ServerTransaction invite;
+
+            @Override
+            public void onRequest(ServerTransaction txn) {
+                SipRequest r = txn.request();
+                if (r.method() == SipMethod.INVITE) {
+                    invite = txn;
+                    SipResponse progress = r.responseBuilder(183, "Session Progress").toTag("b-raw")
+                            .header("Require", "100rel").header("RSeq", "1")
+                            .header("Contact", "<sip:bob@127.0.0.1:5071>").build();
+                    txn.respond(progress);
+                    txn.respond(progress);
+                } else if (r.method() == SipMethod.PRACK) {
+                    txn.respond(r.createResponse(200));
+                    invite.respond(invite.request().responseBuilder(200, "OK").toTag("b-raw")
+                            .header("Contact", "<sip:bob@127.0.0.1:5071>").build());
+                } else {
+                    txn.respond(r.createResponse(200));
+                }
+            }
+
+            @Override
+            public void onCancel(ServerTransaction invite, SipRequest cancel) {
+            }
+
+            @Override
+            public void onAck(Inbound ack) {
+            }
+
+            @Override
+            public void onStrayResponse(Inbound response) {
+            }
+        });
+        call(alice, bob);
+        await(() -> alice.app.dialog != null, "answer");
+        SipRequest invite = (SipRequest) net.matching(s -> request(s, alice, "INVITE")).get(0).message();
+        assertTrue(invite.supported().contains("100rel"));
+        List<Sent> pracks = net.matching(s -> request(s, alice, "PRACK"));
+        assertEquals(1, pracks.size());
+        SipRequest prack = (SipRequest) pracks.get(0).message();
+        assertEquals("1 1 INVITE", prack.header("RAck"));
+        assertEquals("b-raw", prack.to().tag());
+        assertEquals(1, alice.app.count("provisional:183:early"));
+        alice.dialogs.bye(alice.app.dialog);
+        await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE");
+    }
+
+    @Test
+    void afterBye_requestsInTheDialogGet481_andTheEndedDialogSendsNothing() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        call(alice, bob);
+        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        Dialog a = alice.app.dialog;
+        alice.dialogs.bye(a);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE");
+        // A request built on the ended dialog and sent anyway finds no dialog at bob.
+        alice.transactions.request(a.createRequest(SipMethod.INFO), bob.destination(), null);
+        await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "INFO")) == 1, "481");
+        var info = alice.dialogs.request(a, SipMethod.INFO, null, null).toCompletableFuture();
+        await(info::isDone, "INFO refused");
+        assertTrue(info.isCompletedExceptionally(), "a terminated dialog sends nothing");
+        assertEquals(1, net.count(s -> request(s, alice, "INFO")));
+    }
+
+    private static String describe(SipMessage m) {
+        return m instanceof SipRequest r ? r.method().name()
+                : ((SipResponse) m).status() + " " + m.cseq().method();
+    }
+}
