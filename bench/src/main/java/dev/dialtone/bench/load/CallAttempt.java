@@ -120,17 +120,18 @@ public final class CallAttempt {
         }
     }
 
-    /** What the RTP echo check of this call found. Jitter and round trip in microseconds. */
-    public void rtp(long packetsSent, long packetsReceived, long packetsLost, long maxJitterMicros,
-                    long[] roundTripMicros, int roundTripCount) {
+    /** One echoed RTP packet came back after {@code micros}. */
+    public void rtpRoundTrip(long micros) {
+        metrics.rtpRoundTrip.recordMicros(micros);
+    }
+
+    /** What the RTP echo check of this call found; jitter (RFC 3550 6.4.1, on the echo) in microseconds. */
+    public void rtp(long packetsSent, long packetsReceived, long packetsLost, long jitterMicros) {
         metrics.rtpCalls.increment();
         metrics.rtpSent.add(packetsSent);
         metrics.rtpReceived.add(packetsReceived);
         metrics.rtpLost.add(packetsLost);
-        metrics.rtpJitter.recordMicros(maxJitterMicros);
-        for (int i = 0; i < roundTripCount; i++) {
-            metrics.rtpRoundTrip.recordMicros(roundTripMicros[i]);
-        }
+        metrics.rtpJitter.recordMicros(jitterMicros);
     }
 
     public void completed() {

@@ -1,0 +1,287 @@
+package dev.dialtone.bench.load;
+
+import dev.dialtone.bench.report.HtmlReport;
+import dev.dialtone.bench.report.JsonReport;
+import dev.dialtone.bench.report.LoadReport;
+import dev.dialtone.bench.report.SummaryTable;
+import dev.dialtone.sip.message.SipParseException;
+import dev.dialtone.sip.message.SipUri;
+import dev.dialtone.sip.transport.Transport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code dialtone-bench.jar load}: places calls at a target rate like SIPp's UAC and reports what happened.
+ * Exit 0 when the failure rate stays within {@code --max-failure-rate} (on a ramp: when the first rate was
+ * sustained), 1 when it does not, 2 for bad options or when the driver cannot start.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Open-loop SIP call generator: INVITE, ringing, answer, hold, BYE, at a fixed or ramping rate.")
+public final class LoadCommand implements Callable<Integer> {
+
+    /** Opens the driver that places the calls; the SIP one unless a test supplies another. */
+    public interface DriverFactory {
+        CallDriver open(LoadConfig config) throws IOException;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--target", required = true, paramLabel = "sip:HOST:PORT",
+            description = "Where to call: sip:HOST:PORT (sips: implies TLS); a user part becomes the called user.")
+    String target;
+
+    @Option(names = "--transport", paramLabel = "udp|tcp|tls", description = "Default: udp (tls for a sips: target).")
+    String transport;
+
+    @Option(names = "--rate", paramLabel = "CPS", description = "Calls per second (the first rate of a ramp). "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "10")
+    double rate;
+
+    @Option(names = "--calls", paramLabel = "N", description = "Place N calls (default 100 unless --duration).")
+    Long calls;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Place calls for S seconds.")
+    Double duration;
+
+    @Option(names = "--concurrency", paramLabel = "MAX", defaultValue = "0",
+            description = "At most MAX calls at once; later calls wait, and the wait counts as latency. 0: no cap.")
+    int concurrency;
+
+    @Option(names = "--hold", paramLabel = "MS", defaultValue = "1000",
+            description = "Time from answer to BYE. Default: ${DEFAULT-VALUE}.")
+    long holdMillis;
+
+    @Option(names = "--hangup", paramLabel = "caller|callee", defaultValue = "caller",
+            description = "Who sends the BYE: caller (us, after --hold) or callee (we wait for the UAS's BYE).")
+    String hangup;
+
+    @Option(names = "--cancel-rate", paramLabel = "SHARE", defaultValue = "0",
+            description = "Share of calls (0..1) cancelled while ringing; they end with 487 and are not failures.")
+    double cancelRate;
+
+    @Option(names = "--rtp", description = "Send RTP (PCMU, 50 packets/s) in each answered call and check the echo.")
+    boolean rtp;
+
+    @Option(names = "--auth", paramLabel = "USER:PASS", description = "Answer digest challenges with these credentials.")
+    String auth;
+
+    @Option(names = "--tls-insecure", description = "Accept any server certificate (tests and benchmarks only).")
+    boolean tlsInsecure;
+
+    @Option(names = "--tls-trust", paramLabel = "PEM", description = "Trust exactly this server certificate.")
+    Path tlsTrust;
+
+    @Option(names = "--rate-step", paramLabel = "CPS", description = "Ramp: raise the rate by CPS each step.")
+    Double rateStep;
+
+    @Option(names = "--rate-max", paramLabel = "CPS", description = "Ramp: last rate to try.")
+    Double rateMax;
+
+    @Option(names = "--step-duration", paramLabel = "S", defaultValue = "10",
+            description = "Ramp: seconds per step. Default: ${DEFAULT-VALUE}.")
+    double stepDuration;
+
+    @Option(names = "--max-failure-rate", paramLabel = "PERCENT", defaultValue = "0.1",
+            description = "Exit 1 when more than PERCENT %% of calls fail (and the ramp's limit). Default: ${DEFAULT-VALUE}.")
+    double maxFailureRate;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Write every figure and histogram as JSON.")
+    Path report;
+
+    @Option(names = "--html", paramLabel = "FILE.html", description = "Write a self-contained page with plots.")
+    Path html;
+
+    @Option(names = "--local-host", paramLabel = "HOST",
+            description = "Address to bind and advertise. Default: the one that routes to the target.")
+    String localHost;
+
+    @Option(names = "--local-port", paramLabel = "PORT", defaultValue = "0", description = "SIP port to bind (0: any).")
+    int localPort;
+
+    @Option(names = "--from-user", defaultValue = "bench", description = "Caller user. Default: ${DEFAULT-VALUE}.")
+    String fromUser;
+
+    @Option(names = "--to-user", description = "Called user. Default: the target's user part, else 'service'.")
+    String toUser;
+
+    @Option(names = "--t1", paramLabel = "MS", defaultValue = "500",
+            description = "RFC 3261 T1; an INVITE times out after 64*T1. Default: ${DEFAULT-VALUE}.")
+    long t1;
+
+    @Option(names = "--drain-timeout", paramLabel = "S",
+            description = "After the last start, wait this long for calls to end. Default: hold + 80 s.")
+    Double drainTimeout;
+
+    private final DriverFactory driverFactory;
+    private final Clock clock;
+    private final PrintStream out;
+    private final Boolean terminal;
+
+    public LoadCommand() {
+        this(SipCallDriver::open, Clock.SYSTEM, System.out, null);
+    }
+
+    /** For tests: a given driver and output; {@code terminal} null means ask {@link System#console()}. */
+    public LoadCommand(DriverFactory driverFactory, Clock clock, PrintStream out, Boolean terminal) {
+        this.driverFactory = driverFactory;
+        this.clock = clock;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SipUri uri;
+        try {
+            uri = SipUri.parse(target.contains(":") && !target.startsWith("sip") ? "sip:" + target : target);
+        } catch (SipParseException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--target: not a SIP URI: " + target);
+        }
+        Transport tp = transport != null ? Transport.fromName(transport)
+                : uri.secure() ? Transport.TLS : uri.transport() != null ? Transport.fromName(uri.transport())
+                : Transport.UDP;
+        if (tp == null) {
+            throw new ParameterException(spec.commandLine(), "--transport must be udp, tcp or tls");
+        }
+        int port = uri.port() > 0 ? uri.port() : tp.defaultPort();
+        Hangup who = switch (hangup.toLowerCase(Locale.ROOT)) {
+            case "caller" -> Hangup.CALLER;
+            case "callee" -> Hangup.CALLEE;
+            default -> throw new ParameterException(spec.commandLine(), "--hangup must be caller or callee");
+        };
+        if (cancelRate < 0 || cancelRate > 1) {
+            throw new ParameterException(spec.commandLine(), "--cancel-rate must be between 0 and 1");
+        }
+        if (maxFailureRate < 0 || maxFailureRate > 100) {
+            throw new ParameterException(spec.commandLine(), "--max-failure-rate is a percentage, 0 to 100");
+        }
+        if (holdMillis < 0 || concurrency < 0) {
+            throw new ParameterException(spec.commandLine(), "--hold and --concurrency cannot be negative");
+        }
+        RateSchedule schedule;
+        try {
+            if (rateStep != null || rateMax != null) {
+                if (rateStep == null || rateMax == null) {
+                    throw new ParameterException(spec.commandLine(), "a ramp needs both --rate-step and --rate-max");
+                }
+                if (calls != null || duration != null) {
+                    throw new ParameterException(spec.commandLine(),
+                            "a ramp runs --step-duration per step; drop --calls and --duration");
+                }
+                schedule = RateSchedule.ramp(rate, rateStep, rateMax, stepDuration);
+            } else if (calls != null && duration != null) {
+                throw new ParameterException(spec.commandLine(), "give --calls or --duration, not both");
+            } else if (duration != null) {
+                schedule = RateSchedule.ofDuration(rate, duration);
+            } else {
+                schedule = RateSchedule.ofCalls(rate, calls == null ? 100 : calls);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "bad rate or count: " + e.getMessage());
+        }
+        String authUser = null;
+        String authPassword = null;
+        if (auth != null) {
+            int colon = auth.indexOf(':');
+            if (colon <= 0) {
+                throw new ParameterException(spec.commandLine(), "--auth must be USER:PASS");
+            }
+            authUser = auth.substring(0, colon);
+            authPassword = auth.substring(colon + 1);
+        }
+        String called = toUser != null ? toUser : uri.user() != null ? uri.user() : "service";
+        String local = localHost != null ? localHost : routeTo(uri.host(), port);
+        LoadConfig config = LoadConfig.builder(uri.host(), port).transport(tp).localHost(local).localPort(localPort)
+                .fromUser(fromUser).toUser(called).auth(authUser, authPassword).rtp(rtp).tlsInsecure(tlsInsecure)
+                .tlsTrust(tlsTrust).t1Millis(t1).build();
+        long drain = Math.round((drainTimeout != null ? drainTimeout : holdMillis / 1000.0 + 80) * 1e9);
+        OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, concurrency, cancelRate, holdMillis, who,
+                maxFailureRate, drain);
+        LoadReport.Settings settings = new LoadReport.Settings(uri.scheme() + ":" + uri.host() + ":" + port,
+                tp.name(), rate, rateStep == null && duration == null ? Long.valueOf(calls == null ? 100 : calls) : null,
+                duration, concurrency, holdMillis, who.name().toLowerCase(Locale.ROOT), cancelRate, rtp, auth != null,
+                maxFailureRate, rateStep, rateMax, rateStep == null ? null : stepDuration);
+
+        LoadReport result;
+        try (CallDriver driver = openDriver(config)) {
+            if (driver == null) {
+                return 2;
+            }
+            result = run(plan, driver, settings);
+        }
+        out.print(SummaryTable.render(result));
+        if (report != null) {
+            JsonReport.write(result, report);
+            out.println("report: " + report);
+        }
+        if (html != null) {
+            HtmlReport.write(result, html);
+            out.println("html: " + html);
+        }
+        out.flush();
+        return result.passed() ? 0 : 1;
+    }
+
+    private CallDriver openDriver(LoadConfig config) {
+        try {
+            return driverFactory.open(config);
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("load: cannot start: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private LoadReport run(OpenLoopGenerator.Plan plan, CallDriver driver, LoadReport.Settings settings)
+            throws InterruptedException {
+        boolean tty = terminal != null ? terminal : System.console() != null;
+        Progress progress = new Progress(out, tty);
+        LoadMetrics metrics = new LoadMetrics(plan.schedule().steps().size());
+        OpenLoopGenerator generator = new OpenLoopGenerator(plan, driver, metrics, clock, progress);
+        Thread hook = new Thread(generator::requestStop, "load-stop");
+        boolean hooked = false;
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            hooked = true;
+        } catch (IllegalStateException ignored) {
+            // already shutting down
+        }
+        Instant startedAt = Instant.now();
+        try {
+            OpenLoopGenerator.Result result = generator.run();
+            progress.finish();
+            return LoadReports.build(settings, startedAt, metrics, result, settings.rtp());
+        } finally {
+            if (hooked) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // shutting down: the hook is running
+                }
+            }
+        }
+    }
+
+    /** The local address the OS would use to reach the target, without sending anything. */
+    private static String routeTo(String host, int port) {
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.connect(new InetSocketAddress(host, port));
+            String a = s.getLocalAddress().getHostAddress();
+            return a.equals("0.0.0.0") ? "127.0.0.1" : a;
+        } catch (IOException | RuntimeException e) {
+            return "127.0.0.1";
+        }
+    }
+}

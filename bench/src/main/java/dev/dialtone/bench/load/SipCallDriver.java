@@ -1,0 +1,269 @@
+package dev.dialtone.bench.load;
+
+import dev.dialtone.sip.dialog.DialogConfig;
+import dev.dialtone.sip.dialog.DialogLayer;
+import dev.dialtone.sip.dialog.IncomingRequest;
+import dev.dialtone.sip.dialog.Locator;
+import dev.dialtone.sip.dialog.ViaFactory;
+import dev.dialtone.sip.message.Address;
+import dev.dialtone.sip.message.SipMethod;
+import dev.dialtone.sip.message.SipParseException;
+import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.message.SipUri;
+import dev.dialtone.sip.transaction.TimerConfig;
+import dev.dialtone.sip.transaction.TransactionLayer;
+import dev.dialtone.sip.transport.Destination;
+import dev.dialtone.sip.transport.Inbound;
+import dev.dialtone.sip.transport.SipTransportLayer;
+import dev.dialtone.sip.transport.TlsConfig;
+import dev.dialtone.sip.transport.Transport;
+import dev.dialtone.sip.transport.TransportConfig;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Places calls over Dialtone's own SIP stack: transport, transaction and dialog layers on one event-loop group,
+ * assembled here rather than through {@code SipStack} so that responses to BYE can be seen as they arrive (the
+ * dialog layer ends a dialog when its BYE leaves, and the BYE-to-200 time is one of the figures we report).
+ * Session timers and 100rel are not offered: a load test measures call setup, not extensions.
+ */
+public final class SipCallDriver implements CallDriver {
+    private static final Logger log = LoggerFactory.getLogger(SipCallDriver.class);
+
+    private final LoadConfig config;
+    private final IoEventLoopGroup group;
+    private final HashedWheelTimer wheel;
+    private final SipTransportLayer transport;
+    private final TransactionLayer transactions;
+    private final Path tlsDir;
+    private final Map<String, UacCall> calls = new ConcurrentHashMap<>();
+    private final Destination destination;
+    private DialogLayer dialogs;
+    private SipUri requestUri;
+    private Address from;
+    private Address to;
+    private volatile boolean closed;
+
+    private SipCallDriver(LoadConfig config, IoEventLoopGroup group, HashedWheelTimer wheel,
+                          SipTransportLayer transport, TransactionLayer transactions, Path tlsDir,
+                          Destination destination) {
+        this.config = config;
+        this.group = group;
+        this.wheel = wheel;
+        this.transport = transport;
+        this.transactions = transactions;
+        this.tlsDir = tlsDir;
+        this.destination = destination;
+    }
+
+    /** Binds the SIP listeners on {@code config.localHost()} and gets ready to call the target. */
+    public static SipCallDriver open(LoadConfig config) throws IOException {
+        InetSocketAddress target = new InetSocketAddress(config.targetHost(), config.targetPort());
+        if (target.isUnresolved()) {
+            throw new IOException("cannot resolve " + config.targetHost());
+        }
+        Path tlsDir = null;
+        TlsConfig tls = null;
+        if (config.transport() == Transport.TLS) {
+            // Our own certificate only matters if the target asks for one; a throwaway self-signed one will do.
+            tlsDir = Files.createTempDirectory("dialtone-bench-tls");
+            tls = TlsConfig.selfSigned(tlsDir);
+            if (config.tlsInsecure()) {
+                tls = tls.insecureAcceptAnyServerCertificate();
+            } else if (config.tlsTrust() != null) {
+                tls = tls.trustingCertificate(config.tlsTrust());
+            }
+        }
+        TransportConfig tc = TransportConfig.builder().bindHost(config.localHost()).advertisedHost(config.localHost())
+                .port(config.localPort()).tlsPort(0).tls(tls).build();
+        IoEventLoopGroup group = SipTransportLayer.newEventLoopGroup(0);
+        HashedWheelTimer wheel = new HashedWheelTimer(r -> {
+            Thread t = new Thread(r, "bench-sip-timers");
+            t.setDaemon(true);
+            return t;
+        }, 10, TimeUnit.MILLISECONDS, 1024);
+        SipTransportLayer transport = null;
+        try {
+            transport = new SipTransportLayer(tc, group);
+            long t1 = config.t1Millis();
+            TransactionLayer transactions = new TransactionLayer(new TimerConfig(t1, Math.max(t1, 4000), 5000),
+                    transport, wheel, transport.executors());
+            SipCallDriver driver = new SipCallDriver(config, group, wheel, transport, transactions, tlsDir,
+                    Destination.of(config.transport(), target));
+            transport.start(driver::receive);
+            driver.wire();
+            return driver;
+        } catch (IOException | RuntimeException e) {
+            if (transport != null) {
+                transport.close();
+            }
+            wheel.stop();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            deleteTree(tlsDir);
+            throw e;
+        }
+    }
+
+    /** The dialog layer needs our Contact, whose port is known only once the listeners are bound. */
+    private void wire() {
+        Transport t = config.transport();
+        Address contact = Address.of(transport.contactUri(t, config.fromUser()));
+        DialogConfig dc = new DialogConfig(contact, false, 1800, 90, false);
+        dialogs = new DialogLayer(transactions, wheel, dc, tp -> transport.via(tp, ViaFactory.newBranch()),
+                Locator.numeric(), new DialogLayer.Listener() {
+                    @Override
+                    public void onInvite(IncomingRequest invite) {
+                        // A load generator takes no calls.
+                        invite.reject(603);
+                    }
+
+                    @Override
+                    public void onTerminated(dev.dialtone.sip.dialog.Dialog dialog,
+                                             dev.dialtone.sip.dialog.Termination reason) {
+                    }
+                });
+        SipUri.Builder ru = SipUri.builder(config.targetHost()).user(config.toUser()).port(config.targetPort());
+        if (t == Transport.TLS) {
+            ru.secure(true);
+        } else if (t == Transport.TCP) {
+            ru.param("transport", "tcp");
+        }
+        requestUri = ru.build();
+        to = Address.of(SipUri.of(config.toUser(), config.targetHost(), config.targetPort()));
+        from = Address.of(SipUri.of(config.fromUser(), config.localHost(), -1));
+    }
+
+    @Override
+    public void place(CallAttempt attempt) {
+        if (closed) {
+            attempt.failed("driver-closed");
+            return;
+        }
+        if (!config.rtp()) {
+            new UacCall(this, attempt, null).start();
+            return;
+        }
+        RtpProbe.open(group, transport.datagramChannelType(), config.localHost(), attempt).whenComplete((probe, err) -> {
+            if (err != null) {
+                log.debug("no RTP port: {}", err.toString());
+                attempt.failed("rtp-port");
+            } else {
+                new UacCall(this, attempt, probe).start();
+            }
+        });
+    }
+
+    /** Everything the transport decoded: BYE responses are noted here, then all goes to the transactions. */
+    private void receive(Inbound in) {
+        if (in.message() instanceof SipResponse r) {
+            try {
+                if (r.cseq().method() == SipMethod.BYE && r.isFinal()) {
+                    UacCall call = calls.get(r.callId());
+                    if (call != null) {
+                        call.executor().execute(() -> call.onByeResponse(r.status()));
+                    }
+                }
+            } catch (SipParseException e) {
+                log.debug("response with a bad CSeq: {}", e.reason());
+            }
+        }
+        transactions.receive(in);
+    }
+
+    LoadConfig config() {
+        return config;
+    }
+
+    DialogLayer dialogs() {
+        return dialogs;
+    }
+
+    Destination destination() {
+        return destination;
+    }
+
+    SipUri requestUri() {
+        return requestUri;
+    }
+
+    Address from() {
+        return from;
+    }
+
+    Address to() {
+        return to;
+    }
+
+    EventExecutor executorFor(String callId) {
+        return transactions.executorFor(callId);
+    }
+
+    /** 64*T1: how long a transaction waits for its final response. */
+    long transactionTimeoutMillis() {
+        return 64 * config.t1Millis();
+    }
+
+    /** How long echoed RTP may still be in flight when a call ends. */
+    long rtpGraceMillis() {
+        return 100;
+    }
+
+    void register(UacCall call) {
+        calls.put(call.callId(), call);
+    }
+
+    void unregister(UacCall call) {
+        calls.remove(call.callId(), call);
+    }
+
+    /** Calls placed and not yet ended. */
+    int activeCalls() {
+        return calls.size();
+    }
+
+    /** Dialogs and transactions still alive in the stack, for tests that check everything was released. */
+    int stackResidue() {
+        return dialogs.activeDialogs() + dialogs.armedTimers() + transactions.activeTransactions();
+    }
+
+    /** The port our SIP listener bound, for the transport in use. */
+    int localPort() {
+        return transport.port(config.transport());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        transport.close();
+        wheel.stop();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        deleteTree(tlsDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.debug("could not delete {}: {}", dir, e.toString());
+        }
+    }
+}

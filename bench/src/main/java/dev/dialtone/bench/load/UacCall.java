@@ -1,0 +1,331 @@
+package dev.dialtone.bench.load;
+
+import dev.dialtone.media.sdp.Connection;
+import dev.dialtone.media.sdp.MediaDescription;
+import dev.dialtone.media.sdp.SdpParseException;
+import dev.dialtone.media.sdp.SessionDescription;
+import dev.dialtone.sip.auth.AuthorizationHeader;
+import dev.dialtone.sip.auth.ChallengeAnswer;
+import dev.dialtone.sip.auth.DigestClient;
+import dev.dialtone.sip.dialog.Dialog;
+import dev.dialtone.sip.dialog.DialogSet;
+import dev.dialtone.sip.dialog.InviteFailure;
+import dev.dialtone.sip.dialog.InviteListener;
+import dev.dialtone.sip.dialog.Termination;
+import dev.dialtone.sip.message.HeaderName;
+import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call as SIPp's UAC places it: INVITE with SDP, 100/180/200, ACK (the dialog layer sends it), hold, then BYE
+ * and its 200; or, with {@code --hangup callee}, the UAS's BYE. A call marked for cancelling is cancelled on its
+ * first 18x and should end in 487. A 401/407 is answered once per realm with digest credentials.
+ *
+ * <pre>
+ *   INVITING --18x--> RINGING --(cancel share) CANCEL--> CANCELLING --487--> ENDED (cancelled)
+ *      |                 |                                   |
+ *      +------2xx--------+--------------2xx (crossed)--------+--> HOLDING --hold--> HANGING_UP --BYE 2xx--> ENDED
+ *      |                 |                                            \--UAS BYE (callee hangup)--> ENDED
+ *      +-- 3xx-6xx, timeout, transport error (401/407 with credentials: INVITING again) --> ENDED (failed)
+ * </pre>
+ *
+ * Runs on the call's executor (the transaction layer's choice for its Call-ID); nothing here blocks.
+ */
+final class UacCall implements InviteListener {
+    private static final Logger log = LoggerFactory.getLogger(UacCall.class);
+
+    enum State { INVITING, RINGING, CANCELLING, HOLDING, HANGING_UP, ENDED }
+
+    private final SipCallDriver driver;
+    private final CallAttempt attempt;
+    private final RtpProbe rtp;
+    private final DigestClient digest;
+    private State state = State.INVITING;
+    private EventExecutor executor;
+    private DialogSet invite;
+    private Dialog dialog;
+    private ScheduledFuture<?> timer;
+    private String callId;
+
+    UacCall(SipCallDriver driver, CallAttempt attempt, RtpProbe rtp) {
+        this.driver = driver;
+        this.attempt = attempt;
+        this.rtp = rtp;
+        LoadConfig c = driver.config();
+        this.digest = c.authUser() == null ? null : new DigestClient(c.authUser(), c.authPassword());
+    }
+
+    String callId() {
+        return callId;
+    }
+
+    EventExecutor executor() {
+        return executor;
+    }
+
+    /** Builds the INVITE and sends it on the call's executor. Any thread. */
+    void start() {
+        byte[] sdp = offer().getBytes(StandardCharsets.US_ASCII);
+        SipRequest request = driver.dialogs().createInvite(driver.requestUri(), driver.from(), driver.to(),
+                "application/sdp", sdp);
+        callId = request.callId();
+        executor = driver.executorFor(callId);
+        driver.register(this);
+        executor.execute(() -> send(request));
+    }
+
+    private void send(SipRequest request) {
+        if (attempt.isEnded()) {
+            end(null, null);
+            return;
+        }
+        if (digest != null) {
+            // RFC 7616 3.4: every request starts a new nonce-count round; before any challenge this is empty.
+            digest.authorize(request.method().name(), request.requestUriText(), request.body());
+        }
+        attempt.inviteSent(attempt.now());
+        invite = driver.dialogs().invite(request, driver.destination(), this);
+    }
+
+    @Override
+    public void onProvisional(DialogSet set, Dialog early, SipResponse response) {
+        int status = response.status();
+        attempt.provisional(status, attempt.now());
+        if (state == State.INVITING && status >= 180) {
+            state = State.RINGING;
+            if (attempt.cancel()) {
+                state = State.CANCELLING;
+                set.cancel();
+            }
+        }
+    }
+
+    @Override
+    public void onAnswered(DialogSet set, Dialog answered, SipResponse response) {
+        attempt.finalResponse(response.status(), attempt.now());
+        if (state == State.ENDED) {
+            driver.dialogs().bye(answered);
+            return;
+        }
+        dialog = answered;
+        state = State.HOLDING;
+        if (rtp != null) {
+            InetSocketAddress media = mediaAddress(response);
+            if (media != null) {
+                rtp.start(media);
+            } else {
+                log.debug("Call-ID {}: no usable audio in the answer, no RTP", callId);
+            }
+        }
+        if (attempt.hangup() == Hangup.CALLER) {
+            timer = executor.schedule(this::hangUp, attempt.holdMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            // The UAS should hang up after the hold; give it a transaction timeout more before calling it missing.
+            timer = executor.schedule(this::byeMissing, attempt.holdMillis() + driver.transactionTimeoutMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void onFailed(DialogSet set, InviteFailure failure) {
+        if (state == State.ENDED) {
+            return;
+        }
+        if (failure.response() != null) {
+            attempt.finalResponse(failure.status(), attempt.now());
+        }
+        switch (failure.kind()) {
+            case CANCELED -> end(Outcome.CANCELLED, null);
+            case TIMEOUT -> end(Outcome.FAILED, "timeout");
+            case TRANSPORT_ERROR -> end(Outcome.FAILED, "transport-error");
+            case REJECTED -> {
+                int status = failure.status();
+                if ((status == 401 || status == 407) && digest != null && failure.response() != null) {
+                    retryWithCredentials(set.request(), failure.response());
+                } else if (status == 487 && state == State.CANCELLING) {
+                    end(Outcome.CANCELLED, null);
+                } else {
+                    end(Outcome.FAILED, Integer.toString(status));
+                }
+            }
+        }
+    }
+
+    /** RFC 3261 22.2: the same INVITE with a new CSeq and branch, and credentials for the challenge. */
+    private void retryWithCredentials(SipRequest previous, SipResponse challenge) {
+        List<String> values = challenge.status() == 401 ? challenge.headers(HeaderName.WWW_AUTHENTICATE)
+                : challenge.headers(HeaderName.PROXY_AUTHENTICATE);
+        ChallengeAnswer answer = digest.onChallenge(challenge.status(), values, previous.method().name(),
+                previous.requestUriText(), previous.body());
+        if (answer instanceof ChallengeAnswer.Retry retry) {
+            SipRequest.Builder b = previous.toBuilder()
+                    .withoutTopVia()
+                    .removeHeader(AuthorizationHeader.AUTHORIZATION)
+                    .removeHeader(AuthorizationHeader.PROXY_AUTHORIZATION)
+                    .setHeader(HeaderName.CSEQ, (previous.cseq().seq() + 1) + " INVITE");
+            for (AuthorizationHeader h : retry.headers()) {
+                b.header(h.name(), h.value());
+            }
+            state = State.INVITING;
+            invite = driver.dialogs().invite(b.build(), driver.destination(), this);
+        } else {
+            log.debug("Call-ID {}: not answering the challenge: {}", callId, ((ChallengeAnswer.GiveUp) answer).reason());
+            end(Outcome.FAILED, "auth-failed");
+        }
+    }
+
+    @Override
+    public void onTerminated(Dialog d, Termination reason) {
+        if (d != dialog || state == State.ENDED) {
+            return;
+        }
+        switch (reason) {
+            case LOCAL_BYE, EARLY_ENDED -> {
+                // Our own BYE: the outcome is its response, which the driver passes to onByeResponse.
+            }
+            case REMOTE_BYE -> {
+                if (attempt.hangup() == Hangup.CALLEE && state == State.HOLDING) {
+                    end(Outcome.COMPLETED, null);
+                } else if (state == State.HANGING_UP) {
+                    // Our BYE and theirs crossed: the call ended either way.
+                    end(Outcome.COMPLETED, null);
+                } else {
+                    end(Outcome.FAILED, "remote-bye");
+                }
+            }
+            default -> end(Outcome.FAILED, "dialog-" + reason.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+    }
+
+    private void hangUp() {
+        if (state != State.HOLDING) {
+            return;
+        }
+        state = State.HANGING_UP;
+        attempt.byeSent(attempt.now());
+        driver.dialogs().bye(dialog);
+        // RFC 3261 17.1.2.2: Timer F gives up on a BYE after 64*T1; a little margin for the response to come in.
+        timer = executor.schedule(() -> {
+            if (state == State.HANGING_UP) {
+                end(Outcome.FAILED, "bye-timeout");
+            }
+        }, driver.transactionTimeoutMillis() + 500, TimeUnit.MILLISECONDS);
+    }
+
+    private void byeMissing() {
+        if (state != State.HOLDING) {
+            return;
+        }
+        driver.dialogs().bye(dialog);
+        end(Outcome.FAILED, "no-bye");
+    }
+
+    /** A final response to our BYE, seen on the wire. */
+    void onByeResponse(int status) {
+        if (state != State.HANGING_UP || status < 200) {
+            return;
+        }
+        attempt.byeAnswered(status, attempt.now());
+        if (status < 300) {
+            end(Outcome.COMPLETED, null);
+        } else {
+            end(Outcome.FAILED, "bye-" + status);
+        }
+    }
+
+    private void end(Outcome outcome, String reason) {
+        if (state == State.ENDED) {
+            return;
+        }
+        State was = state;
+        state = State.ENDED;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        driver.unregister(this);
+        if (rtp == null) {
+            report(outcome, reason);
+            return;
+        }
+        if (was == State.HOLDING || was == State.HANGING_UP) {
+            rtp.finish(driver.rtpGraceMillis()).whenComplete((stats, err) -> executor.execute(() -> {
+                if (stats != null) {
+                    attempt.rtp(stats.sent(), stats.received(), stats.lost(), stats.jitterMicros());
+                }
+                report(outcome, reason);
+            }));
+        } else {
+            rtp.close();
+            report(outcome, reason);
+        }
+    }
+
+    private void report(Outcome outcome, String reason) {
+        if (outcome == null) {
+            return;
+        }
+        switch (outcome) {
+            case COMPLETED -> attempt.completed();
+            case CANCELLED -> attempt.cancelled();
+            case FAILED -> attempt.failed(reason);
+        }
+    }
+
+    private String offer() {
+        LoadConfig c = driver.config();
+        String host = c.localHost();
+        String ipVersion = host.indexOf(':') >= 0 ? "IP6" : "IP4";
+        long session = attempt.index() + 1;
+        int port = rtp != null ? rtp.localPort() : 9;
+        // Without --rtp the stream is offered inactive (RFC 3264 5.1): signalling load only, no media expected.
+        return "v=0\r\n"
+                + "o=dialtone-bench " + session + " " + session + " IN " + ipVersion + " " + host + "\r\n"
+                + "s=dialtone-bench\r\n"
+                + "c=IN " + ipVersion + " " + host + "\r\n"
+                + "t=0 0\r\n"
+                + "m=audio " + port + " RTP/AVP " + RtpProbe.PAYLOAD_TYPE_PCMU + "\r\n"
+                + "a=rtpmap:0 PCMU/8000\r\n"
+                + "a=ptime:" + RtpProbe.PACKET_INTERVAL_MILLIS + "\r\n"
+                + (rtp != null ? "a=sendrecv\r\n" : "a=inactive\r\n");
+    }
+
+    /** The first audio stream of the answer with a port, at its (or the session's) connection address. */
+    private static InetSocketAddress mediaAddress(SipResponse response) {
+        if (response.bodyLength() == 0) {
+            return null;
+        }
+        try {
+            SessionDescription sdp = SessionDescription.parse(new String(response.body(), StandardCharsets.UTF_8));
+            for (MediaDescription m : sdp.media()) {
+                if (!"audio".equals(m.media()) || m.port() == 0) {
+                    continue;
+                }
+                Connection c = sdp.connection(m).orElse(null);
+                if (c == null || c.isHoldAddress()) {
+                    return null;
+                }
+                String a = c.address();
+                if (!NetUtil.isValidIpV4Address(a) && !NetUtil.isValidIpV6Address(a)) {
+                    // A name would need DNS, which would block the event loop; test targets answer with IPs.
+                    return null;
+                }
+                return new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(a), m.port());
+            }
+        } catch (SdpParseException | RuntimeException e) {
+            log.debug("unreadable SDP answer: {}", e.getMessage());
+        }
+        return null;
+    }
+}

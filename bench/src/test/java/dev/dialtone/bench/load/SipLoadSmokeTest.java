@@ -1,0 +1,208 @@
+package dev.dialtone.bench.load;
+
+import dev.dialtone.bench.report.JsonReport;
+import dev.dialtone.bench.report.LoadReport;
+import dev.dialtone.sip.transport.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code load} against an in-process UAS on 127.0.0.1, at tiny load, checked through its JSON report. */
+@Timeout(90)
+class SipLoadSmokeTest {
+    @TempDir
+    Path dir;
+
+    private String output = "";
+
+    private record Run(int exit, LoadReport report) {
+    }
+
+    private Run load(String... args) throws Exception {
+        Path json = dir.resolve("report-" + System.nanoTime() + ".json");
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--report");
+        all.add(json.toString());
+        all.add("--local-host");
+        all.add("127.0.0.1");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new LoadCommand(SipCallDriver::open, Clock.SYSTEM,
+                new PrintStream(out, true, StandardCharsets.UTF_8), false));
+        cmd.setErr(new PrintWriter(err));
+        int exit = cmd.execute(all.toArray(new String[0]));
+        output = out.toString(StandardCharsets.UTF_8) + err;
+        return new Run(exit, Files.exists(json) ? JsonReport.read(json) : null);
+    }
+
+    private static String target(TestUas uas, Transport t) {
+        return "sip:127.0.0.1:" + uas.port(t);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void twentyCallsAtTenPerSecond_allCompleted(Transport t) throws Exception {
+        int calls = t == Transport.TLS ? 10 : 20;
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(20), t,
+                t == Transport.TLS ? Files.createDirectory(dir.resolve("uas-tls")) : null)) {
+            Run run = load("--target", target(uas, t), "--transport", t.name().toLowerCase(Locale.ROOT),
+                    "--rate", "10", "--calls", Integer.toString(calls), "--hold", "100", "--tls-insecure");
+
+            assertEquals(0, run.exit(), output);
+            LoadReport r = run.report();
+            assertNotNull(r, output);
+            assertEquals(new LoadReport.Counts(calls, calls, calls, calls, 0, 0, 0), r.counts(), output);
+            assertEquals(Long.valueOf(calls), r.inviteResponses().get("200"));
+            assertEquals(calls, r.latencies().get("setupTime").count());
+            assertEquals(calls, r.latencies().get("postDialDelay").count());
+            assertEquals(calls, r.latencies().get("byeTime").count());
+            assertTrue(r.latencies().get("setupTime").min() >= 20.0, "the UAS answers after 20 ms");
+            assertTrue(r.failuresByReason().isEmpty());
+            assertTrue(r.passed());
+            assertEquals(t.name(), r.settings().transport());
+            assertEquals(calls, uas.invites.get());
+            assertEquals(calls, uas.byes.get(), "every call was hung up with BYE");
+            assertTrue(output.contains("completed"), output);
+            assertTrue(output.lines().anyMatch(l -> l.contains("started") && l.contains("setup p50")),
+                    "plain progress lines off a terminal: " + output);
+            assertFalse(output.contains("\r"), "no carriage returns off a terminal");
+        }
+    }
+
+    @Test
+    void cancelShare_isCancelledWhileRinging_andEndsIn487() throws Exception {
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(400), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "20", "--calls", "8",
+                    "--hold", "50", "--cancel-rate", "0.25");
+
+            assertEquals(0, run.exit(), output);
+            LoadReport r = run.report();
+            assertEquals(2, r.counts().cancelled(), output);
+            assertEquals(6, r.counts().completed(), output);
+            assertEquals(0, r.counts().failed(), output);
+            assertEquals(Long.valueOf(2), r.inviteResponses().get("487"));
+            assertEquals(2, uas.cancels.get());
+        }
+    }
+
+    @Test
+    void calleeHangup_waitsForTheUasBye() throws Exception {
+        try (TestUas uas = new TestUas(new TestUas.Behaviour(10, 0, 150, null, null), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "20", "--calls", "6",
+                    "--hold", "150", "--hangup", "callee");
+
+            assertEquals(0, run.exit(), output);
+            LoadReport r = run.report();
+            assertEquals(6, r.counts().completed(), output);
+            assertEquals(0, r.latencies().get("byeTime").count(), "we sent no BYE");
+            assertEquals(0, uas.byes.get(), "the UAS got no BYE");
+        }
+    }
+
+    @Test
+    void digestChallenge_isAnswered() throws Exception {
+        try (TestUas uas = new TestUas(new TestUas.Behaviour(10, 0, -1, "alice", "s3cret"), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "20", "--calls", "5", "--hold", "50",
+                    "--auth", "alice:s3cret");
+
+            assertEquals(0, run.exit(), output);
+            LoadReport r = run.report();
+            assertEquals(5, r.counts().completed(), output);
+            assertEquals(Long.valueOf(5), r.inviteResponses().get("401"));
+            assertEquals(Long.valueOf(5), r.inviteResponses().get("200"));
+            assertEquals(5, uas.challenged.get());
+            assertTrue(r.settings().auth());
+        }
+    }
+
+    @Test
+    void wrongPassword_failsAsAuthFailed_andExitsOne() throws Exception {
+        try (TestUas uas = new TestUas(new TestUas.Behaviour(10, 0, -1, "alice", "s3cret"), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "20", "--calls", "3",
+                    "--auth", "alice:wrong");
+
+            assertEquals(1, run.exit(), output);
+            LoadReport r = run.report();
+            assertEquals(3, r.counts().failed(), output);
+            assertEquals(Long.valueOf(3), r.failuresByReason().get("auth-failed"));
+            assertFalse(r.passed());
+        }
+    }
+
+    @Test
+    void rejections_areCountedByStatus_andFailTheRun() throws Exception {
+        try (TestUas uas = new TestUas(new TestUas.Behaviour(0, 486, -1, null, null), Transport.TCP, null)) {
+            Run run = load("--target", target(uas, Transport.TCP), "--transport", "tcp", "--rate", "20",
+                    "--calls", "4", "--max-failure-rate", "10");
+
+            assertEquals(1, run.exit(), output);
+            LoadReport r = run.report();
+            assertEquals(Long.valueOf(4), r.failuresByReason().get("486"));
+            assertEquals(4, r.latencies().get("inviteFinal4xx").count());
+            assertEquals(100.0, r.failureRatePercent());
+            assertEquals(10.0, r.settings().maxFailureRatePercent());
+        }
+    }
+
+    @Test
+    void silentTarget_timesOut() throws Exception {
+        try (java.net.DatagramSocket hole = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Run run = load("--target", "sip:127.0.0.1:" + hole.getLocalPort(), "--rate", "20", "--calls", "3",
+                    "--t1", "10");
+
+            assertEquals(1, run.exit(), output);
+            assertEquals(Long.valueOf(3), run.report().failuresByReason().get("timeout"), output);
+            assertEquals(0, run.report().counts().answered());
+        }
+    }
+
+    @Test
+    void rtp_isEchoed_andMeasured() throws Exception {
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(10), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "10", "--calls", "3", "--hold", "400",
+                    "--rtp", "--html", dir.resolve("rtp.html").toString());
+
+            assertEquals(0, run.exit(), output);
+            LoadReport.RtpSummary rtp = run.report().rtp();
+            assertNotNull(rtp, output);
+            assertEquals(3, rtp.calls());
+            assertTrue(rtp.packetsSent() >= 3 * 10, "about 20 packets per call in 400 ms: " + rtp);
+            assertEquals(rtp.packetsSent(), rtp.packetsReceived() + rtp.packetsLost(), "no duplicates on loopback");
+            assertTrue(rtp.packetsReceived() >= rtp.packetsSent() * 9 / 10, "echoed on loopback: " + rtp);
+            assertEquals(rtp.packetsReceived(), rtp.roundTrip().count());
+            assertEquals(rtp.packetsReceived(), uas.rtpEchoed.get());
+            assertTrue(Files.readString(dir.resolve("rtp.html")).contains("RTP packets sent / echoed / lost"));
+        }
+    }
+
+    @Test
+    void badOptions_exitTwo() throws Exception {
+        Run run = load("--target", "sip:127.0.0.1:5060", "--calls", "5", "--duration", "3");
+        assertEquals(2, run.exit());
+        assertTrue(output.contains("--calls or --duration"), output);
+        assertNull(run.report());
+        run = load("--target", "sip:127.0.0.1:5060", "--rate-step", "5");
+        assertEquals(2, run.exit());
+        assertTrue(output.contains("--rate-step and --rate-max"), output);
+    }
+}
