@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code dialtone-bench.jar load}: places calls at a target rate like SIPp's UAC and reports what happened.
@@ -125,6 +127,9 @@ public final class LoadCommand implements Callable<Integer> {
             description = "After the last start, wait this long for calls to end. Default: hold + 80 s.")
     Double drainTimeout;
 
+    @Option(names = {"-v", "--verbose"}, description = "Log the SIP stack's debug output (to stderr).")
+    boolean verbose;
+
     private final DriverFactory driverFactory;
     private final Clock clock;
     private final PrintStream out;
@@ -144,6 +149,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        quietLogging(verbose);
         SipUri uri;
         try {
             uri = SipUri.parse(target.contains(":") && !target.startsWith("sip") ? "sip:" + target : target);
@@ -215,24 +221,54 @@ public final class LoadCommand implements Callable<Integer> {
                 duration, concurrency, holdMillis, who.name().toLowerCase(Locale.ROOT), cancelRate, rtp, auth != null,
                 maxFailureRate, rateStep, rateMax, rateStep == null ? null : stepDuration);
 
-        LoadReport result;
-        try (CallDriver driver = openDriver(config)) {
-            if (driver == null) {
-                return 2;
+        CallDriver driver = openDriver(config);
+        if (driver == null) {
+            return 2;
+        }
+        boolean tty = terminal != null ? terminal : System.console() != null;
+        Progress progress = new Progress(out, tty);
+        LoadMetrics metrics = new LoadMetrics(plan.schedule().steps().size());
+        OpenLoopGenerator generator = new OpenLoopGenerator(plan, driver, metrics, clock, progress);
+        CountDownLatch done = new CountDownLatch(1);
+        // Ctrl-C: stop placing calls, give those running a moment, and still print and write the reports.
+        Thread hook = new Thread(() -> {
+            generator.requestStop();
+            try {
+                done.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            result = run(plan, driver, settings);
+        }, "load-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Instant startedAt = Instant.now();
+            OpenLoopGenerator.Result run;
+            try {
+                run = generator.run();
+            } finally {
+                progress.finish();
+                driver.close();
+            }
+            LoadReport result = LoadReports.build(settings, startedAt, metrics, run, settings.rtp());
+            out.print(SummaryTable.render(result));
+            if (report != null) {
+                JsonReport.write(result, report);
+                out.println("report: " + report);
+            }
+            if (html != null) {
+                HtmlReport.write(result, html);
+                out.println("html: " + html);
+            }
+            out.flush();
+            return result.passed() ? 0 : 1;
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running and waits for us; nothing to remove.
+            }
         }
-        out.print(SummaryTable.render(result));
-        if (report != null) {
-            JsonReport.write(result, report);
-            out.println("report: " + report);
-        }
-        if (html != null) {
-            HtmlReport.write(result, html);
-            out.println("html: " + html);
-        }
-        out.flush();
-        return result.passed() ? 0 : 1;
     }
 
     private CallDriver openDriver(LoadConfig config) {
@@ -244,32 +280,22 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
-    private LoadReport run(OpenLoopGenerator.Plan plan, CallDriver driver, LoadReport.Settings settings)
-            throws InterruptedException {
-        boolean tty = terminal != null ? terminal : System.console() != null;
-        Progress progress = new Progress(out, tty);
-        LoadMetrics metrics = new LoadMetrics(plan.schedule().steps().size());
-        OpenLoopGenerator generator = new OpenLoopGenerator(plan, driver, metrics, clock, progress);
-        Thread hook = new Thread(generator::requestStop, "load-stop");
-        boolean hooked = false;
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            hooked = true;
-        } catch (IllegalStateException ignored) {
-            // already shutting down
+    /**
+     * Without a logging configuration of its own, logback prints everything at DEBUG, which would bury the live
+     * line and slow the run down: keep warnings only (or the stack's debug output with {@code --verbose}).
+     */
+    private static void quietLogging(boolean verbose) {
+        if (System.getProperty("logback.configurationFile") != null
+                || LoadCommand.class.getResource("/logback.xml") != null
+                || LoadCommand.class.getResource("/logback-test.xml") != null) {
+            return;
         }
-        Instant startedAt = Instant.now();
-        try {
-            OpenLoopGenerator.Result result = generator.run();
-            progress.finish();
-            return LoadReports.build(settings, startedAt, metrics, result, settings.rtp());
-        } finally {
-            if (hooked) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // shutting down: the hook is running
-                }
+        if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
+            if (verbose) {
+                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.dialtone"))
+                        .setLevel(ch.qos.logback.classic.Level.DEBUG);
             }
         }
     }

@@ -80,6 +80,7 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         List<Sample> timeline = new ArrayList<>();
         List<StepResult> judged = new ArrayList<>();
         long t0 = clock.nanoTime();
+        timeline.add(new Sample(0, 0, 0, 0, steps.get(0).rate(), 0, 0, 0, null, null, null));
         long nextTick = t0 + SECOND;
         long lastTick = t0;
         long lastStarted = 0;
@@ -287,7 +288,7 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         double dt = Math.max(1e-9, (now - lastTick) / 1e9);
         return new Sample(Ramp.round((now - t0) / 1e9), metrics.started.sum(), metrics.answered.sum(),
                 metrics.failed.sum(), targetRate, Ramp.round(startedInInterval / dt), runningCount(), waitingCount(),
-                ms(setup, 50), ms(setup, 90), ms(setup, 99));
+                msOrNull(setup, 50), msOrNull(setup, 90), msOrNull(setup, 99));
     }
 
     private Status status(Sample s) {
@@ -297,5 +298,9 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
 
     private static double ms(Histogram h, double percentile) {
         return h.getTotalCount() == 0 ? 0 : Ramp.round(h.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private static Double msOrNull(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? null : ms(h, percentile);
     }
 }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The {@code --html FILE.html} page: one self-contained file (inline CSS and SVG, no script, nothing fetched)
@@ -53,35 +55,18 @@ public final class HtmlReport {
 
 
         List<LoadReport.Sample> tl = r.timeline();
-        double[] t = new double[tl.size()];
-        double[] target = new double[tl.size()];
-        double[] actual = new double[tl.size()];
-        double[] concurrent = new double[tl.size()];
-        double[] queued = new double[tl.size()];
-        double[] p50 = new double[tl.size()];
-        double[] p90 = new double[tl.size()];
-        double[] p99 = new double[tl.size()];
-        for (int i = 0; i < tl.size(); i++) {
-            LoadReport.Sample x = tl.get(i);
-            t[i] = x.t();
-            target[i] = x.targetRate();
-            actual[i] = x.actualRate();
-            concurrent[i] = x.concurrent();
-            queued[i] = x.queued();
-            p50[i] = x.setupP50();
-            p90[i] = x.setupP90();
-            p99[i] = x.setupP99();
-        }
         String[] c = SvgChart.PALETTE;
         sb.append("<h2>Plots</h2>\n");
         sb.append(SvgChart.lines("Call rate", "time (s)", "calls per second", List.of(
-                new SvgChart.Series("target", c[7], t, target), new SvgChart.Series("started", c[0], t, actual))));
+                series("target", c[7], tl, LoadReport.Sample::targetRate),
+                series("started", c[0], tl, LoadReport.Sample::actualRate))));
         sb.append(SvgChart.lines("Concurrent calls", "time (s)", "calls", List.of(
-                new SvgChart.Series("in progress", c[0], t, concurrent),
-                new SvgChart.Series("waiting for a slot", c[3], t, queued))));
+                series("in progress", c[0], tl, x -> (double) x.concurrent()),
+                series("waiting for a slot", c[3], tl, x -> (double) x.queued()))));
         sb.append(SvgChart.lines("Setup time (INVITE to 200, from the intended start)", "time (s)", "ms", List.of(
-                new SvgChart.Series("p50", c[2], t, p50), new SvgChart.Series("p90", c[3], t, p90),
-                new SvgChart.Series("p99", c[1], t, p99))));
+                series("p50", c[2], tl, LoadReport.Sample::setupP50),
+                series("p90", c[3], tl, LoadReport.Sample::setupP90),
+                series("p99", c[1], tl, LoadReport.Sample::setupP99))));
         LatencySummary setup = r.latencies().get("setupTime");
         if (setup != null) {
             sb.append(distribution("Setup-time distribution", setup));
@@ -99,6 +84,23 @@ public final class HtmlReport {
         return sb.toString();
     }
 
+    /** One value per sample against its time; samples without a value (null) are left out. */
+    private static SvgChart.Series series(String name, String color, List<LoadReport.Sample> tl,
+                                          Function<LoadReport.Sample, Double> value) {
+        double[] x = new double[tl.size()];
+        double[] y = new double[tl.size()];
+        int n = 0;
+        for (LoadReport.Sample s : tl) {
+            Double v = value.apply(s);
+            if (v != null) {
+                x[n] = s.t();
+                y[n] = v;
+                n++;
+            }
+        }
+        return new SvgChart.Series(name, color, Arrays.copyOf(x, n), Arrays.copyOf(y, n));
+    }
+
     /** Percentile plot with the x axis stretched toward the tail: x = log10(1 / (1 - percentile)). */
     private static String distribution(String title, LatencySummary l) {
         List<LatencySummary.Point> pts = l.distribution();
@@ -114,8 +116,8 @@ public final class HtmlReport {
             y[n] = p.value();
             n++;
         }
-        double[] xs = java.util.Arrays.copyOf(x, n);
-        double[] ys = java.util.Arrays.copyOf(y, n);
+        double[] xs = Arrays.copyOf(x, n);
+        double[] ys = Arrays.copyOf(y, n);
         List<SvgChart.Tick> ticks = new ArrayList<>();
         String[] names = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
         double maxX = n == 0 ? 0 : xs[n - 1];

@@ -57,9 +57,12 @@ public record LoadReport(Settings settings, String startedAt, double durationSec
                              long ended, long failed, double failureRatePercent, boolean passed, String verdict) {
     }
 
-    /** One second of the run. Counters are cumulative; rates and percentiles cover the second just past. */
+    /**
+     * One second of the run (the first at 0, the last at the end of the drain). Counters are cumulative; rates and
+     * setup-time percentiles cover the interval just past, the percentiles null when no call was answered in it.
+     */
     public record Sample(double t, long started, long answered, long failed, double targetRate, double actualRate,
-                         int concurrent, int queued, double setupP50, double setupP90, double setupP99) {
+                         int concurrent, int queued, Double setupP50, Double setupP90, Double setupP99) {
     }
 
     /**

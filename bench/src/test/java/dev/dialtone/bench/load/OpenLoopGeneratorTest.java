@@ -125,16 +125,22 @@ class OpenLoopGeneratorTest {
 
         assertEquals(60, r.counts().scheduled());
         List<LoadReport.Sample> tl = r.timeline();
-        assertTrue(tl.size() >= 4, "3 ticks plus the final sample");
-        for (int i = 0; i < 3; i++) {
-            assertEquals(i + 1.0, tl.get(i).t(), 0.001);
+        assertEquals(5, tl.size(), "a sample at 0, three ticks, and one at the end of the drain");
+        assertEquals(0.0, tl.get(0).t());
+        assertEquals(20.0, tl.get(0).targetRate());
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(i, tl.get(i).t(), 0.001);
             assertEquals(20.0, tl.get(i).targetRate());
             assertEquals(20.0, tl.get(i).actualRate(), 0.001);
         }
         // 100 ms hold plus ~7 ms: two or three calls in progress at each tick.
-        assertTrue(tl.get(1).concurrent() >= 2 && tl.get(1).concurrent() <= 3, "concurrent " + tl.get(1).concurrent());
-        assertEquals(5.0, tl.get(1).setupP99(), 0.01);
-        assertEquals(statuses.size(), tl.size());
+        assertTrue(tl.get(2).concurrent() >= 2 && tl.get(2).concurrent() <= 3, "concurrent " + tl.get(2).concurrent());
+        assertEquals(5.0, tl.get(2).setupP99(), 0.01);
+        LoadReport.Sample last = tl.get(4);
+        assertEquals(0.0, last.targetRate(), "the schedule had ended");
+        assertEquals(0, last.concurrent());
+        assertNull(last.setupP50(), "nothing was answered during the drain");
+        assertEquals(statuses.size(), tl.size() - 1, "one live line per tick and one at the end");
         assertNull(r.sustainedRate());
     }
 
