@@ -94,7 +94,7 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
                 cursor.stop();
                 stopEarly = true;
             }
-            if (schedule.isRamp() && currentStep < steps.size() && judged.size() == currentStep) {
+            if (schedule.isRamp() && cursor.hasNext() && currentStep < steps.size()) {
                 RateSchedule.Step step = steps.get(currentStep);
                 if (now - t0 >= step.endNanos()) {
                     StepResult r = judge(step, now - t0);
@@ -258,7 +258,7 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         List<StepResult> out = new ArrayList<>();
         for (RateSchedule.Step step : steps) {
             LoadMetrics.StepCounters c = metrics.steps[step.index()];
-            if (c.scheduled.get() == 0 && step.index() >= judged.size()) {
+            if (c.scheduled.get() == 0) {
                 break;
             }
             StepResult early = step.index() < judged.size() ? judged.get(step.index()) : null;

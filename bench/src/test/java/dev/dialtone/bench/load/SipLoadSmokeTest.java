@@ -196,6 +196,43 @@ class SipLoadSmokeTest {
     }
 
     @Test
+    void ramp_findsTheHighestRateTheTargetSustains() throws Exception {
+        // The UAS turns calls away with 503 beyond 12 INVITEs a second: 5 cps holds, 25 cps does not.
+        try (TestUas uas = new TestUas(new TestUas.Behaviour(5, 0, -1, null, null, 12), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "5", "--rate-step", "20",
+                    "--rate-max", "65", "--step-duration", "1", "--hold", "50");
+
+            LoadReport r = run.report();
+            assertEquals(0, run.exit(), output);
+            assertEquals(5.0, r.sustainedRate(), output);
+            assertEquals(2, r.steps().size(), "the ramp stops at the first failing step: " + r.steps());
+            assertTrue(r.steps().get(0).passed());
+            assertFalse(r.steps().get(1).passed());
+            assertEquals(25.0, r.steps().get(1).rate());
+            assertTrue(r.failuresByReason().get("503") > 0, output);
+            assertEquals(30, r.counts().scheduled());
+            assertTrue(output.contains("sustained rate"), output);
+        }
+    }
+
+    @Test
+    void concurrencyCap_holdsCallsBack_andTheWaitShowsAsStartLag() throws Exception {
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(5), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "40", "--calls", "8", "--hold", "200",
+                    "--concurrency", "2");
+
+            assertEquals(0, run.exit(), output);
+            LoadReport r = run.report();
+            assertEquals(8, r.counts().completed(), output);
+            // Calls 6 and 7 were due at 150 and 175 ms but a slot frees only every ~200 ms per pair.
+            assertTrue(r.latencies().get("startLag").max() >= 400, "queued starts: " + r.latencies().get("startLag"));
+            assertTrue(r.latencies().get("setupTime").max() >= r.latencies().get("startLag").max(),
+                    "setup time counts from the intended start");
+            assertTrue(r.timeline().stream().allMatch(s -> s.concurrent() <= 2));
+        }
+    }
+
+    @Test
     void badOptions_exitTwo() throws Exception {
         Run run = load("--target", "sip:127.0.0.1:5060", "--calls", "5", "--duration", "3");
         assertEquals(2, run.exit());

@@ -44,11 +44,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hangupAfterMillis}, and an RTP echo port. Binds 127.0.0.1 on free ports.
  */
 final class TestUas implements AutoCloseable {
+    /**
+     * @param overloadAbove when positive, INVITEs beyond this many in the last second get 503
+     */
     record Behaviour(long answerDelayMillis, int rejectWith, long hangupAfterMillis, String authUser,
-                     String authPassword) {
+                     String authPassword, int overloadAbove) {
+        Behaviour(long answerDelayMillis, int rejectWith, long hangupAfterMillis, String authUser,
+                  String authPassword) {
+            this(answerDelayMillis, rejectWith, hangupAfterMillis, authUser, authPassword, 0);
+        }
+
         static Behaviour answering(long delay) {
             return new Behaviour(delay, 0, -1, null, null);
         }
+    }
+
+    private final java.util.ArrayDeque<Long> recent = new java.util.ArrayDeque<>();
+
+    private synchronized boolean overloaded() {
+        long now = System.nanoTime();
+        recent.add(now);
+        while (recent.peekFirst() <= now - 1_000_000_000L) {
+            recent.pollFirst();
+        }
+        return behaviour.overloadAbove() > 0 && recent.size() > behaviour.overloadAbove();
     }
 
     final AtomicInteger invites = new AtomicInteger();
@@ -125,6 +144,10 @@ final class TestUas implements AutoCloseable {
             invites.incrementAndGet();
             if (behaviour.rejectWith() > 0) {
                 invite.reject(behaviour.rejectWith());
+                return;
+            }
+            if (overloaded()) {
+                invite.reject(503);
                 return;
             }
             invite.provisional(180, null);
