@@ -17,7 +17,7 @@ import java.util.function.Function;
  * One live registration of an endpoint, as the engine needs it to send a request there.
  *
  * @param username  the endpoint's username
- * @param contact   the registered Contact URI: the Request-URI of a request to this registration (RFC 3261 16.5)
+ * @param contact   the registered Contact URI, as registered (see {@link #requestUri()})
  * @param transport the transport the REGISTER came over
  * @param source    the address the REGISTER came from (the {@code received}/{@code rport} address); behind NAT this
  *                  is the router's public mapping, while {@code contact} names a private address
@@ -34,6 +34,14 @@ public record Reachable(String username, Uri contact, Transport transport, InetS
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /**
+     * The Request-URI of a request to this registration (RFC 3261 16.5): the Contact URI without its URI headers,
+     * which are not allowed in a Request-URI (RFC 3261 19.1.1, table 1).
+     */
+    public Uri requestUri() {
+        return contact instanceof SipUri sip && !sip.headers().isEmpty() ? sip.withoutHeaders() : contact;
     }
 
     /**
