@@ -58,7 +58,11 @@ public final class CallAuthenticator {
         }
         return verdict.thenCompose(v -> decide(request, v))
                 .exceptionally(t -> {
-                    log.warn("cannot authenticate {} {}: {}", method, request.callId(), t.toString());
+                    if (Responses.overload(t)) {
+                        log.debug("{} {} refused: store executor saturated", method, request.callId());
+                    } else {
+                        log.warn("cannot authenticate {} {}: {}", method, request.callId(), Responses.cause(t).toString());
+                    }
                     return new AuthResult.Rejected(Responses.failure(request, t));
                 });
     }

@@ -170,7 +170,11 @@ public final class Registrar implements AutoCloseable {
             }
             return CompletableFuture.completedFuture(refuse(register, v));
         }).exceptionally(t -> {
-            log.warn("REGISTER {} failed: {}", register.callId(), t.toString());
+            if (Responses.overload(t)) {
+                log.debug("REGISTER {} refused: store executor saturated", register.callId());
+            } else {
+                log.warn("REGISTER {} failed: {}", register.callId(), Responses.cause(t).toString());
+            }
             return Responses.failure(register, t);
         });
     }

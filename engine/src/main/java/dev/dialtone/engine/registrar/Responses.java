@@ -57,12 +57,24 @@ final class Responses {
      * 21.5.4), 500 otherwise (10.3: a failed update fails the request with 500).
      */
     static SipResponse failure(SipRequest request, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = cause(failure);
         if (cause instanceof RejectedExecutionException) {
             return builder(request, 503, null).header(HeaderName.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
         }
         return of(request, 500, cause instanceof StoreException ? "Store Unavailable" : null);
+    }
+
+    /** The failure inside the wrappers a CompletionStage adds. */
+    static Throwable cause(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** True for the failure of a saturated store executor: expected under overload, not worth a warning each. */
+    static boolean overload(Throwable t) {
+        return cause(t) instanceof RejectedExecutionException;
     }
 
     static String date(Instant now) {

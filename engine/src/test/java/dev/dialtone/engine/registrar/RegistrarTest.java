@@ -478,4 +478,26 @@ class RegistrarTest {
             store.shutdownNow();
         }
     }
+
+    @Test
+    void concurrentRegisters_forOneAddressOfRecord_allLand() throws Exception {
+        List<Phone> phones = new java.util.ArrayList<>();
+        List<SipRequest> authenticated = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Phone p = alice("phone-" + i);
+            String contact = "Contact: <sip:alice@10.0.0." + (i + 1) + ">";
+            SipResponse challenge = Phone.send(registrar, p.request(contact), UDP);
+            phones.add(p);
+            authenticated.add(p.answer(challenge, contact));
+        }
+        List<java.util.concurrent.CompletableFuture<SipResponse>> sent = new java.util.ArrayList<>();
+        for (SipRequest r : authenticated) {
+            sent.add(registrar.handle(r, new Inbound(r, Transport.UDP, NAT, LOCAL, null)).toCompletableFuture());
+        }
+        for (var f : sent) {
+            assertEquals(200, f.get(10, TimeUnit.SECONDS).status());
+        }
+        assertEquals(8, bindings.list(AOR, T0).size());
+        assertEquals(8, lookup("alice").size());
+    }
 }
