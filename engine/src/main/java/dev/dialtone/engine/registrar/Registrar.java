@@ -37,8 +37,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -81,6 +83,7 @@ public final class Registrar implements AutoCloseable {
     private final EndpointDigest digest;
     private final CallAuthenticator calls;
     private final Object[] locks = new Object[LOCK_STRIPES];
+    private final AtomicBoolean sweepRunning = new AtomicBoolean();
 
     private Registrar(Builder b) {
         this.endpoints = b.endpoints;
@@ -109,11 +112,7 @@ public final class Registrar implements AutoCloseable {
             this.ownedScheduler = scheduler == null
                     ? Executors.newSingleThreadScheduledExecutor(daemons("registrar-sweep")) : null;
             this.sweeping = (scheduler != null ? scheduler : ownedScheduler).scheduleWithFixedDelay(
-                    () -> sweep().whenComplete((n, t) -> {
-                        if (t != null) {
-                            log.warn("binding sweep failed: {}", t.toString());
-                        }
-                    }), every, every, TimeUnit.MILLISECONDS);
+                    this::periodicSweep, every, every, TimeUnit.MILLISECONDS);
         } else {
             this.ownedScheduler = null;
             this.sweeping = null;
@@ -215,6 +214,19 @@ public final class Registrar implements AutoCloseable {
                 log.debug("swept {} expired bindings", n);
             }
             return n;
+        });
+    }
+
+    /** One sweep at a time: a slow store must not collect a queue of them. */
+    private void periodicSweep() {
+        if (!sweepRunning.compareAndSet(false, true)) {
+            return;
+        }
+        sweep().whenComplete((n, t) -> {
+            sweepRunning.set(false);
+            if (t != null && !Responses.overload(t)) {
+                log.warn("binding sweep failed: {}", Responses.cause(t).toString());
+            }
         });
     }
 
@@ -406,7 +418,7 @@ public final class Registrar implements AutoCloseable {
         return new Reachable(username, contact, transport, source, b.flowId(), b.expiresAt(), b.q());
     }
 
-    private static java.util.concurrent.ThreadFactory daemons(String name) {
+    private static ThreadFactory daemons(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());

@@ -500,4 +500,15 @@ class RegistrarTest {
         assertEquals(8, bindings.list(AOR, T0).size());
         assertEquals(8, lookup("alice").size());
     }
+
+    @Test
+    void ipv6Source_isStoredBracketed_andReadBack() throws Exception {
+        InetSocketAddress v6 = new InetSocketAddress("2001:db8::5", 40000);
+        alice("c1").register(registrar, new Inbound(null, Transport.UDP, v6, LOCAL, null),
+                "Contact: <sip:alice@[2001:db8::5]:5062>");
+        assertEquals("[2001:db8::5]:40000", bindings.find(AOR, "sip:alice@[2001:db8::5]:5062").orElseThrow().received());
+        Reachable r = lookup("alice").get(0);
+        assertEquals(v6, r.source());
+        assertEquals(Optional.of(Destination.of(Transport.UDP, v6)), r.destination(id -> Optional.empty()));
+    }
 }
