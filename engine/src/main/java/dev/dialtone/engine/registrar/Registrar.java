@@ -184,8 +184,9 @@ public final class Registrar implements AutoCloseable {
     }
 
     /**
-     * The live registrations of {@code username}, highest q first (none counts as 1), then the most recently
-     * refreshed; empty for an unknown user. Fails only when the store does.
+     * The live registrations of {@code username}, highest q first (none counts as 1), then the latest expiry
+     * first; empty for an unknown user. Fails only when the store does, or with
+     * {@link java.util.concurrent.RejectedExecutionException} when the store executor is saturated.
      */
     public CompletionStage<List<Reachable>> lookup(String username) {
         return StoreCalls.async(storeExecutor, () -> {
