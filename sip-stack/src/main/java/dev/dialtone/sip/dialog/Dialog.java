@@ -607,6 +607,9 @@ public final class Dialog {
             return;
         }
         SipResponse.Builder b = responseBuilder(request, status, a.reason());
+        for (var h : a.headers()) {
+            b.header(h.name(), h.value());
+        }
         boolean targetRefresh = m == SipMethod.INVITE || m == SipMethod.UPDATE;
         if (targetRefresh && status > 100 && status < 300) {
             b.header(HeaderName.CONTACT, config.contact().toString());

@@ -34,7 +34,10 @@ sealed interface DialogEvent {
 
     /** The application answers a request this dialog received (or, for a UAS, the INVITE that made it). */
     record Answer(SipRequest request, Responder responder, int status, String reason, String contentType,
-                  byte[] body) implements DialogEvent {
+                  byte[] body, java.util.List<dev.dialtone.sip.message.Header> headers) implements DialogEvent {
+        Answer(SipRequest request, Responder responder, int status, String reason, String contentType, byte[] body) {
+            this(request, responder, status, reason, contentType, body, java.util.List.of());
+        }
     }
 
     /** The application sends a request in the dialog: re-INVITE, UPDATE, INFO, ... (not BYE, not ACK). */

@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -273,13 +274,19 @@ public final class DialogLayer implements TransactionLayer.User {
         }
         EventExecutor ex = txn.executor();
         IncomingRequest in = new IncomingRequest(request, txn.inbound(), null,
-                (r, status, reason, type, body) -> runOn(ex, () -> answerInitial(r, txn, status, reason, type, body)));
+                (r, status, reason, type, body, headers) -> runOn(ex,
+                        () -> answerInitial(r, txn, status, reason, type, body, headers)));
         invites.put(txn, in);
         safely(() -> listener.onInvite(in));
     }
 
     private void answerInitial(IncomingRequest in, ServerTransaction txn, int status, String reason, String type,
-                               byte[] body) {
+                               byte[] body, List<dev.dialtone.sip.message.Header> headers) {
+        answerInitialWith(in, txn, status, reason, type, body, headers);
+    }
+
+    private void answerInitialWith(IncomingRequest in, ServerTransaction txn, int status, String reason, String type,
+                                   byte[] body, List<dev.dialtone.sip.message.Header> headers) {
         if (in.finished) {
             log.debug("Call-ID {}: INVITE already answered, {} dropped", in.request().callId(), status);
             return;
@@ -299,10 +306,13 @@ public final class DialogLayer implements TransactionLayer.User {
             in.dialog = d;
         }
         if (d != null) {
-            deliver(d, new Answer(request, txn::respond, status, reason, type, body));
+            deliver(d, new Answer(request, txn::respond, status, reason, type, body, headers));
         } else {
             SipResponse.Builder b = request.responseBuilder(status, reason == null ? SipResponse.reasonPhrase(status) : reason)
                     .toTag(newTag());
+            for (var h : headers) {
+                b.header(h.name(), h.value());
+            }
             if (body != null) {
                 b.body(type, body);
             }
@@ -317,7 +327,7 @@ public final class DialogLayer implements TransactionLayer.User {
             return;
         }
         // RFC 3261 9.2: the INVITE is answered 487; its early dialog, if any, ends with it.
-        answerInitial(in, invite, 487, null, null, null);
+        answerInitial(in, invite, 487, null, null, null, List.of());
         safely(() -> listener.onCancel(in));
     }
 
@@ -501,8 +511,9 @@ public final class DialogLayer implements TransactionLayer.User {
         @Override
         public void requestArrived(SipRequest request, Responder responder) {
             Dialog d = dialog;
-            IncomingRequest in = new IncomingRequest(request, null, d, (r, status, reason, type, body) ->
-                    runOn(executor, () -> deliver(d, new Answer(request, responder, status, reason, type, body))));
+            IncomingRequest in = new IncomingRequest(request, null, d, (r, status, reason, type, body, headers) ->
+                    runOn(executor, () -> deliver(d, new Answer(request, responder, status, reason, type, body,
+                            headers))));
             DialogListener l = listener;
             safely(() -> l.onRequest(d, in));
         }

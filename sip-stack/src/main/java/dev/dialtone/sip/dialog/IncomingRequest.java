@@ -1,5 +1,8 @@
 package dev.dialtone.sip.dialog;
 
+import java.util.List;
+import dev.dialtone.sip.message.Header;
+
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.transport.Inbound;
 
@@ -13,7 +16,8 @@ public final class IncomingRequest {
     /** Where an answer goes. */
     @FunctionalInterface
     interface Answerer {
-        void answer(IncomingRequest request, int status, String reason, String contentType, byte[] body);
+        void answer(IncomingRequest request, int status, String reason, String contentType, byte[] body,
+                    List<Header> headers);
     }
 
     private final SipRequest request;
@@ -75,6 +79,14 @@ public final class IncomingRequest {
 
     /** Any response, with an optional body and reason phrase (null for the standard one). */
     public void respond(int status, String reason, String contentType, byte[] body) {
-        answerer.answer(this, status, reason, contentType, body);
+        answerer.answer(this, status, reason, contentType, body, List.of());
+    }
+
+    /**
+     * Any response with extra header fields: a 401 with its {@code WWW-Authenticate} challenges, a 423 with
+     * {@code Min-Expires}, a 3xx with {@code Contact}...
+     */
+    public void respond(int status, String reason, List<Header> headers) {
+        answerer.answer(this, status, reason, null, null, List.copyOf(headers));
     }
 }
