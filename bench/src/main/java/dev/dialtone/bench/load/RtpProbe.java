@@ -78,6 +78,11 @@ final class RtpProbe {
         return result;
     }
 
+    /** Completes when the port is closed. */
+    io.netty.channel.ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
     int localPort() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }

@@ -32,6 +32,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -50,6 +51,7 @@ public final class SipCallDriver implements CallDriver {
     private final TransactionLayer transactions;
     private final Path tlsDir;
     private final Map<String, UacCall> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger rtpPorts = new AtomicInteger();
     private final Destination destination;
     private DialogLayer dialogs;
     private SipUri requestUri;
@@ -161,6 +163,8 @@ public final class SipCallDriver implements CallDriver {
                 log.debug("no RTP port: {}", err.toString());
                 attempt.failed("rtp-port");
             } else {
+                rtpPorts.incrementAndGet();
+                probe.closeFuture().addListener(f -> rtpPorts.decrementAndGet());
                 new UacCall(this, attempt, probe).start();
             }
         });
@@ -234,9 +238,9 @@ public final class SipCallDriver implements CallDriver {
         return calls.size();
     }
 
-    /** Dialogs and transactions still alive in the stack, for tests that check everything was released. */
-    int stackResidue() {
-        return dialogs.activeDialogs() + dialogs.armedTimers() + transactions.activeTransactions();
+    /** RTP ports open for calls. */
+    int openRtpPorts() {
+        return rtpPorts.get();
     }
 
     /** The port our SIP listener bound, for the transport in use. */

@@ -90,6 +90,32 @@ class SipLoadSmokeTest {
     }
 
     @Test
+    void tls_trustingTheServersCertificate_completes() throws Exception {
+        Path uasDir = Files.createDirectory(dir.resolve("uas-tls"));
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(5), Transport.TLS, uasDir)) {
+            Run run = load("--target", "sips:127.0.0.1:" + uas.port(Transport.TLS), "--rate", "20", "--calls", "3",
+                    "--hold", "50", "--tls-trust", uasDir.resolve("tls/cert.pem").toString());
+
+            assertEquals(0, run.exit(), output);
+            assertEquals("TLS", run.report().settings().transport(), "sips: means TLS");
+            assertEquals(3, run.report().counts().completed(), output);
+        }
+    }
+
+    @Test
+    void tls_withAnUntrustedCertificate_failsAsTransportErrors() throws Exception {
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(5), Transport.TLS,
+                Files.createDirectory(dir.resolve("uas-tls")))) {
+            Run run = load("--target", "sip:127.0.0.1:" + uas.port(Transport.TLS), "--transport", "tls",
+                    "--rate", "20", "--calls", "3");
+
+            assertEquals(1, run.exit(), output);
+            assertEquals(Long.valueOf(3), run.report().failuresByReason().get("transport-error"), output);
+            assertEquals(0, uas.invites.get(), "nothing got through the handshake");
+        }
+    }
+
+    @Test
     void cancelShare_isCancelledWhileRinging_andEndsIn487() throws Exception {
         try (TestUas uas = new TestUas(TestUas.Behaviour.answering(400), Transport.UDP, null)) {
             Run run = load("--target", target(uas, Transport.UDP), "--rate", "20", "--calls", "8",
