@@ -12,6 +12,7 @@ import java.util.function.Consumer;
  * the same line printed as a plain line.
  */
 final class Progress implements Consumer<OpenLoopGenerator.Status> {
+    private static final int MAX_REASONS = 3;
     private final PrintStream out;
     private final boolean terminal;
     private int lastLength;
@@ -48,11 +49,16 @@ final class Progress implements Consumer<OpenLoopGenerator.Status> {
         sb.append(String.format(Locale.ROOT, "%6.1fs started %d answered %d failed %d", s.t(), s.started(),
                 s.answered(), s.failed()));
         if (!status.failures().isEmpty()) {
+            // The three most frequent reasons keep the line short enough to redraw in place.
             sb.append(" (");
-            boolean first = true;
+            int shown = 0;
             for (Map.Entry<String, Long> e : status.failures().entrySet()) {
-                sb.append(first ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
-                first = false;
+                if (shown == MAX_REASONS) {
+                    sb.append(", +").append(status.failures().size() - MAX_REASONS).append(" more");
+                    break;
+                }
+                sb.append(shown == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
+                shown++;
             }
             sb.append(')');
         }

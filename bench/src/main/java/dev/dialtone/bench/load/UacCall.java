@@ -53,7 +53,6 @@ final class UacCall implements InviteListener {
     private final DigestClient digest;
     private State state = State.INVITING;
     private EventExecutor executor;
-    private DialogSet invite;
     private Dialog dialog;
     private ScheduledFuture<?> timer;
     private String callId;
@@ -95,29 +94,131 @@ final class UacCall implements InviteListener {
             digest.authorize(request.method().name(), request.requestUriText(), request.body());
         }
         attempt.inviteSent(attempt.now());
-        invite = driver.dialogs().invite(request, driver.destination(), this);
+        driver.dialogs().invite(request, driver.destination(), this);
+    }
+
+    /** What can happen to a call; {@link #on} handles each in one switch on the state. */
+    sealed interface Event {
+        /** A 1xx to our INVITE. */
+        record Provisional(DialogSet invite, SipResponse response) implements Event {
+        }
+
+        /** The first 2xx: the dialog is confirmed and ACKed. */
+        record Answered(Dialog dialog, SipResponse response) implements Event {
+        }
+
+        /** A 3xx-6xx, a timeout or a transport error on our INVITE. */
+        record Rejected(DialogSet invite, InviteFailure failure) implements Event {
+        }
+
+        /** The confirmed dialog ended; for our own BYE that is when it leaves. */
+        record Ended(Dialog dialog, Termination reason) implements Event {
+        }
+
+        /** The final response to our BYE, seen on the wire. */
+        record ByeAnswered(int status) implements Event {
+        }
+
+        /** The call's one timer: end of the hold, or giving up on a BYE (ours answered, or theirs sent). */
+        record TimerFired() implements Event {
+        }
     }
 
     @Override
     public void onProvisional(DialogSet set, Dialog early, SipResponse response) {
-        int status = response.status();
-        attempt.provisional(status, attempt.now());
-        if (state == State.INVITING && status >= 180) {
-            state = State.RINGING;
-            if (attempt.cancel()) {
-                state = State.CANCELLING;
-                set.cancel();
-            }
-        }
+        on(new Event.Provisional(set, response));
     }
 
     @Override
     public void onAnswered(DialogSet set, Dialog answered, SipResponse response) {
-        attempt.finalResponse(response.status(), attempt.now());
-        if (state == State.ENDED) {
-            driver.dialogs().bye(answered);
-            return;
+        on(new Event.Answered(answered, response));
+    }
+
+    @Override
+    public void onFailed(DialogSet set, InviteFailure failure) {
+        on(new Event.Rejected(set, failure));
+    }
+
+    @Override
+    public void onTerminated(Dialog d, Termination reason) {
+        on(new Event.Ended(d, reason));
+    }
+
+    /** A final response to our BYE, seen on the wire by the driver. */
+    void onByeResponse(int status) {
+        on(new Event.ByeAnswered(status));
+    }
+
+    void on(Event event) {
+        long now = attempt.now();
+        if (event instanceof Event.Provisional p) {
+            attempt.provisional(p.response().status(), now);
+        } else if (event instanceof Event.Answered a) {
+            attempt.finalResponse(a.response().status(), now);
+        } else if (event instanceof Event.Rejected r && r.failure().response() != null) {
+            attempt.finalResponse(r.failure().status(), now);
         }
+        switch (state) {
+            case INVITING, RINGING, CANCELLING -> {
+                if (event instanceof Event.Provisional p) {
+                    if (state == State.INVITING && p.response().status() >= 180) {
+                        state = State.RINGING;
+                        if (attempt.cancel()) {
+                            // RFC 3261 9.1: cancel once the callee rings; the INVITE should then end in 487.
+                            state = State.CANCELLING;
+                            p.invite().cancel();
+                        }
+                    }
+                } else if (event instanceof Event.Answered a) {
+                    // A 2xx that crossed our CANCEL makes a call like any other (RFC 3261 9.1).
+                    hold(a.dialog(), a.response());
+                } else if (event instanceof Event.Rejected r) {
+                    rejected(r.invite(), r.failure());
+                } else {
+                    unexpected(event);
+                }
+            }
+            case HOLDING -> {
+                if (event instanceof Event.TimerFired) {
+                    if (attempt.hangup() == Hangup.CALLER) {
+                        hangUp();
+                    } else {
+                        driver.dialogs().bye(dialog);
+                        end(Outcome.FAILED, "no-bye");
+                    }
+                } else if (event instanceof Event.Ended e && e.dialog() == dialog) {
+                    if (e.reason() == Termination.REMOTE_BYE) {
+                        end(attempt.hangup() == Hangup.CALLEE ? Outcome.COMPLETED : Outcome.FAILED, "remote-bye");
+                    } else {
+                        end(Outcome.FAILED, dialogReason(e.reason()));
+                    }
+                } else {
+                    unexpected(event);
+                }
+            }
+            case HANGING_UP -> {
+                if (event instanceof Event.ByeAnswered b && b.status() >= 200) {
+                    attempt.byeAnswered(b.status(), now);
+                    end(b.status() < 300 ? Outcome.COMPLETED : Outcome.FAILED, "bye-" + b.status());
+                } else if (event instanceof Event.TimerFired) {
+                    end(Outcome.FAILED, "bye-timeout");
+                } else if (event instanceof Event.Ended e && e.reason() == Termination.REMOTE_BYE) {
+                    // Our BYE and theirs crossed: the call ended either way.
+                    end(Outcome.COMPLETED, null);
+                } else if (!(event instanceof Event.Ended)) {
+                    unexpected(event);
+                }
+            }
+            case ENDED -> {
+                if (event instanceof Event.Answered a) {
+                    // The generator gave up on this call before it was answered: do not leave the callee holding.
+                    driver.dialogs().bye(a.dialog());
+                }
+            }
+        }
+    }
+
+    private void hold(Dialog answered, SipResponse response) {
         dialog = answered;
         state = State.HOLDING;
         if (rtp != null) {
@@ -128,23 +229,12 @@ final class UacCall implements InviteListener {
                 log.debug("Call-ID {}: no usable audio in the answer, no RTP", callId);
             }
         }
-        if (attempt.hangup() == Hangup.CALLER) {
-            timer = executor.schedule(this::hangUp, attempt.holdMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            // The UAS should hang up after the hold; give it a transaction timeout more before calling it missing.
-            timer = executor.schedule(this::byeMissing, attempt.holdMillis() + driver.transactionTimeoutMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
+        // With callee hangup the UAS should hang up after the hold; give it a transaction timeout more.
+        long wait = attempt.holdMillis() + (attempt.hangup() == Hangup.CALLER ? 0 : driver.transactionTimeoutMillis());
+        arm(wait);
     }
 
-    @Override
-    public void onFailed(DialogSet set, InviteFailure failure) {
-        if (state == State.ENDED) {
-            return;
-        }
-        if (failure.response() != null) {
-            attempt.finalResponse(failure.status(), attempt.now());
-        }
+    private void rejected(DialogSet set, InviteFailure failure) {
         switch (failure.kind()) {
             case CANCELED -> end(Outcome.CANCELLED, null);
             case TIMEOUT -> end(Outcome.FAILED, "timeout");
@@ -178,70 +268,31 @@ final class UacCall implements InviteListener {
                 b.header(h.name(), h.value());
             }
             state = State.INVITING;
-            invite = driver.dialogs().invite(b.build(), driver.destination(), this);
+            driver.dialogs().invite(b.build(), driver.destination(), this);
         } else {
             log.debug("Call-ID {}: not answering the challenge: {}", callId, ((ChallengeAnswer.GiveUp) answer).reason());
             end(Outcome.FAILED, "auth-failed");
         }
     }
 
-    @Override
-    public void onTerminated(Dialog d, Termination reason) {
-        if (d != dialog || state == State.ENDED) {
-            return;
-        }
-        switch (reason) {
-            case LOCAL_BYE, EARLY_ENDED -> {
-                // Our own BYE: the outcome is its response, which the driver passes to onByeResponse.
-            }
-            case REMOTE_BYE -> {
-                if (attempt.hangup() == Hangup.CALLEE && state == State.HOLDING) {
-                    end(Outcome.COMPLETED, null);
-                } else if (state == State.HANGING_UP) {
-                    // Our BYE and theirs crossed: the call ended either way.
-                    end(Outcome.COMPLETED, null);
-                } else {
-                    end(Outcome.FAILED, "remote-bye");
-                }
-            }
-            default -> end(Outcome.FAILED, "dialog-" + reason.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        }
-    }
-
     private void hangUp() {
-        if (state != State.HOLDING) {
-            return;
-        }
         state = State.HANGING_UP;
         attempt.byeSent(attempt.now());
         driver.dialogs().bye(dialog);
         // RFC 3261 17.1.2.2: Timer F gives up on a BYE after 64*T1; a little margin for the response to come in.
-        timer = executor.schedule(() -> {
-            if (state == State.HANGING_UP) {
-                end(Outcome.FAILED, "bye-timeout");
-            }
-        }, driver.transactionTimeoutMillis() + 500, TimeUnit.MILLISECONDS);
+        arm(driver.transactionTimeoutMillis() + 500);
     }
 
-    private void byeMissing() {
-        if (state != State.HOLDING) {
-            return;
-        }
-        driver.dialogs().bye(dialog);
-        end(Outcome.FAILED, "no-bye");
+    private void arm(long millis) {
+        timer = executor.schedule(() -> on(new Event.TimerFired()), millis, TimeUnit.MILLISECONDS);
     }
 
-    /** A final response to our BYE, seen on the wire. */
-    void onByeResponse(int status) {
-        if (state != State.HANGING_UP || status < 200) {
-            return;
-        }
-        attempt.byeAnswered(status, attempt.now());
-        if (status < 300) {
-            end(Outcome.COMPLETED, null);
-        } else {
-            end(Outcome.FAILED, "bye-" + status);
-        }
+    private void unexpected(Event event) {
+        log.debug("Call-ID {} in {} ignores {}", callId, state, event.getClass().getSimpleName());
+    }
+
+    private static String dialogReason(Termination reason) {
+        return "dialog-" + reason.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private void end(Outcome outcome, String reason) {
