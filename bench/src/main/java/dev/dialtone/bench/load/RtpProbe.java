@@ -148,8 +148,9 @@ final class RtpProbe {
 
     private void onPacket(ByteBuf b) {
         long now = System.nanoTime();
-        if (b.readableBytes() < HEADER_BYTES + 8 || (b.getByte(b.readerIndex()) & 0xC0) != 0x80
-                || b.getInt(b.readerIndex() + 8) != ssrc) {
+        // The port is this call's alone, so whatever comes back is its echo; an echo may rewrite the SSRC, but the
+        // sequence number and the send time in the payload must come back as sent.
+        if (b.readableBytes() < HEADER_BYTES + 8 || (b.getByte(b.readerIndex()) & 0xC0) != 0x80) {
             return;
         }
         int seq = b.getUnsignedShort(b.readerIndex() + 2);

@@ -267,5 +267,19 @@ class SipLoadSmokeTest {
         run = load("--target", "sip:127.0.0.1:5060", "--rate-step", "5");
         assertEquals(2, run.exit());
         assertTrue(output.contains("--rate-step and --rate-max"), output);
+        run = load("--target", "sip:127.0.0.1:5060", "--cancel-rate", "1.5");
+        assertEquals(2, run.exit());
+        assertTrue(output.contains("--cancel-rate must be between 0 and 1"), output);
+    }
+
+    @Test
+    void portInUse_exitsTwo_withTheReason() throws Exception {
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Run run = load("--target", "sip:127.0.0.1:5060", "--local-port", Integer.toString(taken.getLocalPort()),
+                    "--calls", "1");
+            assertEquals(2, run.exit(), output);
+            assertTrue(output.contains("load: cannot start:"), output);
+            assertNull(run.report());
+        }
     }
 }
