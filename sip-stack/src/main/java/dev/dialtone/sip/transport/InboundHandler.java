@@ -147,6 +147,9 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
     }
 
     private void deliver(Inbound in) {
+        if (log.isTraceEnabled()) {
+            log.trace("received over {} from {}:\n{}", in.transport(), in.remote(), in.message());
+        }
         Consumer<Inbound> r = receiver;
         if (r == null) {
             drop("message before start", in.remote(), in.message().startLine());

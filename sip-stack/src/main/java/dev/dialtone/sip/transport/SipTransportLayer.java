@@ -296,6 +296,9 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
      */
     @Override
     public CompletionStage<Void> send(SipMessage message, Destination destination) {
+        if (log.isTraceEnabled()) {
+            log.trace("sending over {} to {}:\n{}", destination.transport(), destination.address(), message);
+        }
         if (!started || closed) {
             return failed(new IOException(closed ? "transport closed" : "transport not started"));
         }
