@@ -92,6 +92,9 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     private Bootstrap tcpClient;
     private Bootstrap tlsClient;
     private DatagramChannel udp;
+    // With epoll, one UDP socket per event loop on the same port (SO_REUSEPORT): the kernel spreads peers over them,
+    // so decoding is not confined to one loop. udp is the first of them.
+    private DatagramChannel[] udpSockets = new DatagramChannel[0];
     private Channel tcpServer;
     private Channel tlsServer;
     private int port;
@@ -180,13 +183,20 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             int p = u.localAddress().getPort();
             try {
                 tcpServer = bindStream(Transport.TCP, p, null);
-                udp = u;
-                port = p;
-                return;
             } catch (IOException e) {
                 u.close().syncUninterruptibly();
                 last = e;
+                continue;
             }
+            udp = u;
+            port = p;
+            List<DatagramChannel> all = new ArrayList<>(List.of(u));
+            int more = epoll ? executors().size() - 1 : 0;
+            for (int k = 0; k < more; k++) {
+                all.add(bindUdp(p));
+            }
+            udpSockets = all.toArray(new DatagramChannel[0]);
+            return;
         }
         throw last;
     }
@@ -203,6 +213,9 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
                     ch.pipeline().addLast("sip", inbound);
                 }
             });
+        if (epoll) {
+            b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+        }
         ChannelFuture f = b.bind(config.bindHost(), p).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new IOException("cannot bind UDP " + config.bindHost() + ":" + p + ": " + f.cause().getMessage(), f.cause());
@@ -316,9 +329,20 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         };
     }
 
+    // The socket on the calling event loop, if any, saves a hop; all of them share the port, so any will do.
+    private DatagramChannel udpSocketHere() {
+        for (DatagramChannel ch : udpSockets) {
+            if (ch.eventLoop().inEventLoop()) {
+                return ch;
+            }
+        }
+        return udp;
+    }
+
     private CompletionStage<Void> sendDatagram(SipMessage message, InetSocketAddress to) {
-        DatagramPacket packet = new DatagramPacket(SipEncoder.encode(udp.alloc(), message), to);
-        return write(udp, packet);
+        DatagramChannel ch = udpSocketHere();
+        DatagramPacket packet = new DatagramPacket(SipEncoder.encode(ch.alloc(), message), to);
+        return write(ch, packet);
     }
 
     /*

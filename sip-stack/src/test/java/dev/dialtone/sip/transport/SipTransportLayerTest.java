@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -144,6 +145,35 @@ class SipTransportLayerTest {
             await(b.layer.send(((SipRequest) in.message()).createResponse(200), in.responseDestination()));
             response = receive(viaPort);
             assertTrue(response.startsWith("SIP/2.0 200 OK\r\n"), response);
+        }
+    }
+
+    @Test
+    void udp_requestsFromManySourcePorts_areAllHeard_andAnsweredFromTheSipPort() throws Exception {
+        try (Peer b = peer()) {
+            List<DatagramSocket> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    DatagramSocket c = new DatagramSocket(0, LOOPBACK);
+                    c.setSoTimeout(5000);
+                    clients.add(c);
+                    byte[] req = Fixtures.load("options.sip", Transport.UDP, 9, true);
+                    c.send(new DatagramPacket(req, req.length, b.address(Transport.UDP)));
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    Inbound in = b.take();
+                    await(b.layer.send(((SipRequest) in.message()).createResponse(200), in.responseDestination()));
+                }
+                for (DatagramSocket c : clients) {
+                    DatagramPacket p = new DatagramPacket(new byte[65536], 65536);
+                    c.receive(p);
+                    assertEquals(b.layer.port(), p.getPort(), "answered from the SIP port");
+                    assertTrue(new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII)
+                        .contains(";rport=" + c.getLocalPort()));
+                }
+            } finally {
+                clients.forEach(DatagramSocket::close);
+            }
         }
     }
 
