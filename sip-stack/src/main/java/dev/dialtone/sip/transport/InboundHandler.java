@@ -113,7 +113,11 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
         if (fillRport) {
             stamped = stamped.withRport(remote.getPort());
         }
-        return request.toBuilder().replaceTopVia(stamped).build();
+        try {
+            return request.toBuilder().replaceTopVia(stamped).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new SipParseException(0, "Bad Via");
+        }
     }
 
     private static boolean sameAddress(String host, InetAddress source) {

@@ -58,7 +58,8 @@ import java.util.function.Consumer;
  * top Via sent-by is not ours is dropped (18.1.2). On a stream whose framing is lost the layer answers 400 if it
  * can and closes the connection. CRLF keep-alive pings get a CRLF pong (RFC 5626 4.4.1).
  *
- * <p>Outbound: UDP leaves from the listening socket, so responses come back to our SIP port. TCP and TLS reuse an
+ * <p>Outbound: UDP leaves from the listening socket, so responses come back to our SIP port (with epoll there is
+ * one such socket per event loop, all bound to the SIP port with {@code SO_REUSEPORT}). TCP and TLS reuse an
  * open connection to the same peer (whoever opened it), else connect; a {@link Destination#flow()} pins the
  * connection. With {@link TransportConfig#largeRequestsOverTcp()} a request over
  * {@value TransportConfig#UDP_MTU_LIMIT} bytes headed for UDP goes over TCP (RFC 3261 18.1.1).

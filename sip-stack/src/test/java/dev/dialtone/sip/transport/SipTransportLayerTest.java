@@ -379,6 +379,26 @@ class SipTransportLayerTest {
     }
 
     @Test
+    void oversizeMessages_areDropped_andTheStreamClosed() throws Exception {
+        try (Peer a = peer(); Peer b = peer(Peer.config().maxMessageSize(1024));
+             Socket s = new Socket(LOOPBACK, b.layer.port())) {
+            s.setSoTimeout(5000);
+            SipRequest big = a.request(SipMethod.MESSAGE, Transport.TCP, b, 2000);
+            s.getOutputStream().write(big.toBytes());
+            s.getOutputStream().flush();
+            assertClosedByPeer(s);
+            eventually(() -> b.layer.connectionCount() == 0, "connection released");
+
+            SipRequest bigUdp = a.request(SipMethod.MESSAGE, Transport.UDP, b, 1100);
+            try (DatagramSocket u = new DatagramSocket(0, LOOPBACK)) {
+                u.send(new DatagramPacket(bigUdp.toBytes(), bigUdp.wireLength(), b.address(Transport.UDP)));
+            }
+            eventually(() -> b.layer.stats().dropped() == 2, "both dropped");
+            b.assertNothingArrives(Duration.ofMillis(50));
+        }
+    }
+
+    @Test
     void malformedRequestOverTcp_keepsFraming_gets400_andConnectionStaysUsable() throws Exception {
         try (Peer b = peer(); Socket s = new Socket(LOOPBACK, b.layer.port())) {
             s.setSoTimeout(5000);
@@ -539,6 +559,15 @@ class SipTransportLayerTest {
         assertTrue(layer.executors().contains(layer.eventLoopGroup().next()));
         layer.close();
         assertTrue(layer.eventLoopGroup().isTerminated());
+    }
+
+    /** EOF, or a reset when the peer closed with our bytes still unread in its buffer. */
+    private static void assertClosedByPeer(Socket s) throws IOException {
+        try {
+            assertEquals(-1, s.getInputStream().read(), "connection closed");
+        } catch (java.net.SocketException e) {
+            assertTrue(String.valueOf(e.getMessage()).contains("reset"), e.toString());
+        }
     }
 
     private static String receive(DatagramSocket socket) throws IOException {
