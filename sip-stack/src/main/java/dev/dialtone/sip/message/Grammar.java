@@ -631,8 +631,8 @@ final class Grammar {
         return new AuthHeader(scheme, Parameters.ofPairs(pairs));
     }
 
-    /** token followed by parameters (Session-Expires, Content-Disposition, Event, ...). */
-    static String[] tokenWithParams(String s, String ctx, int base, Parameters[] out) {
+    /** A value followed by parameters (Session-Expires, Content-Disposition, Event, ...); the parameters go to {@code out[0]}. */
+    static String valueWithParams(String s, String ctx, int base, Parameters[] out) {
         Grammar g = new Grammar(s, 0, s.length(), ctx, base);
         g.skipWs();
         int start = g.pos;
@@ -644,7 +644,7 @@ final class Grammar {
         }
         String head = s.substring(start, g.pos);
         out[0] = g.params(false);
-        return new String[] {head};
+        return head;
     }
 
     // ---- numbers
