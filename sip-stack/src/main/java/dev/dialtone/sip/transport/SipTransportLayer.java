@@ -5,6 +5,7 @@ import dev.dialtone.sip.codec.SipEncoder;
 import dev.dialtone.sip.message.Parameters;
 import dev.dialtone.sip.message.SipMessage;
 import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.message.Via;
 import io.netty.bootstrap.Bootstrap;
@@ -295,7 +296,9 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
 
     /**
      * Sends {@code message} to {@code destination}. The stage completes when the bytes are written and fails when
-     * the connection cannot be opened, the pinned flow is closed, or the write fails. Any thread; never blocks.
+     * the connection cannot be opened, the write fails, or a request is pinned to a flow that has closed. A response
+     * pinned to a closed flow goes over a new connection to the flow's address and the Via sent-by port instead
+     * (RFC 3261 18.2.2). Any thread; never blocks.
      */
     @Override
     public CompletionStage<Void> send(SipMessage message, Destination destination) {
@@ -307,10 +310,14 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             if (!(flow instanceof Connection c) || !c.ownedBy(this)) {
                 return failed(new IOException("flow " + flow.id() + " does not belong to this transport"));
             }
-            if (!c.isOpen()) {
-                return failed(new IOException("flow " + c.id() + " is closed"));
+            if (c.isOpen()) {
+                return write(c.channel, message);
             }
-            return write(c.channel, message);
+            if (message instanceof SipResponse response) {
+                return sendOnNewConnection(response, c);
+            }
+            // RFC 5626 5.3: a request for a flow that failed must fail, so the sender can try another flow.
+            return failed(new IOException("flow " + c.id() + " is closed"));
         }
         InetSocketAddress to = destination.address();
         if (to.isUnresolved()) {
@@ -338,6 +345,25 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             }
         }
         return udp;
+    }
+
+    /*
+     * RFC 3261 18.2.2: when the connection a request came on has closed, the response goes over a new connection to
+     * the request's source address (its received) and the sent-by port of its Via.
+     */
+    private CompletionStage<Void> sendOnNewConnection(SipResponse response, Connection closed) {
+        Via via;
+        try {
+            via = response.topVia();
+        } catch (RuntimeException e) {
+            via = null;
+        }
+        if (via == null) {
+            return failed(new IOException("flow " + closed.id() + " is closed and the response has no usable Via"));
+        }
+        int p = via.port() > 0 ? via.port() : closed.transport.defaultPort();
+        return sendStream(response, new ConnectionTable.Key(closed.transport,
+            new InetSocketAddress(closed.remote.getAddress(), p)));
     }
 
     private CompletionStage<Void> sendDatagram(SipMessage message, InetSocketAddress to) {

@@ -216,24 +216,30 @@ class SipTransportLayerTest {
     }
 
     @Test
-    void pinnedFlow_thatClosed_failsTheSend_andResponseDestinationFallsBackToViaPort() throws Exception {
+    void closedFlow_failsARequest_butAResponseGoesOverANewConnectionToTheViaPort() throws Exception {
         try (Peer a = peer(); Peer b = peer()) {
             await(a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, b), b.destination(Transport.TCP)));
             Inbound in = b.take();
+            Destination pinned = in.responseDestination();
+            assertSame(in.flow(), pinned.flow());
             ((Connection) in.flow()).channel.close().syncUninterruptibly();
             eventually(() -> b.layer.connectionCount() == 0 && a.layer.connectionCount() == 0, "connection gone");
 
-            SipResponse ok = ((SipRequest) in.message()).createResponse(200);
+            // RFC 5626: a request pinned to a dead flow fails, so that another flow can be tried.
             ExecutionException e = assertThrows(ExecutionException.class,
-                () -> await(b.layer.send(ok, new Destination(Transport.TCP, in.remote(), in.flow()))));
+                () -> await(b.layer.send(b.request(SipMethod.OPTIONS, Transport.TCP, a), pinned)));
             assertTrue(e.getCause().getMessage().contains("is closed"), e.getCause().getMessage());
 
-            // RFC 3261 18.2.2: with the connection gone, a new one goes to the source IP and the Via port.
-            Destination d = in.responseDestination();
-            assertNull(d.flow());
-            assertEquals(a.layer.port(), d.address().getPort());
-            await(b.layer.send(ok, d));
-            assertEquals(200, ((SipResponse) a.take().message()).status());
+            // RFC 3261 18.2.2: a response opens a new connection to the source IP and the Via sent-by port.
+            await(b.layer.send(((SipRequest) in.message()).createResponse(200), pinned));
+            Inbound response = a.take();
+            assertEquals(200, ((SipResponse) response.message()).status());
+            assertEquals(a.layer.port(), response.local().getPort(), "arrived on a's listening port");
+            assertNotEquals(in.flow().id(), response.flow().id());
+
+            Destination recomputed = in.responseDestination();
+            assertNull(recomputed.flow());
+            assertEquals(a.layer.port(), recomputed.address().getPort());
         }
     }
 
