@@ -236,6 +236,9 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
             } else if (idle.state() == IdleState.WRITER_IDLE) {
                 ByteBuf ping = Unpooled.wrappedBuffer(CRLF_CRLF);
                 ctx.writeAndFlush(ping);
+            } else if (idle.state() == IdleState.READER_IDLE) {
+                log.debug("{} sent no pong, flow failed, closing", c);
+                ctx.close();
             }
             return;
         }

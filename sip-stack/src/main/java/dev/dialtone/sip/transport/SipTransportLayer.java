@@ -101,6 +101,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     private Channel tlsServer;
     private int port;
     private int tlsPort = -1;
+    private long pongTimeoutMillis = 10_000;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -120,6 +121,11 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     /** An event loop group on native epoll when available, else NIO; {@code threads} 0 means Netty's default. */
     public static IoEventLoopGroup newEventLoopGroup(int threads) {
         return Channels.newGroup(threads);
+    }
+
+    /** Tests shorten the RFC 5626 pong wait; set before {@link #start}. */
+    void pongTimeout(java.time.Duration timeout) {
+        this.pongTimeoutMillis = timeout.toMillis();
     }
 
     /** The group's event loops, for the transaction layer to shard calls over. */
@@ -287,7 +293,10 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         }
         long idle = (c.clientOpened ? config.clientIdleTimeout() : config.serverIdleTimeout()).toMillis();
         long ping = c.clientOpened ? config.keepAliveInterval().toMillis() : 0;
-        p.addLast("idle", new IdleStateHandler(0, ping, idle, TimeUnit.MILLISECONDS));
+        // RFC 5626 4.4.1: a ping unanswered within 10 s means the flow failed. Pongs are reads, so a flow we ping
+        // that has been silent for an interval plus that long is closed.
+        long silent = ping > 0 ? ping + pongTimeoutMillis : 0;
+        p.addLast("idle", new IdleStateHandler(silent, ping, idle, TimeUnit.MILLISECONDS));
         p.addLast("decoder", new dev.dialtone.sip.codec.SipStreamDecoder(decoderConfig));
         p.addLast("encoder", ENCODER);
         p.addLast("usage", new FlowUsage(config.serverIdleTimeout().toMillis(), idleCloseDeferred));

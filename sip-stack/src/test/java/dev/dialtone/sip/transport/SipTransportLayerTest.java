@@ -293,12 +293,33 @@ class SipTransportLayerTest {
     }
 
     @Test
-    void keepAlivePings_goOutOnClientFlows() throws Exception {
-        try (Peer a = peer(Peer.config().keepAliveInterval(Duration.ofMillis(100))); Peer b = peer()) {
+    void keepAlivePings_goOutOnClientFlows_andPongsKeepThemUp() throws Exception {
+        Peer a = new Peer(group, Peer.config().keepAliveInterval(Duration.ofMillis(100)).build(),
+            layer -> layer.pongTimeout(Duration.ofMillis(300)));
+        try (a; Peer b = peer()) {
             await(a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, b), b.destination(Transport.TCP)));
             b.take();
-            eventually(() -> b.layer.stats().pings() >= 2, "two pings from the client flow");
+            // Six pings take longer than interval + pong timeout, so the flow lives on its pongs.
+            eventually(() -> b.layer.stats().pings() >= 6, "pings from the client flow");
             assertEquals(1, a.layer.connectionCount());
+        }
+    }
+
+    @Test
+    void keepAlivePing_withoutPong_closesTheFlow() throws Exception {
+        Peer a = new Peer(group, Peer.config().keepAliveInterval(Duration.ofMillis(100)).build(),
+            layer -> layer.pongTimeout(Duration.ofMillis(300)));
+        try (a; ServerSocket silent = new ServerSocket(0, 1, LOOPBACK)) {
+            CompletionStage<Void> sent = a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, a),
+                Destination.of(Transport.TCP, new InetSocketAddress(LOOPBACK, silent.getLocalPort())));
+            try (Socket s = silent.accept()) {
+                await(sent);
+                s.setSoTimeout(5000);
+                String seen = readMessage(s.getInputStream());
+                assertTrue(seen.startsWith("OPTIONS "), seen);
+                assertEquals('\r', s.getInputStream().read(), "a ping follows");
+                eventually(() -> a.layer.connectionCount() == 0, "flow closed for want of a pong");
+            }
         }
     }
 
