@@ -64,6 +64,10 @@ import java.util.function.Consumer;
  * open connection to the same peer (whoever opened it), else connect; a {@link Destination#flow()} pins the
  * connection. With {@link TransportConfig#largeRequestsOverTcp()} a request over
  * {@value TransportConfig#UDP_MTU_LIMIT} bytes headed for UDP goes over TCP (RFC 3261 18.1.1).
+ *
+ * <p>Connections close after their idle timeout (5 min for accepted ones, 32 s for ours by default) unless a request
+ * on them still awaits its final response; with keep-alive on, ours are pinged and closed when the pong does not
+ * come (RFC 5626 4.4.1). A closed connection leaves the connection table at once.
  */
 public final class SipTransportLayer implements MessageSender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipTransportLayer.class);
