@@ -57,7 +57,10 @@ public final class DialogLayer implements TransactionLayer.User {
         /** A new INVITE: answer it with {@link IncomingRequest#provisional}, {@code accept} or {@code reject}. */
         void onInvite(IncomingRequest invite);
 
-        /** The caller cancelled an INVITE we had not answered finally; it has been answered 487. */
+        /**
+         * The caller gave up on an INVITE we had not answered finally (CANCEL, or BYE on the early dialog); it has
+         * been answered 487.
+         */
         default void onCancel(IncomingRequest invite) {
         }
 
@@ -293,6 +296,8 @@ public final class DialogLayer implements TransactionLayer.User {
         if (d == null && status > 100 && status < 300) {
             Slot slot = new Slot(txn.executor(), txn.inbound().responseDestination(), null);
             slot.listener = in.listener != null ? in.listener : listener;
+            slot.incoming = in;
+            slot.inviteTransaction = txn;
             d = Dialog.uas(request, txn::respond, newTag(), config, transactions.timers(), slot);
             slot.dialog = d;
             dialogs.put(d.id(), slot);
@@ -420,6 +425,8 @@ public final class DialogLayer implements TransactionLayer.User {
         private final EnumMap<DialogTimer, Timeout> timers = new EnumMap<>(DialogTimer.class);
         Dialog dialog;
         DialogListener listener;
+        IncomingRequest incoming;
+        ServerTransaction inviteTransaction;
 
         Slot(EventExecutor executor, Destination fallback, DialogSet set) {
             this.executor = executor;
@@ -522,6 +529,15 @@ public final class DialogLayer implements TransactionLayer.User {
             }
             timers.clear();
             dialogs.remove(dialog.id(), this);
+            IncomingRequest in = incoming;
+            if (in != null && !in.finished) {
+                // The dialog answered its INVITE itself: 487 after a BYE on the early dialog, or 480 on hang-up.
+                in.finished = true;
+                invites.remove(inviteTransaction);
+                if (reason == Termination.REMOTE_BYE) {
+                    safely(() -> DialogLayer.this.listener.onCancel(in));
+                }
+            }
             if (confirmed) {
                 DialogListener l = listener;
                 safely(() -> l.onTerminated(dialog, reason));

@@ -310,6 +310,25 @@ class DialogLayerTest {
     }
 
     @Test
+    void byeOnTheEarlyDialog_calleeAnswers487_andHearsTheCallerGaveUp() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        bob.app.onInvite = in -> in.provisional(180, null);
+        call(alice, bob);
+        await(() -> alice.app.early != null, "ringing");
+        alice.dialogs.bye(alice.app.early);
+        await(() -> bob.app.saw("cancel"), "bob hears the caller gave up");
+        await(() -> alice.app.failure != null, "INVITE failed");
+        assertEquals(487, alice.app.failure.status());
+        assertEquals(1, net.count(s -> s.from() == bob && s.isResponse(200, "BYE")));
+        assertEquals(0, bob.dialogs.pendingInvites());
+        // bob's answer after the fact goes nowhere.
+        bob.app.invite.accept(App.SDP);
+        bob.executor.submit(() -> { }).syncUninterruptibly(); // the accept ran before this
+        assertEquals(0, net.count(s -> s.isResponse(200, "INVITE")));
+    }
+
+    @Test
     void prack_reliableProvisionalIsPrackedOnce_retransmissionIgnored() {
         alice.withDialogs(alice.defaults());
         // bob is a bare transaction user that sends a reliable 183 twice (a retransmission), then 200 after PRACK.
