@@ -205,7 +205,8 @@ public final class Dialog {
     /**
      * A new request in this dialog (RFC 3261 12.2.1.1) with the next local CSeq: Request-URI and Route from the
      * remote target and route set (loose or strict routing), From and To with the tags, Call-ID, Max-Forwards,
-     * our Contact (not on BYE) and a top Via with a fresh branch. Add a body with {@code toBuilder()}.
+     * our Contact (not on BYE) and a top Via with a fresh branch. Add a body with {@code toBuilder()}. Call it on
+     * the call's executor ({@link DialogLayer#executorFor}); {@link DialogLayer#request} sends requests for you.
      */
     public SipRequest createRequest(SipMethod method) {
         if (method == SipMethod.ACK || method == SipMethod.CANCEL) {

@@ -473,7 +473,6 @@ public final class DialogLayer implements TransactionLayer.User {
         public void schedule(DialogTimer timer, long delayMillis) {
             cancel(timer);
             Timeout[] self = new Timeout[1];
-            armed.incrementAndGet();
             self[0] = wheel.newTimeout(t -> executor.execute(() -> {
                 armed.decrementAndGet();
                 // A timer cancelled after it fired but before this task ran stays silent.
@@ -482,6 +481,8 @@ public final class DialogLayer implements TransactionLayer.User {
                     deliver(dialog, new TimerFired(timer));
                 }
             }), Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
+            // Counted after arming succeeded; the firing task runs on this executor, so after this line.
+            armed.incrementAndGet();
             timers.put(timer, self[0]);
         }
 
