@@ -402,7 +402,7 @@ public final class Dialog {
                         ctx.sendAck(lastAck, nextHop());
                     }
                 }
-                sessionFromResponse(response);
+                sessionFromResponse(request, response);
             }
             intervalRetries = 0;
             complete(origin, response);
@@ -672,17 +672,27 @@ public final class Dialog {
         startSessionTimer(interval, who.equals("uas"));
     }
 
-    /** RFC 4028 7.2: the UAC side: the 2xx says the interval and who refreshes; no Session-Expires, no timer. */
-    private void sessionFromResponse(SipResponse response) {
+    /**
+     * RFC 4028 7.2: the UAC side: the 2xx says the interval and who refreshes. A 2xx without Session-Expires from a
+     * peer that supports timers turns the timer off; from one that does not, we keep the interval we asked for and
+     * refresh ourselves, which needs nothing of the peer but answering re-INVITEs or UPDATEs.
+     */
+    private void sessionFromResponse(SipRequest request, SipResponse response) {
         if (!config.sessionTimers()) {
             return;
         }
         SessionExpires se = response.sessionExpires();
-        if (se == null) {
-            stopSessionTimer();
+        if (se != null) {
+            startSessionTimer(se.delta(), !"uas".equalsIgnoreCase(se.refresher()));
             return;
         }
-        startSessionTimer(se.delta(), !"uas".equalsIgnoreCase(se.refresher()));
+        SessionExpires asked = request.sessionExpires();
+        boolean peerSupports = response.supported().contains("timer") || response.require().contains("timer");
+        if (asked != null && !peerSupports) {
+            startSessionTimer(asked.delta(), true);
+        } else {
+            stopSessionTimer();
+        }
     }
 
     private void startSessionTimer(long interval, boolean weRefresh) {
