@@ -51,13 +51,6 @@ public final class SipStack implements AutoCloseable {
         try {
             transport = new SipTransportLayer(b.transport, group);
             transactions = new TransactionLayer(b.timers, transport, wheel, transport.executors());
-            Transport contactTransport = b.transport.port() > 0 ? Transport.UDP : Transport.TLS;
-            Address contact = Address.of(transport.contactUri(contactTransport, b.contactUser));
-            DialogConfig dialogConfig = b.dialogConfig.apply(DialogConfig.defaults(contact));
-            ViaFactory vias = t -> transport.via(t, ViaFactory.newBranch());
-            dialogs = new DialogLayer(transactions, wheel, dialogConfig, vias, Locator.numeric(),
-                    Objects.requireNonNull(b.listener, "a listener is required"));
-            transactions.setUser(dialogs);
             ServerLocator.Builder lb = ServerLocator.builder(group.next())
                     .datagramChannelType(transport.datagramChannelType())
                     .socketChannelType(transport.socketChannelType());
@@ -65,7 +58,15 @@ public final class SipStack implements AutoCloseable {
                 lb.nameServers(b.nameServers);
             }
             locator = lb.build();
+            // Bind first: our Contact must carry the port actually bound (the configuration may say 0). A request
+            // arriving before the dialog layer is in place is answered 503 by the transaction layer.
             transport.start(transactions::receive);
+            Address contact = Address.of(transport.contactUri(Transport.UDP, b.contactUser));
+            DialogConfig dialogConfig = b.dialogConfig.apply(DialogConfig.defaults(contact));
+            ViaFactory vias = t -> transport.via(t, ViaFactory.newBranch());
+            dialogs = new DialogLayer(transactions, wheel, dialogConfig, vias, Locator.numeric(),
+                    Objects.requireNonNull(b.listener, "a listener is required"));
+            transactions.setUser(dialogs);
         } catch (IOException | RuntimeException e) {
             wheel.stop();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

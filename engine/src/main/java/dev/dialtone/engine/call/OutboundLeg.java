@@ -217,7 +217,7 @@ final class OutboundLeg implements InviteListener {
                         r.headers("Proxy-Authenticate"), "INVITE", invite.requestUriText(), invite.body());
                 if (answer instanceof ChallengeAnswer.Retry retry) {
                     // RFC 3261 22.2: the same request again, with credentials and a new CSeq (and a new branch).
-                    SipRequest.Builder b = invite.toBuilder().withoutTopVia()
+                    SipRequest.Builder b = withoutVia(set.request())
                             .removeHeader("Authorization").removeHeader("Proxy-Authorization")
                             .setHeader("CSeq", (invite.cseq().seq() + 1) + " INVITE");
                     for (AuthorizationHeader h : retry.headers()) {
@@ -235,7 +235,7 @@ final class OutboundLeg implements InviteListener {
                 if (next.isPresent()) {
                     // RFC 3263 4.3: on a transport error or 503, the next server of the list.
                     log.info("Call {} failing over to {}", call.callSid(), next.get());
-                    send(invite.toBuilder().withoutTopVia().build(),
+                    send(withoutVia(set.request()).build(),
                             Destination.of(next.get().transport(), next.get().address()));
                     return;
                 }
@@ -338,6 +338,12 @@ final class OutboundLeg implements InviteListener {
         if (c.status().isFinal()) {
             parent.engine.callbacks().finish(c.callSid());
         }
+    }
+
+    /** The request to send again: the stack puts a fresh Via (a new branch, a new transaction) on it. */
+    private static SipRequest.Builder withoutVia(SipRequest sent) {
+        SipRequest.Builder b = sent.toBuilder();
+        return sent.topVia() == null ? b : b.withoutTopVia();
     }
 
     static String rootMessage(Throwable t) {

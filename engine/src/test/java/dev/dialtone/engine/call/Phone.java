@@ -12,6 +12,7 @@ import dev.dialtone.sip.dialog.InviteFailure;
 import dev.dialtone.sip.dialog.InviteListener;
 import dev.dialtone.sip.dialog.Termination;
 import dev.dialtone.sip.message.Address;
+import dev.dialtone.sip.message.Header;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.message.SipUri;
@@ -35,7 +36,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * then answers.
  */
 final class Phone implements DialogLayer.Listener, AutoCloseable {
-    static final TimerConfig FAST = new TimerConfig(20, 160, 200);
+    static final TimerConfig FAST = new TimerConfig(20, 160, 200, 200);
     static final String OFFER = "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 30000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
             + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\n";
@@ -81,7 +82,8 @@ final class Phone implements DialogLayer.Listener, AutoCloseable {
                         if (v instanceof DigestVerdict.Ok) {
                             invite.accept(answer());
                         } else {
-                            invite.respond(401, "Unauthorized", null, null, digest.challenges(false));
+                            invite.respond(401, "Unauthorized", digest.challenges(false).stream()
+                                    .map(c -> new Header("WWW-Authenticate", c)).toList());
                         }
                     });
             default -> {

@@ -16,14 +16,11 @@ import dev.dialtone.sip.message.SessionExpires;
 import dev.dialtone.sip.message.SipMethod;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
-import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.message.Uri;
 import dev.dialtone.sip.transaction.TimerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,13 +116,11 @@ public final class Dialog {
     static Dialog uac(SipRequest invite, SipResponse response, DialogConfig config, TimerConfig timers,
                       DialogContext ctx) {
         DialogId id = DialogId.ofReceivedResponse(response);
-        List<Address> routes = new ArrayList<>(response.recordRoutes());
-        Collections.reverse(routes);
-        Dialog d = new Dialog(id, true, invite.from(), response.to(), List.copyOf(routes),
-                contactOr(response, invite.requestUri()), config, timers, ctx);
+        Dialog d = new Dialog(id, true, invite.from(), response.to(), Routing.uacRouteSet(response),
+                Routing.contactOr(response, invite.requestUri()), config, timers, ctx);
         d.localSeq = invite.cseq().seq();
         d.clientInvite = invite;
-        d.peerAllowsUpdate = allowsUpdate(response);
+        d.peerAllowsUpdate = Routing.allowsUpdate(response);
         if (invite.bodyLength() > 0) {
             d.localContentType = invite.contentType();
             d.localBody = invite.body();
@@ -141,11 +136,11 @@ public final class Dialog {
                       TimerConfig timers, DialogContext ctx) {
         DialogId id = new DialogId(invite.callId(), localTag, invite.from().tag());
         Dialog d = new Dialog(id, false, invite.to().withTag(localTag), invite.from(),
-                List.copyOf(invite.recordRoutes()), contactOr(invite, invite.requestUri()), config, timers, ctx);
+                Routing.uasRouteSet(invite), Routing.contactOr(invite, invite.requestUri()), config, timers, ctx);
         d.remoteSeq = invite.cseq().seq();
         d.serverInvite = invite;
         d.serverInviteResponder = responder;
-        d.peerAllowsUpdate = allowsUpdate(invite);
+        d.peerAllowsUpdate = Routing.allowsUpdate(invite);
         return d;
     }
 
@@ -210,7 +205,8 @@ public final class Dialog {
     /**
      * A new request in this dialog (RFC 3261 12.2.1.1) with the next local CSeq: Request-URI and Route from the
      * remote target and route set (loose or strict routing), From and To with the tags, Call-ID, Max-Forwards,
-     * our Contact (not on BYE) and a top Via with a fresh branch. Add a body with {@code toBuilder()}.
+     * our Contact (not on BYE) and a top Via with a fresh branch. Add a body with {@code toBuilder()}. Call it on
+     * the call's executor ({@link DialogLayer#executorFor}); {@link DialogLayer#request} sends requests for you.
      */
     public SipRequest createRequest(SipMethod method) {
         if (method == SipMethod.ACK || method == SipMethod.CANCEL) {
@@ -387,14 +383,12 @@ public final class Dialog {
                 // RFC 3261 12.2.1.2: a 2xx to a target refresh request replaces the remote target.
                 refreshTarget(response);
                 if (response.hasHeader(HeaderName.ALLOW)) {
-                    peerAllowsUpdate = allowsUpdate(response);
+                    peerAllowsUpdate = Routing.allowsUpdate(response);
                 }
                 if (method == SipMethod.INVITE) {
                     if (state == State.EARLY) {
                         // 13.2.2.4: the 2xx confirms the early dialog and its route set is recomputed from it.
-                        List<Address> routes = new ArrayList<>(response.recordRoutes());
-                        Collections.reverse(routes);
-                        routeSet = List.copyOf(routes);
+                        routeSet = Routing.uacRouteSet(response);
                         state = State.CONFIRMED;
                     }
                     boolean offerIn2xx = request.bodyLength() == 0 && response.bodyLength() > 0;
@@ -408,7 +402,7 @@ public final class Dialog {
                         ctx.sendAck(lastAck, nextHop());
                     }
                 }
-                sessionFromResponse(response);
+                sessionFromResponse(request, response);
             }
             intervalRetries = 0;
             complete(origin, response);
@@ -681,17 +675,27 @@ public final class Dialog {
         startSessionTimer(interval, who.equals("uas"));
     }
 
-    /** RFC 4028 7.2: the UAC side: the 2xx says the interval and who refreshes; no Session-Expires, no timer. */
-    private void sessionFromResponse(SipResponse response) {
+    /**
+     * RFC 4028 7.2: the UAC side: the 2xx says the interval and who refreshes. A 2xx without Session-Expires from a
+     * peer that supports timers turns the timer off; from one that does not, we keep the interval we asked for and
+     * refresh ourselves, which needs nothing of the peer but answering re-INVITEs or UPDATEs.
+     */
+    private void sessionFromResponse(SipRequest request, SipResponse response) {
         if (!config.sessionTimers()) {
             return;
         }
         SessionExpires se = response.sessionExpires();
-        if (se == null) {
-            stopSessionTimer();
+        if (se != null) {
+            startSessionTimer(se.delta(), !"uas".equalsIgnoreCase(se.refresher()));
             return;
         }
-        startSessionTimer(se.delta(), !"uas".equalsIgnoreCase(se.refresher()));
+        SessionExpires asked = request.sessionExpires();
+        boolean peerSupports = response.supported().contains("timer") || response.require().contains("timer");
+        if (asked != null && !peerSupports) {
+            startSessionTimer(asked.delta(), true);
+        } else {
+            stopSessionTimer();
+        }
     }
 
     private void startSessionTimer(long interval, boolean weRefresh) {
@@ -749,7 +753,7 @@ public final class Dialog {
     }
 
     private void refreshTarget(dev.dialtone.sip.message.SipMessage message) {
-        Uri target = contactOr(message, null);
+        Uri target = Routing.contactOr(message, null);
         if (target != null) {
             remoteTarget = target;
         }
@@ -775,22 +779,10 @@ public final class Dialog {
     }
 
     SipRequest.Builder builder(SipMethod method, long seq) {
-        Uri requestUri;
-        List<Address> routes;
-        if (!routeSet.isEmpty() && !isLoose(routeSet.get(0))) {
-            // RFC 3261 12.2.1.1: a strict router takes the Request-URI; the remote target goes last in Route.
-            Uri first = routeSet.get(0).uri();
-            requestUri = first instanceof SipUri sip ? sip.withoutParam("method").withoutHeaders() : first;
-            routes = new ArrayList<>(routeSet.subList(1, routeSet.size()));
-            routes.add(Address.of(remoteTarget));
-        } else {
-            requestUri = remoteTarget;
-            routes = routeSet;
-        }
-        SipRequest.Builder b = SipRequest.builder(method, requestUri)
+        SipRequest.Builder b = SipRequest.builder(method, Routing.requestUri(routeSet, remoteTarget))
                 .header(HeaderName.VIA, ctx.via(nextHop()).toString())
                 .header(HeaderName.MAX_FORWARDS, "70");
-        for (Address route : routes) {
+        for (Address route : Routing.routes(routeSet, remoteTarget)) {
             b.header(HeaderName.ROUTE, route.toString());
         }
         b.header(HeaderName.FROM, localUri.toString())
@@ -803,30 +795,8 @@ public final class Dialog {
         return b;
     }
 
-    /** Where the next request goes: the first route (loose or strict), else the remote target. */
     Uri nextHop() {
-        return routeSet.isEmpty() ? remoteTarget : routeSet.get(0).uri();
-    }
-
-    private static boolean isLoose(Address route) {
-        return route.uri() instanceof SipUri sip && sip.lr();
-    }
-
-    private static Uri contactOr(dev.dialtone.sip.message.SipMessage message, Uri fallback) {
-        var contacts = message.contacts();
-        if (contacts.isEmpty() || contacts.get(0).isStar()) {
-            return fallback;
-        }
-        return contacts.get(0).uri();
-    }
-
-    private static boolean allowsUpdate(dev.dialtone.sip.message.SipMessage message) {
-        for (String token : message.headers(HeaderName.ALLOW)) {
-            if (token.trim().equalsIgnoreCase("UPDATE")) {
-                return true;
-            }
-        }
-        return false;
+        return Routing.nextHop(routeSet, remoteTarget);
     }
 
     @Override

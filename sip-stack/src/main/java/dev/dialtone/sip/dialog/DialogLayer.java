@@ -58,7 +58,10 @@ public final class DialogLayer implements TransactionLayer.User {
         /** A new INVITE: answer it with {@link IncomingRequest#provisional}, {@code accept} or {@code reject}. */
         void onInvite(IncomingRequest invite);
 
-        /** The caller cancelled an INVITE we had not answered finally; it has been answered 487. */
+        /**
+         * The caller gave up on an INVITE we had not answered finally (CANCEL, or BYE on the early dialog); it has
+         * been answered 487.
+         */
         default void onCancel(IncomingRequest invite) {
         }
 
@@ -300,6 +303,8 @@ public final class DialogLayer implements TransactionLayer.User {
         if (d == null && status > 100 && status < 300) {
             Slot slot = new Slot(txn.executor(), txn.inbound().responseDestination(), null);
             slot.listener = in.listener != null ? in.listener : listener;
+            slot.incoming = in;
+            slot.inviteTransaction = txn;
             d = Dialog.uas(request, txn::respond, newTag(), config, transactions.timers(), slot);
             slot.dialog = d;
             dialogs.put(d.id(), slot);
@@ -430,6 +435,8 @@ public final class DialogLayer implements TransactionLayer.User {
         private final EnumMap<DialogTimer, Timeout> timers = new EnumMap<>(DialogTimer.class);
         Dialog dialog;
         DialogListener listener;
+        IncomingRequest incoming;
+        ServerTransaction inviteTransaction;
 
         Slot(EventExecutor executor, Destination fallback, DialogSet set) {
             this.executor = executor;
@@ -476,7 +483,6 @@ public final class DialogLayer implements TransactionLayer.User {
         public void schedule(DialogTimer timer, long delayMillis) {
             cancel(timer);
             Timeout[] self = new Timeout[1];
-            armed.incrementAndGet();
             self[0] = wheel.newTimeout(t -> executor.execute(() -> {
                 armed.decrementAndGet();
                 // A timer cancelled after it fired but before this task ran stays silent.
@@ -485,6 +491,8 @@ public final class DialogLayer implements TransactionLayer.User {
                     deliver(dialog, new TimerFired(timer));
                 }
             }), Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
+            // Counted after arming succeeded; the firing task runs on this executor, so after this line.
+            armed.incrementAndGet();
             timers.put(timer, self[0]);
         }
 
@@ -533,6 +541,15 @@ public final class DialogLayer implements TransactionLayer.User {
             }
             timers.clear();
             dialogs.remove(dialog.id(), this);
+            IncomingRequest in = incoming;
+            if (in != null && !in.finished) {
+                // The dialog answered its INVITE itself: 487 after a BYE on the early dialog, or 480 on hang-up.
+                in.finished = true;
+                invites.remove(inviteTransaction);
+                if (reason == Termination.REMOTE_BYE) {
+                    safely(() -> DialogLayer.this.listener.onCancel(in));
+                }
+            }
             if (confirmed) {
                 DialogListener l = listener;
                 safely(() -> l.onTerminated(dialog, reason));

@@ -10,7 +10,6 @@ final class Chars {
     private static final int PARAM = 16;
     private static final int HNV = 32;
     private static final int HOST = 64;
-    private static final int WORD = 128;
 
     private static final int[] CLASS = new int[128];
 
@@ -44,11 +43,6 @@ final class Chars {
             if (alnum || c == '-' || c == '.') {
                 k |= HOST;
             }
-            // word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" / "(" / ")" / "<" / ">" /
-            //        ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}" )
-            if (alnum || "-.!%*_+`'~()<>:\\\"/[]?{}".indexOf(c) >= 0) {
-                k |= WORD;
-            }
             CLASS[c] = k;
         }
     }
@@ -62,10 +56,6 @@ final class Chars {
 
     static boolean isToken(int c) {
         return is(c, TOKEN);
-    }
-
-    static boolean isUnreserved(int c) {
-        return is(c, UNRESERVED);
     }
 
     static boolean isUser(int c) {
@@ -86,10 +76,6 @@ final class Chars {
 
     static boolean isHost(int c) {
         return is(c, HOST);
-    }
-
-    static boolean isWord(int c) {
-        return is(c, WORD);
     }
 
     static boolean isWs(int c) {

@@ -261,6 +261,9 @@ final class Framer {
     private static int lineEnd(byte[] b, int from, int len) {
         for (int i = from; i < len; i++) {
             byte c = b[i];
+            if (c > '\r' || c < 0) {
+                continue;
+            }
             if (c == '\n') {
                 return i;
             }

@@ -44,13 +44,18 @@ final class Grammar {
 
     private String token(String what) {
         int start = pos;
+        skipToken(what);
+        return s.substring(start, pos);
+    }
+
+    private void skipToken(String what) {
+        int start = pos;
         while (pos < end && Chars.isToken(s.charAt(pos))) {
             pos++;
         }
         if (start == pos) {
             throw fail(pos < end ? "invalid character '" + printable(s.charAt(pos)) + "' in " + what : "missing " + what);
         }
-        return s.substring(start, pos);
     }
 
     private void expect(char c, String what) {
@@ -559,14 +564,17 @@ final class Grammar {
 
     private Via via() {
         skipWs();
-        String protocol = token("protocol name");
-        if (!protocol.equalsIgnoreCase("SIP")) {
-            throw fail("unknown protocol " + protocol);
+        int start = pos;
+        skipToken("protocol name");
+        if (pos - start != 3 || !s.regionMatches(true, start, "SIP", 0, 3)) {
+            throw fail("unknown protocol " + s.substring(start, pos));
         }
         skipWs();
         expect('/', "after protocol name");
         skipWs();
-        if (!token("protocol version").equals("2.0")) {
+        start = pos;
+        skipToken("protocol version");
+        if (pos - start != 3 || !s.startsWith("2.0", start)) {
             throw fail("unsupported SIP version");
         }
         skipWs();
@@ -584,7 +592,7 @@ final class Grammar {
         if (peek() == ':') {
             pos++;
             skipWs();
-            int start = pos;
+            start = pos;
             while (pos < end && Chars.isDigit(s.charAt(pos))) {
                 pos++;
             }
@@ -623,8 +631,8 @@ final class Grammar {
         return new AuthHeader(scheme, Parameters.ofPairs(pairs));
     }
 
-    /** token followed by parameters (Session-Expires, Content-Disposition, Event, ...). */
-    static String[] tokenWithParams(String s, String ctx, int base, Parameters[] out) {
+    /** A value followed by parameters (Session-Expires, Content-Disposition, Event, ...); the parameters go to {@code out[0]}. */
+    static String valueWithParams(String s, String ctx, int base, Parameters[] out) {
         Grammar g = new Grammar(s, 0, s.length(), ctx, base);
         g.skipWs();
         int start = g.pos;
@@ -636,7 +644,7 @@ final class Grammar {
         }
         String head = s.substring(start, g.pos);
         out[0] = g.params(false);
-        return new String[] {head};
+        return head;
     }
 
     // ---- numbers

@@ -407,7 +407,7 @@ final class Head {
         }
         String v = value(i);
         Parameters[] params = new Parameters[1];
-        String delta = guard(() -> Grammar.tokenWithParams(v, "Bad Session-Expires", valueStart(i), params)[0],
+        String delta = guard(() -> Grammar.valueWithParams(v, "Bad Session-Expires", valueStart(i), params),
             "Bad Session-Expires", i);
         return new SessionExpires(Grammar.deltaSeconds(delta, "Bad Session-Expires"), params[0]);
     }
@@ -417,8 +417,24 @@ final class Head {
         if (i < 0) {
             return null;
         }
-        String[] parts = value(i).trim().split("[ \t]+");
-        if (parts.length != 3 || !Chars.isToken(parts[2])) {
+        // RAck = "RAck" HCOLON response-num LWS CSeq-num LWS Method (RFC 3262 7.2)
+        String v = value(i);
+        String[] parts = new String[3];
+        int n = 0;
+        int p = 0;
+        while (p < v.length() && n < 3) {
+            while (p < v.length() && Chars.isWs(v.charAt(p))) {
+                p++;
+            }
+            int start = p;
+            while (p < v.length() && !Chars.isWs(v.charAt(p))) {
+                p++;
+            }
+            if (p > start) {
+                parts[n++] = v.substring(start, p);
+            }
+        }
+        if (n != 3 || !v.substring(p).isBlank() || !Chars.isToken(parts[2])) {
             throw new SipParseException(valueStart(i), "Bad RAck: expected response-num CSeq-num method");
         }
         return new RAck(Grammar.deltaSeconds(parts[0], "Bad RAck"), Grammar.deltaSeconds(parts[1], "Bad RAck"),

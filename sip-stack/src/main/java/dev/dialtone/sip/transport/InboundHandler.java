@@ -113,7 +113,11 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
         if (fillRport) {
             stamped = stamped.withRport(remote.getPort());
         }
-        return request.toBuilder().replaceTopVia(stamped).build();
+        try {
+            return request.toBuilder().replaceTopVia(stamped).build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new SipParseException(0, "Bad Via");
+        }
     }
 
     private static boolean sameAddress(String host, InetAddress source) {
@@ -147,6 +151,9 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
     }
 
     private void deliver(Inbound in) {
+        if (log.isTraceEnabled()) {
+            log.trace("received over {} from {}:\n{}", in.transport(), in.remote(), in.message());
+        }
         Consumer<Inbound> r = receiver;
         if (r == null) {
             drop("message before start", in.remote(), in.message().startLine());
@@ -232,6 +239,9 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
             } else if (idle.state() == IdleState.WRITER_IDLE) {
                 ByteBuf ping = Unpooled.wrappedBuffer(CRLF_CRLF);
                 ctx.writeAndFlush(ping);
+            } else if (idle.state() == IdleState.READER_IDLE) {
+                log.debug("{} sent no pong, flow failed, closing", c);
+                ctx.close();
             }
             return;
         }

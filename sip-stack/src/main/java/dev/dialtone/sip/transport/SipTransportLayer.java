@@ -5,6 +5,7 @@ import dev.dialtone.sip.codec.SipEncoder;
 import dev.dialtone.sip.message.Parameters;
 import dev.dialtone.sip.message.SipMessage;
 import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.message.Via;
 import io.netty.bootstrap.Bootstrap;
@@ -58,10 +59,15 @@ import java.util.function.Consumer;
  * top Via sent-by is not ours is dropped (18.1.2). On a stream whose framing is lost the layer answers 400 if it
  * can and closes the connection. CRLF keep-alive pings get a CRLF pong (RFC 5626 4.4.1).
  *
- * <p>Outbound: UDP leaves from the listening socket, so responses come back to our SIP port. TCP and TLS reuse an
+ * <p>Outbound: UDP leaves from the listening socket, so responses come back to our SIP port (with epoll there is
+ * one such socket per event loop, all bound to the SIP port with {@code SO_REUSEPORT}). TCP and TLS reuse an
  * open connection to the same peer (whoever opened it), else connect; a {@link Destination#flow()} pins the
  * connection. With {@link TransportConfig#largeRequestsOverTcp()} a request over
  * {@value TransportConfig#UDP_MTU_LIMIT} bytes headed for UDP goes over TCP (RFC 3261 18.1.1).
+ *
+ * <p>Connections close after their idle timeout (5 min for accepted ones, 32 s for ours by default) unless a request
+ * on them still awaits its final response; with keep-alive on, ours are pinged and closed when the pong does not
+ * come (RFC 5626 4.4.1). A closed connection leaves the connection table at once.
  */
 public final class SipTransportLayer implements MessageSender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipTransportLayer.class);
@@ -92,10 +98,14 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     private Bootstrap tcpClient;
     private Bootstrap tlsClient;
     private DatagramChannel udp;
+    // With epoll, one UDP socket per event loop on the same port (SO_REUSEPORT): the kernel spreads peers over them,
+    // so decoding is not confined to one loop. udp is the first of them.
+    private DatagramChannel[] udpSockets = new DatagramChannel[0];
     private Channel tcpServer;
     private Channel tlsServer;
     private int port;
     private int tlsPort = -1;
+    private long pongTimeoutMillis = 10_000;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -126,6 +136,11 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     public Class<? extends io.netty.channel.socket.SocketChannel> socketChannelType() {
         return Channels.isEpoll(group) ? io.netty.channel.epoll.EpollSocketChannel.class
                 : io.netty.channel.socket.nio.NioSocketChannel.class;
+    }
+
+    /** Tests shorten the RFC 5626 pong wait; set before {@link #start}. */
+    void pongTimeout(java.time.Duration timeout) {
+        this.pongTimeoutMillis = timeout.toMillis();
     }
 
     /** The group's event loops, for the transaction layer to shard calls over. */
@@ -191,13 +206,20 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             int p = u.localAddress().getPort();
             try {
                 tcpServer = bindStream(Transport.TCP, p, null);
-                udp = u;
-                port = p;
-                return;
             } catch (IOException e) {
                 u.close().syncUninterruptibly();
                 last = e;
+                continue;
             }
+            udp = u;
+            port = p;
+            List<DatagramChannel> all = new ArrayList<>(List.of(u));
+            int more = epoll ? executors().size() - 1 : 0;
+            for (int k = 0; k < more; k++) {
+                all.add(bindUdp(p));
+            }
+            udpSockets = all.toArray(new DatagramChannel[0]);
+            return;
         }
         throw last;
     }
@@ -214,6 +236,9 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
                     ch.pipeline().addLast("sip", inbound);
                 }
             });
+        if (epoll) {
+            b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+        }
         ChannelFuture f = b.bind(config.bindHost(), p).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new IOException("cannot bind UDP " + config.bindHost() + ":" + p + ": " + f.cause().getMessage(), f.cause());
@@ -283,7 +308,10 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         }
         long idle = (c.clientOpened ? config.clientIdleTimeout() : config.serverIdleTimeout()).toMillis();
         long ping = c.clientOpened ? config.keepAliveInterval().toMillis() : 0;
-        p.addLast("idle", new IdleStateHandler(0, ping, idle, TimeUnit.MILLISECONDS));
+        // RFC 5626 4.4.1: a ping unanswered within 10 s means the flow failed. Pongs are reads, so a flow we ping
+        // that has been silent for an interval plus that long is closed.
+        long silent = ping > 0 ? ping + pongTimeoutMillis : 0;
+        p.addLast("idle", new IdleStateHandler(silent, ping, idle, TimeUnit.MILLISECONDS));
         p.addLast("decoder", new dev.dialtone.sip.codec.SipStreamDecoder(decoderConfig));
         p.addLast("encoder", ENCODER);
         p.addLast("usage", new FlowUsage(config.serverIdleTimeout().toMillis(), idleCloseDeferred));
@@ -292,10 +320,15 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
 
     /**
      * Sends {@code message} to {@code destination}. The stage completes when the bytes are written and fails when
-     * the connection cannot be opened, the pinned flow is closed, or the write fails. Any thread; never blocks.
+     * the connection cannot be opened, the write fails, or a request is pinned to a flow that has closed. A response
+     * pinned to a closed flow goes over a new connection to the flow's address and the Via sent-by port instead
+     * (RFC 3261 18.2.2). Any thread; never blocks.
      */
     @Override
     public CompletionStage<Void> send(SipMessage message, Destination destination) {
+        if (log.isTraceEnabled()) {
+            log.trace("sending over {} to {}:\n{}", destination.transport(), destination.address(), message);
+        }
         if (!started || closed) {
             return failed(new IOException(closed ? "transport closed" : "transport not started"));
         }
@@ -304,10 +337,14 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             if (!(flow instanceof Connection c) || !c.ownedBy(this)) {
                 return failed(new IOException("flow " + flow.id() + " does not belong to this transport"));
             }
-            if (!c.isOpen()) {
-                return failed(new IOException("flow " + c.id() + " is closed"));
+            if (c.isOpen()) {
+                return write(c.channel, message);
             }
-            return write(c.channel, message);
+            if (message instanceof SipResponse response) {
+                return sendOnNewConnection(response, c);
+            }
+            // RFC 5626 5.3: a request for a flow that failed must fail, so the sender can try another flow.
+            return failed(new IOException("flow " + c.id() + " is closed"));
         }
         InetSocketAddress to = destination.address();
         if (to.isUnresolved()) {
@@ -327,9 +364,39 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         };
     }
 
+    // The socket on the calling event loop, if any, saves a hop; all of them share the port, so any will do.
+    private DatagramChannel udpSocketHere() {
+        for (DatagramChannel ch : udpSockets) {
+            if (ch.eventLoop().inEventLoop()) {
+                return ch;
+            }
+        }
+        return udp;
+    }
+
+    /*
+     * RFC 3261 18.2.2: when the connection a request came on has closed, the response goes over a new connection to
+     * the request's source address (its received) and the sent-by port of its Via.
+     */
+    private CompletionStage<Void> sendOnNewConnection(SipResponse response, Connection closed) {
+        Via via;
+        try {
+            via = response.topVia();
+        } catch (RuntimeException e) {
+            via = null;
+        }
+        if (via == null) {
+            return failed(new IOException("flow " + closed.id() + " is closed and the response has no usable Via"));
+        }
+        int p = via.port() > 0 ? via.port() : closed.transport.defaultPort();
+        return sendStream(response, new ConnectionTable.Key(closed.transport,
+            new InetSocketAddress(closed.remote.getAddress(), p)));
+    }
+
     private CompletionStage<Void> sendDatagram(SipMessage message, InetSocketAddress to) {
-        DatagramPacket packet = new DatagramPacket(SipEncoder.encode(udp.alloc(), message), to);
-        return write(udp, packet);
+        DatagramChannel ch = udpSocketHere();
+        DatagramPacket packet = new DatagramPacket(SipEncoder.encode(ch.alloc(), message), to);
+        return write(ch, packet);
     }
 
     /*

@@ -20,8 +20,9 @@ import java.util.Objects;
  *                             connection), for at most {@code serverIdleTimeout}
  * @param connectTimeout       limit for opening a TCP connection (and completing the TLS handshake)
  * @param keepAliveInterval    when positive, a double-CRLF ping (RFC 5626 4.4.1) goes out on each connection we
- *                             opened that has been quiet this long; {@link Duration#ZERO} turns pings off, which
- *                             lets such connections idle out
+ *                             opened that has been quiet this long, and a connection that then stays silent
+ *                             (no pong) for 10 s more is closed as failed; {@link Duration#ZERO} turns pings off,
+ *                             which lets such connections idle out
  * @param maxMessageSize       largest message accepted, in bytes; larger ones are rejected and a stream carrying one
  *                             is closed
  * @param largeRequestsOverTcp RFC 3261 18.1.1: a request bigger than {@link #UDP_MTU_LIMIT} bytes bound for UDP

@@ -14,6 +14,7 @@ final class App implements DialogLayer.Listener, InviteListener {
     final List<String> events = new CopyOnWriteArrayList<>();
     volatile Consumer<IncomingRequest> onInvite = in -> in.accept(SDP);
     volatile Dialog dialog;
+    volatile Dialog early;
     volatile IncomingRequest invite;
     volatile InviteFailure failure;
 
@@ -34,6 +35,9 @@ final class App implements DialogLayer.Listener, InviteListener {
 
     @Override
     public void onProvisional(DialogSet set, Dialog early, SipResponse response) {
+        if (early != null) {
+            this.early = early;
+        }
         events.add("provisional:" + response.status() + (early == null ? "" : ":early"));
     }
 

@@ -225,6 +225,43 @@ class DialogLayerTest {
     }
 
     @Test
+    void sessionTimer_calleeRefreshes_whenTheCallerDoesNotSupportTimers() {
+        alice.withDialogs(alice.defaults().withSessionTimers(false, 1800, 90));
+        bob.withDialogs(bob.defaults().withSessionTimers(true, 2, 1));
+        call(alice, bob);
+        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        SipResponse ok = (SipResponse) net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
+        assertEquals("2;refresher=uas", ok.header("Session-Expires"));
+        assertTrue(ok.require().isEmpty(), "no Require: timer for a peer that does not support it");
+        // alice's 200s to the refreshes carry no Session-Expires; bob goes on refreshing (RFC 4028 9, 7.2).
+        await(() -> net.count(s -> request(s, bob, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
+        assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
+        alice.dialogs.bye(alice.app.dialog);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
+    @Test
+    void forkedInvite_twoEarlyDialogs_theOneThatAnswersStays_theOtherEnds() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        bob.app.onInvite = in -> in.provisional(180, null);
+        net.inject = s -> s.from() == bob && s.isResponse(180, "INVITE") && !"fork2".equals(s.message().to().tag())
+                && net.count(x -> "fork2".equals(x.message().to().tag())) == 0
+                ? List.of(((SipResponse) s.message()).toBuilder().toTag("fork2").build()) : List.of();
+        call(alice, bob);
+        await(() -> alice.dialogs.activeDialogs() == 2, "two early dialogs");
+        assertEquals(2, alice.app.count("provisional:180:early"));
+        bob.app.invite.accept(App.SDP);
+        await(() -> alice.app.dialog != null, "answer");
+        await(() -> alice.dialogs.activeDialogs() == 1, "the other early dialog ends");
+        assertNotEquals("fork2", alice.app.dialog.id().remoteTag());
+        alice.dialogs.bye(alice.app.dialog);
+        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        assertEquals(0, net.count(s -> request(s, alice, "BYE") && "fork2".equals(s.message().to().tag())),
+                "an early dialog that never answered gets no BYE");
+    }
+
+    @Test
     void sessionTimer_noRefreshArrives_nonRefresherSendsBye() {
         alice.withDialogs(alice.defaults().withSessionTimers(true, 2, 1));
         bob.withDialogs(bob.defaults().withSessionTimers(true, 1800, 1));
@@ -307,6 +344,25 @@ class DialogLayerTest {
         await(() -> bob.app.saw("cancel"), "bob hears the CANCEL");
         assertEquals(1, net.count(s -> s.from() == bob && s.isResponse(200, "CANCEL")));
         assertTrue(alice.app.events.stream().noneMatch(e -> e.startsWith("terminated")));
+    }
+
+    @Test
+    void byeOnTheEarlyDialog_calleeAnswers487_andHearsTheCallerGaveUp() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        bob.app.onInvite = in -> in.provisional(180, null);
+        call(alice, bob);
+        await(() -> alice.app.early != null, "ringing");
+        alice.dialogs.bye(alice.app.early);
+        await(() -> bob.app.saw("cancel"), "bob hears the caller gave up");
+        await(() -> alice.app.failure != null, "INVITE failed");
+        assertEquals(487, alice.app.failure.status());
+        assertEquals(1, net.count(s -> s.from() == bob && s.isResponse(200, "BYE")));
+        assertEquals(0, bob.dialogs.pendingInvites());
+        // bob's answer after the fact goes nowhere.
+        bob.app.invite.accept(App.SDP);
+        bob.executor.submit(() -> { }).syncUninterruptibly(); // the accept ran before this
+        assertEquals(0, net.count(s -> s.isResponse(200, "INVITE")));
     }
 
     @Test

@@ -276,6 +276,28 @@ class DialogTest {
     }
 
     @Test
+    void sessionTimer_2xxWithoutSessionExpires_fromAPeerWithoutTimers_leavesUsRefreshingWhatWeAsked() {
+        SipRequest invite = Msgs.invite("Supported: timer\r\nSession-Expires: 600\r\n");
+        SipResponse ok = Msgs.response(invite, 200, "b1", "Contact: <sip:bob@10.0.0.3:5070>");
+        Dialog d = Dialog.uac(invite, ok, CONFIG, TIMERS, ctx);
+        d.on(new ResponseReceived(invite, ok));
+        assertEquals(600, d.sessionInterval());
+        assertTrue(d.isRefresher());
+        assertEquals(300_000L, ctx.armedAt.get(DialogTimer.SESSION_REFRESH));
+    }
+
+    @Test
+    void sessionTimer_2xxWithoutSessionExpires_fromAPeerWithTimers_turnsTheTimerOff() {
+        Dialog d = confirmedUac(CONFIG, "Contact: <sip:bob@10.0.0.3:5070>", "Allow: UPDATE",
+                "Session-Expires: 1800;refresher=uac");
+        d.on(new TimerFired(ctx.advanceToNextTimer()));
+        SipRequest update = ctx.lastSent();
+        d.on(new ResponseReceived(update, Msgs.response(update, 200, null, "Supported: timer")));
+        assertEquals(0, d.sessionInterval());
+        assertTrue(ctx.armedAt.isEmpty(), "RFC 4028 7.2: no Session-Expires, no session expiration");
+    }
+
+    @Test
     void sessionTimer_uas_answersWithRefresherUacAndRequireTimer_whenThePeerSupportsIt() {
         Dialog d = confirmedUas(CONFIG, "Supported: timer\r\nSession-Expires: 1800\r\nMin-SE: 90\r\n");
         SipResponse ok = responses.get(0);

@@ -204,6 +204,31 @@ class SipMessageTest {
     }
 
     @Test
+    void serverTransportStampsReceivedAndRportOnTheTopVia() {
+        SipRequest r = (SipRequest) Fixtures.parse("valid/invite-compact-forms.sip");
+        Via stamped = r.topVia().withReceived("192.0.2.33").withRport(50123);
+        assertEquals("SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds;rport=50123;received=192.0.2.33",
+            stamped.toString());
+        SipRequest s = r.toBuilder().replaceTopVia(stamped).build();
+        assertEquals(stamped, s.topVia());
+        assertEquals(50123, s.topVia().rport());
+        assertEquals(2, s.vias().size());
+        assertEquals("proxy.example.com", s.vias().get(1).host());
+        Via multicast = Via.parse("SIP/2.0/UDP sip.example.com;branch=z9hG4bK7c;maddr=239.128.16.254;ttl=16");
+        assertEquals(16, multicast.ttl());
+        assertEquals("239.128.16.254", multicast.maddr());
+        assertEquals(5060, multicast.portOrDefault());
+    }
+
+    @Test
+    void toTagReplacesAnExistingTag() {
+        SipResponse r = (SipResponse) Fixtures.parse("valid/register-401-challenge.sip");
+        SipResponse retagged = r.toBuilder().toTag("newtag").build();
+        assertEquals("newtag", retagged.to().tag());
+        assertEquals("sip:alice@atlanta.example.com", retagged.to().uri().toString());
+    }
+
+    @Test
     void requestBuiltFromScratch() {
         SipRequest r = SipRequest.builder(SipMethod.OPTIONS, SipUri.of("carol", "chicago.example.com", -1))
             .header("Via", "SIP/2.0/UDP 192.0.2.4;branch=z9hG4bKhjhs8ass877")

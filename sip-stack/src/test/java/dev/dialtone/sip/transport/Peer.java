@@ -21,7 +21,14 @@ final class Peer implements AutoCloseable {
     final LinkedBlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
 
     Peer(IoEventLoopGroup group, TransportConfig config) throws IOException {
+        this(group, config, layer -> { });
+    }
+
+    /** {@code prepare} adjusts the layer before it starts. */
+    Peer(IoEventLoopGroup group, TransportConfig config, java.util.function.Consumer<SipTransportLayer> prepare)
+        throws IOException {
         layer = new SipTransportLayer(config, group);
+        prepare.accept(layer);
         layer.start(inbox::add);
     }
 

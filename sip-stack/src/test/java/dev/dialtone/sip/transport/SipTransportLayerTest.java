@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -147,6 +148,35 @@ class SipTransportLayerTest {
         }
     }
 
+    @Test
+    void udp_requestsFromManySourcePorts_areAllHeard_andAnsweredFromTheSipPort() throws Exception {
+        try (Peer b = peer()) {
+            List<DatagramSocket> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 16; i++) {
+                    DatagramSocket c = new DatagramSocket(0, LOOPBACK);
+                    c.setSoTimeout(5000);
+                    clients.add(c);
+                    byte[] req = Fixtures.load("options.sip", Transport.UDP, 9, true);
+                    c.send(new DatagramPacket(req, req.length, b.address(Transport.UDP)));
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    Inbound in = b.take();
+                    await(b.layer.send(((SipRequest) in.message()).createResponse(200), in.responseDestination()));
+                }
+                for (DatagramSocket c : clients) {
+                    DatagramPacket p = new DatagramPacket(new byte[65536], 65536);
+                    c.receive(p);
+                    assertEquals(b.layer.port(), p.getPort(), "answered from the SIP port");
+                    assertTrue(new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII)
+                        .contains(";rport=" + c.getLocalPort()));
+                }
+            } finally {
+                clients.forEach(DatagramSocket::close);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"TCP", "TLS"})
     void connections_areReusedInBothDirections(Transport transport) throws Exception {
@@ -186,24 +216,30 @@ class SipTransportLayerTest {
     }
 
     @Test
-    void pinnedFlow_thatClosed_failsTheSend_andResponseDestinationFallsBackToViaPort() throws Exception {
+    void closedFlow_failsARequest_butAResponseGoesOverANewConnectionToTheViaPort() throws Exception {
         try (Peer a = peer(); Peer b = peer()) {
             await(a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, b), b.destination(Transport.TCP)));
             Inbound in = b.take();
+            Destination pinned = in.responseDestination();
+            assertSame(in.flow(), pinned.flow());
             ((Connection) in.flow()).channel.close().syncUninterruptibly();
             eventually(() -> b.layer.connectionCount() == 0 && a.layer.connectionCount() == 0, "connection gone");
 
-            SipResponse ok = ((SipRequest) in.message()).createResponse(200);
+            // RFC 5626: a request pinned to a dead flow fails, so that another flow can be tried.
             ExecutionException e = assertThrows(ExecutionException.class,
-                () -> await(b.layer.send(ok, new Destination(Transport.TCP, in.remote(), in.flow()))));
+                () -> await(b.layer.send(b.request(SipMethod.OPTIONS, Transport.TCP, a), pinned)));
             assertTrue(e.getCause().getMessage().contains("is closed"), e.getCause().getMessage());
 
-            // RFC 3261 18.2.2: with the connection gone, a new one goes to the source IP and the Via port.
-            Destination d = in.responseDestination();
-            assertNull(d.flow());
-            assertEquals(a.layer.port(), d.address().getPort());
-            await(b.layer.send(ok, d));
-            assertEquals(200, ((SipResponse) a.take().message()).status());
+            // RFC 3261 18.2.2: a response opens a new connection to the source IP and the Via sent-by port.
+            await(b.layer.send(((SipRequest) in.message()).createResponse(200), pinned));
+            Inbound response = a.take();
+            assertEquals(200, ((SipResponse) response.message()).status());
+            assertEquals(a.layer.port(), response.local().getPort(), "arrived on a's listening port");
+            assertNotEquals(in.flow().id(), response.flow().id());
+
+            Destination recomputed = in.responseDestination();
+            assertNull(recomputed.flow());
+            assertEquals(a.layer.port(), recomputed.address().getPort());
         }
     }
 
@@ -257,12 +293,33 @@ class SipTransportLayerTest {
     }
 
     @Test
-    void keepAlivePings_goOutOnClientFlows() throws Exception {
-        try (Peer a = peer(Peer.config().keepAliveInterval(Duration.ofMillis(100))); Peer b = peer()) {
+    void keepAlivePings_goOutOnClientFlows_andPongsKeepThemUp() throws Exception {
+        Peer a = new Peer(group, Peer.config().keepAliveInterval(Duration.ofMillis(100)).build(),
+            layer -> layer.pongTimeout(Duration.ofMillis(300)));
+        try (a; Peer b = peer()) {
             await(a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, b), b.destination(Transport.TCP)));
             b.take();
-            eventually(() -> b.layer.stats().pings() >= 2, "two pings from the client flow");
+            // Six pings take longer than interval + pong timeout, so the flow lives on its pongs.
+            eventually(() -> b.layer.stats().pings() >= 6, "pings from the client flow");
             assertEquals(1, a.layer.connectionCount());
+        }
+    }
+
+    @Test
+    void keepAlivePing_withoutPong_closesTheFlow() throws Exception {
+        Peer a = new Peer(group, Peer.config().keepAliveInterval(Duration.ofMillis(100)).build(),
+            layer -> layer.pongTimeout(Duration.ofMillis(300)));
+        try (a; ServerSocket silent = new ServerSocket(0, 1, LOOPBACK)) {
+            CompletionStage<Void> sent = a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, a),
+                Destination.of(Transport.TCP, new InetSocketAddress(LOOPBACK, silent.getLocalPort())));
+            try (Socket s = silent.accept()) {
+                await(sent);
+                s.setSoTimeout(5000);
+                String seen = readMessage(s.getInputStream());
+                assertTrue(seen.startsWith("OPTIONS "), seen);
+                assertEquals('\r', s.getInputStream().read(), "a ping follows");
+                eventually(() -> a.layer.connectionCount() == 0, "flow closed for want of a pong");
+            }
         }
     }
 
@@ -344,6 +401,26 @@ class SipTransportLayerTest {
             String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(response.startsWith("SIP/2.0 400 Bad Content-Length: negative value\r\n"), response);
             eventually(() -> b.layer.connectionCount() == 0, "connection closed");
+            b.assertNothingArrives(Duration.ofMillis(50));
+        }
+    }
+
+    @Test
+    void oversizeMessages_areDropped_andTheStreamClosed() throws Exception {
+        try (Peer a = peer(); Peer b = peer(Peer.config().maxMessageSize(1024));
+             Socket s = new Socket(LOOPBACK, b.layer.port())) {
+            s.setSoTimeout(5000);
+            SipRequest big = a.request(SipMethod.MESSAGE, Transport.TCP, b, 2000);
+            s.getOutputStream().write(big.toBytes());
+            s.getOutputStream().flush();
+            assertClosedByPeer(s);
+            eventually(() -> b.layer.connectionCount() == 0, "connection released");
+
+            SipRequest bigUdp = a.request(SipMethod.MESSAGE, Transport.UDP, b, 1100);
+            try (DatagramSocket u = new DatagramSocket(0, LOOPBACK)) {
+                u.send(new DatagramPacket(bigUdp.toBytes(), bigUdp.wireLength(), b.address(Transport.UDP)));
+            }
+            eventually(() -> b.layer.stats().dropped() == 2, "both dropped");
             b.assertNothingArrives(Duration.ofMillis(50));
         }
     }
@@ -509,6 +586,15 @@ class SipTransportLayerTest {
         assertTrue(layer.executors().contains(layer.eventLoopGroup().next()));
         layer.close();
         assertTrue(layer.eventLoopGroup().isTerminated());
+    }
+
+    /** EOF, or a reset when the peer closed with our bytes still unread in its buffer. */
+    private static void assertClosedByPeer(Socket s) throws IOException {
+        try {
+            assertEquals(-1, s.getInputStream().read(), "connection closed");
+        } catch (java.net.SocketException e) {
+            assertTrue(String.valueOf(e.getMessage()).contains("reset"), e.toString());
+        }
     }
 
     private static String receive(DatagramSocket socket) throws IOException {
