@@ -209,7 +209,7 @@ public final class LoadCommand implements Callable<Integer> {
             authPassword = auth.substring(colon + 1);
         }
         String called = toUser != null ? toUser : uri.user() != null ? uri.user() : "service";
-        String local = localHost != null ? localHost : routeTo(uri.host(), port);
+        String local = localHost != null ? SipCallDriver.bare(localHost) : routeTo(uri.host(), port);
         LoadConfig config = LoadConfig.builder(uri.host(), port).transport(tp).localHost(local).localPort(localPort)
                 .fromUser(fromUser).toUser(called).auth(authUser, authPassword).rtp(rtp).tlsInsecure(tlsInsecure)
                 .tlsTrust(tlsTrust).t1Millis(t1).build();
@@ -303,7 +303,7 @@ public final class LoadCommand implements Callable<Integer> {
     /** The local address the OS would use to reach the target, without sending anything. */
     private static String routeTo(String host, int port) {
         try (DatagramSocket s = new DatagramSocket()) {
-            s.connect(new InetSocketAddress(host, port));
+            s.connect(new InetSocketAddress(SipCallDriver.bare(host), port));
             String a = s.getLocalAddress().getHostAddress();
             return a.equals("0.0.0.0") ? "127.0.0.1" : a;
         } catch (IOException | RuntimeException e) {

@@ -73,7 +73,7 @@ public final class SipCallDriver implements CallDriver {
 
     /** Binds the SIP listeners on {@code config.localHost()} and gets ready to call the target. */
     public static SipCallDriver open(LoadConfig config) throws IOException {
-        InetSocketAddress target = new InetSocketAddress(config.targetHost(), config.targetPort());
+        InetSocketAddress target = new InetSocketAddress(bare(config.targetHost()), config.targetPort());
         if (target.isUnresolved()) {
             throw new IOException("cannot resolve " + config.targetHost());
         }
@@ -145,7 +145,8 @@ public final class SipCallDriver implements CallDriver {
         }
         requestUri = ru.build();
         to = Address.of(SipUri.of(config.toUser(), config.targetHost(), config.targetPort()));
-        from = Address.of(SipUri.of(config.fromUser(), config.localHost(), -1));
+        String local = config.localHost().indexOf(':') >= 0 ? "[" + bare(config.localHost()) + "]" : config.localHost();
+        from = Address.of(SipUri.of(config.fromUser(), local, -1));
     }
 
     @Override
@@ -258,6 +259,11 @@ public final class SipCallDriver implements CallDriver {
         wheel.stop();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         deleteTree(tlsDir);
+    }
+
+    /** A host without the brackets a URI puts around an IPv6 reference. */
+    static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     private static void deleteTree(Path dir) {

@@ -336,7 +336,7 @@ final class UacCall implements InviteListener {
 
     private String offer() {
         LoadConfig c = driver.config();
-        String host = c.localHost();
+        String host = SipCallDriver.bare(c.localHost());
         String ipVersion = host.indexOf(':') >= 0 ? "IP6" : "IP4";
         long session = attempt.index() + 1;
         int port = rtp != null ? rtp.localPort() : 9;
