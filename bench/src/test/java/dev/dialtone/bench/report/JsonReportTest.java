@@ -36,6 +36,12 @@ class JsonReportTest {
         }
         assertEquals(100.0, last);
         assertEquals(json.at("/latencies/setupTime/max").asDouble(), dist.get(dist.size() - 1).get("value").asDouble());
+        org.HdrHistogram.Histogram h = org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(
+                java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(
+                        json.at("/latencies/setupTime/hdrHistogram").asText())), 0);
+        assertEquals(600, h.getTotalCount(), "the histogram itself travels with the report");
+        assertEquals(json.at("/latencies/setupTime/p99").asDouble(), h.getValueAtPercentile(99) / 1000.0, 0.001);
+        assertTrue(json.at("/latencies/startLag/hdrHistogram").isNull());
     }
 
     @Test
