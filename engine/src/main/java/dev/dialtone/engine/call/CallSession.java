@@ -83,6 +83,11 @@ final class CallSession implements DialogListener, MediaSessionListener {
         return call.callSid();
     }
 
+    /** The URL of the document running now, against which URLs in it resolve. */
+    String documentUrl() {
+        return documentUrl;
+    }
+
     boolean ended() {
         return ended;
     }
@@ -114,6 +119,10 @@ final class CallSession implements DialogListener, MediaSessionListener {
                 return;
             }
             media = session;
+            if (engine.config().inboundUrl() == null) {
+                refuse(404, "No application for this call");
+                return;
+            }
             fetch(null, engine.config().inboundUrl(), engine.config().inboundMethod(), Map.of());
         }, executor);
     }

@@ -59,7 +59,7 @@ final class DialOperation {
     }
 
     String parentDocumentUrl() {
-        return parent.engine.config().inboundUrl();
+        return parent.documentUrl();
     }
 
     boolean isBridged(OutboundLeg leg) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param accountSid    the {@code AccountSid} of every call (the project id)
  * @param advertisedHost the address written into SDP and the From of dialed legs
- * @param inboundUrl    the application for inbound calls (http, https, file:, or "/" for an in-process one)
+ * @param inboundUrl    the application for inbound calls (http, https, file:, or "/" for an in-process one);
+ *                      null when there is none
  * @param inboundMethod GET or POST
  * @param mediaTimeout  how long a bridged leg may send nothing before the call is hung up; zero disables
  * @param drainTimeout  how long a stopping engine lets live calls run before it hangs them up

@@ -1,6 +1,12 @@
 package dev.dialtone.engine.server;
 
+import dev.dialtone.engine.Dialtone;
 import dev.dialtone.engine.api.ApiCredentials;
+import dev.dialtone.engine.call.CallStatus;
+import dev.dialtone.engine.cxml.HttpMethod;
+import dev.dialtone.engine.registrar.Registrar;
+import dev.dialtone.sip.transport.TlsConfig;
+import dev.dialtone.sip.transport.Transport;
 import dev.dialtone.engine.api.SipEndpointApi;
 import dev.dialtone.engine.metrics.MetricsRegistry;
 import dev.dialtone.engine.store.BindingStore;
@@ -44,6 +50,8 @@ public final class DialtoneServer {
     private SipEndpointStore endpoints;
     private BindingStore bindings;
     private ApiCredentials credentials;
+    private Registrar registrar;
+    private Dialtone dialtone;
 
     public DialtoneServer(ServerConfig config) {
         this.config = config;
@@ -83,6 +91,8 @@ public final class DialtoneServer {
         HttpRouter.Shared shared = new HttpRouter.Shared(credentials, new SipEndpointApi(endpoints), metrics,
                 requests, apiExecutor);
 
+        startCalls(metrics);
+
         group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -97,16 +107,95 @@ public final class DialtoneServer {
         http = b.bind(config.sipHost(), config.httpPort()).sync().channel();
     }
 
+    /** The SIP side: the B2BUA engine on its stack and relay, and the registrar answering REGISTER. */
+    private void startCalls(MetricsRegistry metrics) throws IOException {
+        TlsConfig tls = null;
+        if (config.tlsPort() != 0) {
+            tls = config.tlsCert() != null ? TlsConfig.fromPem(config.tlsCert(), config.tlsKey())
+                    : TlsConfig.selfSigned(config.dataDir());
+        }
+        MetricsRegistry.Counter callsTotal = metrics.counter("dialtone_calls_total",
+                "Call legs ended, by final status and direction", "status", "direction");
+        MetricsRegistry.Counter webhookRequests = metrics.counter("dialtone_webhook_requests_total",
+                "Webhook requests, by method and HTTP status (0: no response)", "method", "status");
+        MetricsRegistry.Counter webhookMillis = metrics.counter("dialtone_webhook_latency_milliseconds_total",
+                "Total webhook latency in milliseconds, by method (divide by the request count for the mean)",
+                "method");
+        Dialtone.Builder b = Dialtone.builder()
+                .bindHost(config.sipHost())
+                .advertisedHost(config.advertisedHost())
+                .sipPort(config.sipPort())
+                .tls(config.tlsPort(), tls)
+                .rtpPorts(config.rtpPortLow(), config.rtpPortHigh())
+                .accountSid(credentials.projectId())
+                .webhookToken(credentials.apiToken())
+                .webhookObserver((method, host, status, latency) -> {
+                    webhookRequests.inc(method.name(), Integer.toString(status));
+                    webhookMillis.labels(method.name()).add(latency.toMillis());
+                })
+                .onCallStatus((call, previous) -> {
+                    if (call.status().isFinal()) {
+                        callsTotal.inc(call.status().wire(), call.direction().wire());
+                    }
+                });
+        if (config.inboundUrl() != null) {
+            b.applicationUrl(config.inboundUrl(), HttpMethod.valueOf(config.inboundMethod().toUpperCase()));
+        }
+        dialtone = b.start();
+        registrar = Registrar.builder(endpoints, bindings).build();
+        dialtone.setRegistrar(txn -> registrar.handle(txn.request(), txn.inbound(), txn::respond));
+
+        var stack = dialtone.stack();
+        metrics.gauge("dialtone_calls_active", "Calls in progress", () -> dialtone.activeCalls());
+        metrics.gauge("dialtone_sip_transactions_active", "SIP transactions not yet terminated",
+                () -> stack.transactions().activeTransactions());
+        metrics.gauge("dialtone_sip_dialogs_active", "SIP dialogs", () -> stack.dialogs().activeDialogs());
+        metrics.gauge("dialtone_sip_messages_received_total", "SIP messages received and handed to the stack",
+                () -> stack.transport().stats().received());
+        metrics.gauge("dialtone_sip_bad_requests_answered_total", "Malformed SIP requests answered 400",
+                () -> stack.transport().stats().badRequestsAnswered());
+        metrics.gauge("dialtone_sip_messages_dropped_total", "SIP messages dropped as malformed or misrouted",
+                () -> stack.transport().stats().dropped());
+        metrics.gauge("dialtone_sip_connections", "Open SIP TCP/TLS connections",
+                () -> stack.transport().stats().connections());
+        metrics.gauge("dialtone_rtp_packets_relayed_total", "RTP/RTCP packets relayed",
+                () -> dialtone.relay().packetsRelayed());
+        metrics.gauge("dialtone_rtp_packets_dropped_total", "RTP/RTCP packets dropped (hijack guard, bad SRTP)",
+                () -> dialtone.relay().packetsDropped());
+        metrics.gauge("dialtone_rtp_sessions_active", "Media relay sessions open",
+                () -> dialtone.relay().activeSessions());
+    }
+
+    /** The engine: live calls, its SIP stack and relay. */
+    public Dialtone dialtone() {
+        return dialtone;
+    }
+
+    /** The SIP port bound for {@code transport} (UDP and TCP share one). */
+    public int sipPort(Transport transport) {
+        return dialtone.sipAddress(transport).getPort();
+    }
+
     public int httpPort() {
         return ((InetSocketAddress) http.localAddress()).getPort();
     }
 
     /** The one startup line (INTERFACES §1): every listener and where the credentials are. */
     public String startupLine() {
-        return "Dialtone ready: http=" + config.sipHost() + ":" + httpPort()
+        var udp = dialtone.sipAddress(Transport.UDP);
+        var tlsAddress = config.tlsPort() != 0 ? dialtone.sipAddress(Transport.TLS) : null;
+        return "Dialtone ready: sip=udp:" + hostPort(udp) + ",tcp:" + hostPort(dialtone.sipAddress(Transport.TCP))
+                + (tlsAddress != null ? ",tls:" + hostPort(tlsAddress) : "")
+                + " advertised=" + config.advertisedHost()
+                + " rtp=" + config.rtpPortLow() + "-" + config.rtpPortHigh()
+                + " http=" + config.sipHost() + ":" + httpPort()
                 + " db=" + database.describe()
                 + " credentials=" + credentials.file().map(Object::toString).orElse("--project-id/--api-token")
                 + " project_id=" + credentials.projectId();
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     /** Registry for every component's metrics, served on {@code GET /metrics}. */
@@ -132,7 +221,17 @@ public final class DialtoneServer {
         return credentials;
     }
 
+    /**
+     * Stops cleanly: new INVITEs get 503 while live calls drain (then the rest are hung up), then HTTP, the
+     * registrar and the database close.
+     */
     public void stop() {
+        if (dialtone != null) {
+            dialtone.close();
+        }
+        if (registrar != null) {
+            registrar.close();
+        }
         if (http != null) {
             http.close().syncUninterruptibly();
         }

@@ -47,6 +47,17 @@ public record ServerConfig(
                 inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
     }
 
+    /** This configuration with SIP on {@code host} (0 picks free ports; a TLS port of 0 disables TLS) and RTP ports. */
+    public ServerConfig withSip(String host, int port, int tls, int rtpLow, int rtpHigh) {
+        return new ServerConfig(host, sipAdvertise, port, tls, tlsCert, tlsKey, httpPort, dataDir, inboundUrl,
+                inboundMethod, rtpLow, rtpHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+    }
+
+    public ServerConfig withInbound(String url, String method) {
+        return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dataDir, url,
+                method, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+    }
+
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dir, inboundUrl,
                 inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
@@ -136,7 +147,7 @@ public record ServerConfig(
     }
 
     ServerConfig validated() {
-        checkPort("sipPort", sipPort, false);
+        checkPort("sipPort", sipPort, true);
         checkPort("tlsPort", tlsPort, true);
         checkPort("httpPort", httpPort, true);
         if (!"POST".equalsIgnoreCase(inboundMethod) && !"GET".equalsIgnoreCase(inboundMethod)) {

@@ -27,7 +27,7 @@ final class RestServer implements AutoCloseable {
     String authorization;
 
     RestServer(Path dataDir, List<String> bodies) throws Exception {
-        this(ServerConfig.defaults().withHttp("127.0.0.1", 0).withDataDir(dataDir).withDb(null, REALM), bodies);
+        this(ServerConfig.defaults().withHttp("127.0.0.1", 0).withSip("127.0.0.1", 0, 0, 44000, 44999).withDataDir(dataDir).withDb(null, REALM), bodies);
     }
 
     RestServer(ServerConfig config, List<String> bodies) throws Exception {

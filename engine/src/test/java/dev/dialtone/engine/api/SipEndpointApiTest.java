@@ -509,7 +509,7 @@ class SipEndpointApiTest {
 
     @Test
     void givenCredentials_areUsed_andNothingIsStored(@TempDir Path other) throws Exception {
-        try (RestServer given = new RestServer(ServerConfig.defaults().withHttp("127.0.0.1", 0).withDataDir(other)
+        try (RestServer given = new RestServer(ServerConfig.defaults().withHttp("127.0.0.1", 0).withSip("127.0.0.1", 0, 0, 44000, 44999).withDataDir(other)
                 .withCredentials("my-project", "my-token"), bodies)) {
             assertEquals(200, given.send("GET", PATH, null, RestServer.basic("my-project", "my-token")).statusCode());
             assertEquals(401, given.send("GET", PATH, null, RestServer.basic("my-project", "my-tokeN")).statusCode());

@@ -35,33 +35,33 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code ring} rings forever, {@code secure} challenges with digest (user {@code alice}, password {@code s3cret})
  * then answers.
  */
-final class Phone implements DialogLayer.Listener, AutoCloseable {
-    static final TimerConfig FAST = new TimerConfig(20, 160, 200, 200);
+public final class Phone implements DialogLayer.Listener, AutoCloseable {
+    public static final TimerConfig FAST = new TimerConfig(20, 160, 200, 200);
     static final String OFFER = "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 30000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
             + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\n";
 
     final SipStack stack;
-    final BlockingQueue<SipRequest> invites = new LinkedBlockingQueue<>();
-    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    public final BlockingQueue<SipRequest> invites = new LinkedBlockingQueue<>();
+    public final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     final CompletableFuture<IncomingRequest> ringing = new CompletableFuture<>();
     private final DigestServer digest = DigestServer.builder().realm("test")
             .ha1Lookup(Ha1Lookup.ofPasswords((user, realm) -> user.equals("alice") ? Optional.of("s3cret")
                     : Optional.empty()))
             .build();
 
-    Phone() throws Exception {
+    public Phone() throws Exception {
         stack = SipStack.builder()
                 .transport(TransportConfig.builder().bindHost("127.0.0.1").advertisedHost("127.0.0.1").port(0)
                         .tlsPort(0).build())
                 .timers(FAST).threads(1).listener(this).start();
     }
 
-    int port() {
+    public int port() {
         return stack.transport().port(Transport.UDP);
     }
 
-    String uri(String user) {
+    public String uri(String user) {
         return "sip:" + user + "@127.0.0.1:" + port() + ";transport=udp";
     }
 
@@ -109,7 +109,7 @@ final class Phone implements DialogLayer.Listener, AutoCloseable {
     }
 
     /** Places a call to the engine; the future completes with the answer or the final failure status. */
-    Call call(int enginePort) {
+    public Call call(int enginePort) {
         SipUri target = SipUri.of("app", "127.0.0.1", enginePort);
         SipRequest invite = stack.dialogs().createInvite(target, Address.of(SipUri.of("alice", "127.0.0.1", port())),
                 Address.of(target), "application/sdp", OFFER.getBytes(StandardCharsets.US_ASCII));
@@ -119,12 +119,12 @@ final class Phone implements DialogLayer.Listener, AutoCloseable {
         return c;
     }
 
-    final class Call implements InviteListener {
+    public final class Call implements InviteListener {
         final SipRequest invite;
-        final CompletableFuture<SipResponse> answered = new CompletableFuture<>();
-        final CompletableFuture<Integer> failed = new CompletableFuture<>();
+        public final CompletableFuture<SipResponse> answered = new CompletableFuture<>();
+        public final CompletableFuture<Integer> failed = new CompletableFuture<>();
         final CompletableFuture<Integer> ringingSeen = new CompletableFuture<>();
-        final CompletableFuture<Termination> ended = new CompletableFuture<>();
+        public final CompletableFuture<Termination> ended = new CompletableFuture<>();
         DialogSet set;
         Dialog dialog;
 
@@ -156,7 +156,7 @@ final class Phone implements DialogLayer.Listener, AutoCloseable {
             ended.complete(reason);
         }
 
-        void hangUp() {
+        public void hangUp() {
             if (dialog != null) {
                 stack.dialogs().bye(dialog);
             } else {
@@ -178,7 +178,7 @@ final class Phone implements DialogLayer.Listener, AutoCloseable {
         }
     }
 
-    int activity() {
+    public int activity() {
         return stack.dialogs().activeDialogs() + stack.transactions().activeTransactions();
     }
 

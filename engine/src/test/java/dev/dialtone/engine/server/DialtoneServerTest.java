@@ -22,7 +22,7 @@ class DialtoneServerTest {
             closedPort = s.getLocalPort();
         }
         String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/dialtone?user=dialtone&password=hunter2";
-        DialtoneServer server = new DialtoneServer(ServerConfig.defaults().withHttp("127.0.0.1", 0)
+        DialtoneServer server = new DialtoneServer(ServerConfig.defaults().withHttp("127.0.0.1", 0).withSip("127.0.0.1", 0, 0, 44000, 44999)
                 .withDataDir(dataDir).withDb(url, "realm"));
         StoreException e = assertThrows(StoreException.class, server::start);
         assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort + "/dialtone?user=dialtone&password=***"),
