@@ -194,8 +194,8 @@ public final class DialtoneServer {
                 + " project_id=" + credentials.projectId();
     }
 
-    private static String hostPort(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    private String hostPort(InetSocketAddress a) {
+        return config.sipHost() + ":" + a.getPort();
     }
 
     /** Registry for every component's metrics, served on {@code GET /metrics}. */
