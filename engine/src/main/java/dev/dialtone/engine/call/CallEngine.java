@@ -16,6 +16,7 @@ import dev.dialtone.sip.message.SipMethod;
 import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.transaction.ServerTransaction;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,10 +53,14 @@ public final class CallEngine implements DialogLayer.Listener {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
     private final Map<IncomingRequest, CallSession> byInvite = new ConcurrentHashMap<>();
+    /** INVITEs being routed (no session yet), and whether the caller cancelled meanwhile. */
+    private final Map<IncomingRequest, Boolean> routing = new ConcurrentHashMap<>();
     private final AtomicInteger closingMedia = new AtomicInteger();
     private volatile SipStack stack;
     private volatile boolean draining;
     private volatile Consumer<ServerTransaction> registrar;
+    private volatile InboundRouter router;
+    private volatile EndpointDirectory endpoints = EndpointDirectory.NONE;
 
     public CallEngine(EngineConfig config, RtpRelay relay, DocumentFetcher fetcher, StatusCallbacks callbacks,
                       Clock clock) {
@@ -63,6 +69,8 @@ public final class CallEngine implements DialogLayer.Listener {
         this.fetcher = fetcher;
         this.callbacks = callbacks;
         this.clock = clock;
+        this.router = invite -> CompletableFuture.completedFuture(
+                Route.Application.of(config.inboundUrl(), config.inboundMethod()));
     }
 
     /** Binds the engine to the stack it listens on; the stack is built with this engine as its listener. */
@@ -79,9 +87,22 @@ public final class CallEngine implements DialogLayer.Listener {
         this.registrar = registrar;
     }
 
-    /** Calls in progress: inbound sessions whose state, timers or media are not yet released. */
+    /**
+     * Who decides what each new INVITE becomes (authentication, which application); by default every INVITE runs
+     * the inbound application of the {@link EngineConfig}.
+     */
+    public void setRouter(InboundRouter router) {
+        this.router = java.util.Objects.requireNonNull(router, "router");
+    }
+
+    /** Where this server's endpoints are registered, for {@code <Sip>} URIs that name one of them. */
+    public void setEndpoints(EndpointDirectory endpoints) {
+        this.endpoints = java.util.Objects.requireNonNull(endpoints, "endpoints");
+    }
+
+    /** Calls in progress: INVITEs being routed, and inbound sessions whose state, timers or media are not yet released. */
     public int activeCalls() {
-        return calls.size() + closingMedia.get();
+        return calls.size() + closingMedia.get() + routing.size();
     }
 
     /** Stops taking new calls: INVITEs get 503 from now on (RFC 3261 21.5.4). */
@@ -115,12 +136,42 @@ public final class CallEngine implements DialogLayer.Listener {
             return;
         }
         var request = invite.request();
+        var executor = stack.transactions().executorFor(request.callId());
+        routing.put(invite, Boolean.FALSE);
+        CompletionStage<Route> decided;
+        try {
+            decided = router.route(invite);
+        } catch (RuntimeException e) {
+            decided = CompletableFuture.failedFuture(e);
+        }
+        decided.whenCompleteAsync((route, err) -> {
+            if (Boolean.TRUE.equals(routing.remove(invite))) {
+                // Cancelled while being routed: the dialog layer has answered 487 already.
+                log.debug("INVITE {} cancelled before it was routed", request.callId());
+                return;
+            }
+            if (err != null || route == null) {
+                log.warn("INVITE {} could not be routed: {}", request.callId(), String.valueOf(err));
+                invite.respond(500, "Server Internal Error", null, null);
+            } else if (route instanceof Route.Reject r) {
+                log.debug("INVITE {} refused: {} {}", request.callId(), r.status(), r.reason());
+                invite.respond(r.status(), r.reason(), r.headers());
+            } else if (draining) {
+                invite.respond(503, "Service Unavailable", null, null);
+            } else {
+                startSession(invite, route, executor);
+            }
+        }, executor);
+    }
+
+    private void startSession(IncomingRequest invite, Route route, EventExecutor executor) {
+        var request = invite.request();
         SipUri fromUri = request.from().sipUri();
         String from = fromUri != null ? bare(fromUri) : request.from().uri().toString();
         String to = request.requestUri() instanceof SipUri ru ? bare(ru) : request.requestUriText();
         String callerUser = fromUri != null && fromUri.user() != null ? fromUri.user() : "anonymous";
-        CallSession session = new CallSession(this, invite, stack.transactions().executorFor(request.callId()),
-                from, to, request.from().displayName(), callerUser);
+        CallSession session = new CallSession(this, invite, executor, from, to, request.from().displayName(),
+                callerUser, route);
         calls.put(session.callSid(), session);
         byInvite.put(invite, session);
         log.info("Call {} inbound INVITE from {} to {} (Call-ID {})", session.callSid(), from, to, request.callId());
@@ -129,6 +180,7 @@ public final class CallEngine implements DialogLayer.Listener {
 
     @Override
     public void onCancel(IncomingRequest invite) {
+        routing.computeIfPresent(invite, (k, v) -> Boolean.TRUE);
         CallSession s = byInvite.get(invite);
         if (s != null) {
             s.executor.execute(s::callerCanceled);
@@ -194,6 +246,10 @@ public final class CallEngine implements DialogLayer.Listener {
 
     StatusCallbacks callbacks() {
         return callbacks;
+    }
+
+    EndpointDirectory endpoints() {
+        return endpoints;
     }
 
     SipStack stack() {

@@ -9,6 +9,9 @@ import dev.dialtone.engine.cxml.HttpMethod;
 import dev.dialtone.engine.cxml.Pause;
 import dev.dialtone.engine.cxml.Redirect;
 import dev.dialtone.engine.cxml.Reject;
+import dev.dialtone.engine.cxml.Sip;
+import dev.dialtone.engine.cxml.SipTarget;
+import dev.dialtone.engine.cxml.StatusCallbackEvent;
 import dev.dialtone.engine.cxml.Verb;
 import dev.dialtone.media.negotiation.Codec;
 import dev.dialtone.media.negotiation.LegMedia;
@@ -46,6 +49,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class CallSession implements DialogListener, MediaSessionListener {
     private static final Logger log = LoggerFactory.getLogger(CallSession.class);
+    /** How long a direct call to an endpoint rings before the caller gets 480. */
+    private static final int DIRECT_RING_SECONDS = 60;
 
     final CallEngine engine;
     final IncomingRequest invite;
@@ -53,6 +58,8 @@ final class CallSession implements DialogListener, MediaSessionListener {
     final Call call;
     final String callerName;
     final String callerUser;
+    /** What the router decided this call runs: an application, or a direct call to an endpoint. */
+    final Route route;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
     SessionDescription callerOffer;
     MediaSession media;
@@ -67,16 +74,22 @@ final class CallSession implements DialogListener, MediaSessionListener {
     private DialOperation dial;
     /** The codec the caller was answered with before any leg was dialed; null until then. */
     Codec earlyCodec;
+    /** True once the fallback URL was asked for the first document (it is asked at most once). */
+    private boolean fellBack;
 
     CallSession(CallEngine engine, IncomingRequest invite, EventExecutor executor, String from, String to,
-                String callerName, String callerUser) {
+                String callerName, String callerUser, Route route) {
         this.engine = engine;
         this.callerUser = callerUser;
         this.invite = invite;
         this.executor = executor;
         this.callerName = callerName;
+        this.route = route;
         this.call = new Call(Sids.callSid(), engine.config().accountSid(), Call.Direction.INBOUND, from, to, null,
-                engine.clock(), engine::onCallStatus);
+                engine.clock(), (c, previous) -> {
+                    engine.onCallStatus(c, previous);
+                    statusChanged(c);
+                });
     }
 
     String callSid() {
@@ -119,12 +132,87 @@ final class CallSession implements DialogListener, MediaSessionListener {
                 return;
             }
             media = session;
-            if (engine.config().inboundUrl() == null) {
+            if (route instanceof Route.DialEndpoint direct) {
+                dialDirectly(direct);
+                return;
+            }
+            Route.Application app = (Route.Application) route;
+            if (app.url() == null) {
                 refuse(404, "No application for this call");
                 return;
             }
-            fetch(null, engine.config().inboundUrl(), engine.config().inboundMethod(), Map.of());
+            fetchFirst(app);
         }, executor);
+    }
+
+    /** The first document; when it fails, the fallback URL's once (with {@code ErrorCode} and {@code ErrorUrl}). */
+    private void fetchFirst(Route.Application app) {
+        engine.fetcher().fetch(null, app.url(), app.method(), params()).whenCompleteAsync((fetched, err) -> {
+            if (ended) {
+                return;
+            }
+            if (err == null) {
+                run(fetched);
+                return;
+            }
+            if (app.fallbackUrl() == null || fellBack) {
+                documentFailed(err);
+                return;
+            }
+            fellBack = true;
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            log.info("Call {} application {} failed ({}); trying its fallback {}", callSid(), app.url(),
+                    cause.getMessage(), app.fallbackUrl());
+            boolean parse = cause instanceof DocumentException d && d.isParseError();
+            // The compatibility API's codes: 12100 document parse failure, 11200 HTTP retrieval failure.
+            fetch(null, app.fallbackUrl(), app.fallbackMethod(),
+                    Map.of("ErrorCode", parse ? "12100" : "11200", "ErrorUrl", app.url()));
+        }, executor);
+    }
+
+    /**
+     * A call from one endpoint to another with no application: one {@code <Dial answerOnBridge>} of the callee's
+     * address at this server, which rings all its contacts; the caller gets the callee's outcome.
+     */
+    private void dialDirectly(Route.DialEndpoint direct) {
+        String host = engine.config().advertisedHost();
+        SipUri callee = SipUri.of(direct.username(), host.indexOf(':') >= 0 && !host.startsWith("[")
+                ? "[" + host + "]" : host, -1);
+        Dial.Builder d = Dial.builder().answerOnBridge(true).timeout(DIRECT_RING_SECONDS)
+                .addSip(Sip.builder(SipTarget.of(callee.toString())).build());
+        if (direct.callerName() != null && !direct.callerName().isBlank()) {
+            d.callerName(direct.callerName().length() > Dial.MAX_CALLER_NAME
+                    ? direct.callerName().substring(0, Dial.MAX_CALLER_NAME) : direct.callerName());
+        } else if (callerName != null) {
+            d.callerName(callerName);
+        }
+        verbs = List.of(d.build());
+        next = 0;
+        runNext();
+    }
+
+    /** The inbound call's own status events, for an application route that asked for them. */
+    private void statusChanged(Call c) {
+        if (!(route instanceof Route.Application app) || app.statusCallbackUrl() == null) {
+            return;
+        }
+        StatusCallbackEvent event = switch (c.status()) {
+            case INITIATED -> StatusCallbackEvent.INITIATED;
+            case RINGING -> StatusCallbackEvent.RINGING;
+            case IN_PROGRESS -> StatusCallbackEvent.ANSWERED;
+            case COMPLETED, BUSY, NO_ANSWER, FAILED, CANCELED -> StatusCallbackEvent.COMPLETED;
+            default -> null;
+        };
+        if (event != null) {
+            Map<String, String> fields = CallParams.statusEvent(c);
+            if (event == StatusCallbackEvent.COMPLETED && media != null && c.answeredAt() != null) {
+                fields.putAll(media.legA().stats().toCallbackFields());
+            }
+            engine.callbacks().send(c.callSid(), app.statusCallbackUrl(), app.statusCallbackMethod(), fields);
+        }
+        if (c.status().isFinal()) {
+            engine.callbacks().finish(c.callSid());
+        }
     }
 
     /** Parameters of every request about this call (INTERFACES §4). */
@@ -189,6 +277,19 @@ final class CallSession implements DialogListener, MediaSessionListener {
     /** The dial is over; its action's document, or the next verb, continues the call. */
     void dialFinished(Dial d, Map<String, String> actionParams) {
         dial = null;
+        if (route instanceof Route.DialEndpoint && !answered && !ended && !leaving) {
+            // A direct call: the caller learns the callee's outcome, as it would through a proxy.
+            int code = parseStatus(actionParams.get("DialSipResponseCode"));
+            switch (actionParams.getOrDefault("DialCallStatus", "")) {
+                case "busy" -> refuse(486, "Busy Here");
+                case "no-answer" -> refuse(480, "Temporarily Unavailable");
+                default -> {
+                    int status = code >= 400 && code < 700 && code != 487 ? code : 480;
+                    refuse(status, dev.dialtone.sip.message.SipResponse.reasonPhrase(status));
+                }
+            }
+            return;
+        }
         if (d.action().isPresent()) {
             if (ended || leaving) {
                 // The action still learns how the dial went; the call it would continue is gone.
@@ -373,6 +474,14 @@ final class CallSession implements DialogListener, MediaSessionListener {
         timers.clear();
         CompletableFuture<Void> closed = media == null ? CompletableFuture.completedFuture(null) : media.closeAsync();
         engine.ended(this, closed);
+    }
+
+    private static int parseStatus(String s) {
+        try {
+            return s == null ? 0 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Our From for a dialed leg: the caller's identity, or callerId, at our address. */

@@ -9,6 +9,7 @@ import dev.dialtone.media.negotiation.OfferAnswer;
 import dev.dialtone.media.sdp.SdpParseException;
 import dev.dialtone.media.sdp.SessionDescription;
 import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.message.SipUri;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One {@code <Dial>}: up to ten {@code <Sip>} legs ringing at once, the first 2xx wins and the others are
@@ -39,6 +41,8 @@ final class DialOperation {
     private boolean bridged;
     private boolean done;
     private boolean timedOut;
+    /** Endpoint lookups not yet answered; their legs do not exist yet. */
+    private int lookingUp;
     private WhisperRun whisper;
 
     DialOperation(CallSession parent, Dial dial) {
@@ -69,15 +73,61 @@ final class DialOperation {
     void start() {
         ringTimer = parent.schedule(Duration.ofSeconds(dial.timeout()), this::ringTimeout);
         for (Sip sip : dial.sips()) {
-            legs.add(new OutboundLeg(this, sip));
+            Optional<String> endpoint = localEndpoint(sip);
+            if (endpoint.isPresent()) {
+                lookingUp++;
+                parent.engine.endpoints().contacts(endpoint.get())
+                        .whenCompleteAsync((found, err) -> contactsFound(sip, endpoint.get(), found, err),
+                                parent.executor);
+            } else {
+                legs.add(new OutboundLeg(this, sip, null));
+            }
         }
         for (OutboundLeg leg : List.copyOf(legs)) {
             if (done) {
                 break;
             }
-            // Once the caller has been answered with one codec, every leg must use it: the relay never transcodes.
-            List<Codec> codecs = parent.earlyCodec != null ? List.of(parent.earlyCodec) : codecsOf(leg.sip);
-            leg.start(codecs);
+            leg.start(codecsFor(leg));
+        }
+    }
+
+    /** Once the caller has been answered with one codec, every leg must use it: the relay never transcodes. */
+    private List<Codec> codecsFor(OutboundLeg leg) {
+        return parent.earlyCodec != null ? List.of(parent.earlyCodec) : codecsOf(leg.sip);
+    }
+
+    /** The endpoint a {@code <Sip>} names when it addresses this server, instead of a host to look up. */
+    private Optional<String> localEndpoint(Sip sip) {
+        try {
+            return parent.engine.endpoints().localUser(SipUri.parse(sip.target().requestUri()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An endpoint's contacts are known: one leg for each, all ringing at once (RFC 3261 16.6 parallel forking). */
+    private void contactsFound(Sip sip, String username, Optional<List<EndpointDirectory.Contact>> found,
+                               Throwable err) {
+        lookingUp--;
+        if (done) {
+            return;
+        }
+        if (err != null || found.isEmpty() || found.get().isEmpty()) {
+            int status = err != null ? 503 : found.isEmpty() ? 404 : 480;
+            String reason = err != null ? "cannot look up " + username + ": " + OutboundLeg.rootMessage(err)
+                    : found.isEmpty() ? "no endpoint " + username : username + " is not registered";
+            OutboundLeg leg = new OutboundLeg(this, sip, null);
+            legs.add(leg);
+            leg.unreachable(status, reason);
+            return;
+        }
+        for (EndpointDirectory.Contact contact : found.get()) {
+            if (done || legs.size() >= Dial.MAX_SIPS) {
+                break;
+            }
+            OutboundLeg leg = new OutboundLeg(this, sip, contact);
+            legs.add(leg);
+            leg.start(codecsFor(leg));
         }
     }
 
@@ -187,7 +237,7 @@ final class DialOperation {
     }
 
     private void checkAllOver() {
-        if (done || winner != null || whisper != null) {
+        if (done || winner != null || whisper != null || lookingUp > 0) {
             return;
         }
         for (OutboundLeg l : legs) {
@@ -229,7 +279,7 @@ final class DialOperation {
         for (OutboundLeg l : legs) {
             l.noAnswer();
         }
-        finish(CallStatus.NO_ANSWER, legs.get(0));
+        finish(CallStatus.NO_ANSWER, legs.isEmpty() ? null : legs.get(0));
     }
 
     /** The caller left (or the document failed): stop every leg. */
@@ -247,7 +297,8 @@ final class DialOperation {
                 l.canceled();
             }
         }
-        finish(winner != null ? CallStatus.COMPLETED : CallStatus.CANCELED, winner != null ? winner : legs.get(0));
+        finish(winner != null ? CallStatus.COMPLETED : CallStatus.CANCELED,
+                winner != null ? winner : legs.isEmpty() ? null : legs.get(0));
     }
 
     private void finish(CallStatus status, OutboundLeg reported) {
@@ -259,15 +310,17 @@ final class DialOperation {
         cancelTimer(limitTimer);
         Map<String, String> p = new LinkedHashMap<>();
         p.put("DialCallStatus", status.wire());
-        p.put("DialCallSid", reported.call.callSid());
-        p.put("DialCallDuration", Long.toString(reported.call.durationSeconds()));
-        if (reported.invite != null) {
-            p.put("DialSipCallId", reported.invite.callId());
+        if (reported != null) {
+            p.put("DialCallSid", reported.call.callSid());
+            p.put("DialCallDuration", Long.toString(reported.call.durationSeconds()));
+            if (reported.invite != null) {
+                p.put("DialSipCallId", reported.invite.callId());
+            }
+            if (reported.finalStatus > 0) {
+                p.put("DialSipResponseCode", Integer.toString(reported.finalStatus));
+            }
+            p.putAll(reported.xHeaders("DialSipHeader_"));
         }
-        if (reported.finalStatus > 0) {
-            p.put("DialSipResponseCode", Integer.toString(reported.finalStatus));
-        }
-        p.putAll(reported.xHeaders("DialSipHeader_"));
         log.info("Call {} dial ended: {}", parent.callSid(), status.wire());
         parent.dialFinished(dial, p);
     }

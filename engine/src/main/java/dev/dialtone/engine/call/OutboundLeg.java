@@ -48,6 +48,8 @@ final class OutboundLeg implements InviteListener {
 
     final DialOperation op;
     final Sip sip;
+    /** A registered contact of one of our endpoints, when this leg rings it; null for a URI dialed as written. */
+    private final EndpointDirectory.Contact contact;
     final Call call;
     private final CallSession parent;
     private final DigestClient digest;
@@ -63,9 +65,10 @@ final class OutboundLeg implements InviteListener {
     private boolean over;
     private boolean cancelRequested;
 
-    OutboundLeg(DialOperation op, Sip sip) {
+    OutboundLeg(DialOperation op, Sip sip, EndpointDirectory.Contact contact) {
         this.op = op;
         this.sip = sip;
+        this.contact = contact;
         this.parent = op.parent;
         this.digest = sip.username().isPresent()
                 ? new DigestClient(sip.username().get(), sip.password().orElse("")) : null;
@@ -98,10 +101,15 @@ final class OutboundLeg implements InviteListener {
         offer = ((NegotiationResult.Success) offered).sdp();
         SipTarget target = sip.target();
         SipUri requestUri = SipUri.parse(target.requestUri());
-        transport = Optional.ofNullable(Transport.fromName(target.transport())).orElse(Transport.TLS);
-        SipRequest.Builder b = parent.engine.stack().dialogs().createInvite(requestUri,
-                        parent.dialFrom(op.dial), Address.of(SipUri.builder(requestUri.host()).user(requestUri.user()).port(requestUri.port()).secure(requestUri.secure()).build()), "application/sdp",
-                        offer.toString().getBytes(StandardCharsets.UTF_8))
+        transport = contact != null ? contact.destination().transport()
+                : Optional.ofNullable(Transport.fromName(target.transport())).orElse(Transport.TLS);
+        Address to = Address.of(SipUri.builder(requestUri.host()).user(requestUri.user()).port(requestUri.port())
+                .secure(requestUri.secure()).build());
+        // To an endpoint: the Request-URI is its registered Contact, the To stays its address-of-record
+        // (RFC 3261 16.5, 16.6 step 1).
+        SipRequest.Builder b = parent.engine.stack().dialogs().createInvite(
+                        contact != null ? contact.requestUri() : requestUri, parent.dialFrom(op.dial), to,
+                        "application/sdp", offer.toString().getBytes(StandardCharsets.UTF_8))
                 .toBuilder();
         for (SipTarget.Header h : target.headers()) {
             b.header(h.name(), h.value());
@@ -114,6 +122,11 @@ final class OutboundLeg implements InviteListener {
         invite = b.build();
         call.on(new CallEvent.Initiated());
 
+        if (contact != null) {
+            // The registration says where: its source address, or its connection (RFC 5626 5.3); no DNS.
+            send(invite, contact.destination());
+            return;
+        }
         Destination numeric = numericDestination(requestUri);
         if (numeric != null) {
             send(invite, numeric);
@@ -246,6 +259,13 @@ final class OutboundLeg implements InviteListener {
                 fail(status, failure.reason(), failure.response());
             }
         });
+    }
+
+    /** A {@code <Sip>} naming one of our endpoints that cannot be rung: unknown (404) or not registered (480). */
+    void unreachable(int status, String reason) {
+        log.info("Call {} not dialed: {}", call.callSid(), reason);
+        call.on(new CallEvent.Initiated());
+        fail(status, reason, null);
     }
 
     /** The leg is over without having been bridged. The dial operation decides what its call status becomes. */

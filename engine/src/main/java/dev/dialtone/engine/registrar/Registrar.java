@@ -207,6 +207,14 @@ public final class Registrar implements AutoCloseable {
         });
     }
 
+    /**
+     * The endpoint named {@code username}, read on the store executor; fails like {@link #lookup} when the store
+     * does or is saturated.
+     */
+    public CompletionStage<Optional<SipEndpoint>> findEndpoint(String username) {
+        return StoreCalls.async(storeExecutor, () -> endpoints.findByUsername(username));
+    }
+
     /** Deletes the bindings expired by now; completes with how many. The periodic sweep calls this. */
     public CompletionStage<Integer> sweep() {
         return StoreCalls.async(storeExecutor, () -> {

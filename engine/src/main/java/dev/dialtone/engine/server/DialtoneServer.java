@@ -4,7 +4,9 @@ import dev.dialtone.engine.Dialtone;
 import dev.dialtone.engine.api.ApiCredentials;
 import dev.dialtone.engine.call.CallStatus;
 import dev.dialtone.engine.cxml.HttpMethod;
+import dev.dialtone.engine.registrar.EndpointRouter;
 import dev.dialtone.engine.registrar.Registrar;
+import dev.dialtone.engine.registrar.TrustedPeers;
 import dev.dialtone.sip.transport.TlsConfig;
 import dev.dialtone.sip.transport.Transport;
 import dev.dialtone.engine.api.SipEndpointApi;
@@ -29,6 +31,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -146,6 +151,22 @@ public final class DialtoneServer {
         dialtone.setRegistrar(txn -> registrar.handle(txn.request(), txn.inbound(), txn::respond));
 
         var stack = dialtone.stack();
+        Set<String> hosts = new HashSet<>(List.of(config.advertisedHost(), registrar.realm()));
+        if (!config.sipHost().equals("0.0.0.0") && !config.sipHost().equals("::")) {
+            hosts.add(config.sipHost());
+        }
+        Set<Integer> ports = new HashSet<>();
+        ports.add(dialtone.sipAddress(Transport.UDP).getPort());
+        ports.add(dialtone.sipAddress(Transport.TCP).getPort());
+        if (config.tlsPort() != 0) {
+            ports.add(dialtone.sipAddress(Transport.TLS).getPort());
+        }
+        EndpointRouter router = new EndpointRouter(registrar, stack.transport()::flow, hosts, ports,
+                TrustedPeers.parse(config.trustedPeers()), config.inboundUrl(),
+                HttpMethod.valueOf(config.inboundMethod().toUpperCase()));
+        dialtone.engine().setEndpoints(router);
+        dialtone.engine().setRouter(router);
+
         metrics.gauge("dialtone_calls_active", "Calls in progress", () -> dialtone.activeCalls());
         metrics.gauge("dialtone_sip_transactions_active", "SIP transactions not yet terminated",
                 () -> stack.transactions().activeTransactions());

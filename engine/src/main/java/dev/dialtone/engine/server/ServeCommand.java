@@ -47,6 +47,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--sip-realm", description = "digest realm of SIP endpoint credentials (default: the advertised SIP host)")
     String sipRealm;
 
+    @Option(names = "--trusted-peers", paramLabel = "CIDR,...",
+            description = "only these sources may call without authenticating as an endpoint (default: any)")
+    String trustedPeers;
+
     static boolean isServing() {
         return serving;
     }

@@ -3,6 +3,7 @@ package dev.dialtone.engine.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.dialtone.engine.registrar.TrustedPeers;
 import dev.dialtone.engine.store.Database;
 
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * The server's settings (INTERFACES §1). Built from the embedded defaults, then a config file, then the
@@ -34,43 +37,55 @@ public record ServerConfig(
         String projectId,
         String apiToken,
         String dbUrl,
-        String sipRealm) {
+        String sipRealm,
+        List<String> trustedPeers) {
+
+    public ServerConfig {
+        trustedPeers = trustedPeers == null ? List.of() : List.copyOf(trustedPeers);
+    }
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", null, 5060, 5061, null, null, 8080, Path.of("data"),
-                null, "POST", 20000, 29999, null, null, null, null);
+                null, "POST", 20000, 29999, null, null, null, null, List.of());
     }
 
     /** This configuration serving HTTP on {@code host:port}, e.g. {@code 127.0.0.1:0} in tests. */
     public ServerConfig withHttp(String host, int port) {
         return new ServerConfig(host, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, port, dataDir, inboundUrl,
-                inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+                inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm, trustedPeers).validated();
     }
 
     /** This configuration with SIP on {@code host} (0 picks free ports; a TLS port of 0 disables TLS) and RTP ports. */
     public ServerConfig withSip(String host, int port, int tls, int rtpLow, int rtpHigh) {
         return new ServerConfig(host, sipAdvertise, port, tls, tlsCert, tlsKey, httpPort, dataDir, inboundUrl,
-                inboundMethod, rtpLow, rtpHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+                inboundMethod, rtpLow, rtpHigh, projectId, apiToken, dbUrl, sipRealm, trustedPeers).validated();
     }
 
     public ServerConfig withInbound(String url, String method) {
         return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dataDir, url,
-                method, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+                method, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm, trustedPeers).validated();
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dir, inboundUrl,
-                inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+                inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm, trustedPeers).validated();
     }
 
     public ServerConfig withCredentials(String projectId, String apiToken) {
         return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dataDir,
-                inboundUrl, inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+                inboundUrl, inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm, trustedPeers).validated();
     }
 
     public ServerConfig withDb(String dbUrl, String sipRealm) {
         return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dataDir,
-                inboundUrl, inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm).validated();
+                inboundUrl, inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm, trustedPeers).validated();
+    }
+
+    /** Only these sources may place calls without authenticating as an endpoint (CIDR blocks; empty: anyone). */
+    public ServerConfig withTrustedPeers(List<String> cidrs) {
+        return new ServerConfig(sipHost, sipAdvertise, sipPort, tlsPort, tlsCert, tlsKey, httpPort, dataDir,
+                inboundUrl, inboundMethod, rtpPortLow, rtpPortHigh, projectId, apiToken, dbUrl, sipRealm,
+                cidrs).validated();
     }
 
     /** The database: {@code dbUrl} when set, else an embedded H2 file in the data directory. */
@@ -131,7 +146,8 @@ public record ServerConfig(
                 integer(n, "httpPort", httpPort), path(n, "dataDir", dataDir),
                 text(n, "inboundUrl", inboundUrl), text(n, "inboundMethod", inboundMethod),
                 rtp[0], rtp[1], text(n, "projectId", projectId), text(n, "apiToken", apiToken),
-                text(n, "dbUrl", dbUrl), text(n, "sipRealm", sipRealm)).validated();
+                text(n, "dbUrl", dbUrl), text(n, "sipRealm", sipRealm), list(n, "trustedPeers", trustedPeers))
+                .validated();
     }
 
     ServerConfig overlay(ServeCommand c) {
@@ -143,7 +159,8 @@ public record ServerConfig(
                 or(c.httpPort, httpPort), or(c.dataDir, dataDir),
                 or(c.inboundUrl, inboundUrl), or(c.inboundMethod, inboundMethod),
                 rtp[0], rtp[1], or(c.projectId, projectId), or(c.apiToken, apiToken),
-                or(c.dbUrl, dbUrl), or(c.sipRealm, sipRealm)).validated();
+                or(c.dbUrl, dbUrl), or(c.sipRealm, sipRealm),
+                c.trustedPeers != null ? splitList(c.trustedPeers) : trustedPeers).validated();
     }
 
     ServerConfig validated() {
@@ -159,6 +176,7 @@ public record ServerConfig(
         if ((projectId != null && projectId.isBlank()) || (apiToken != null && apiToken.isBlank())) {
             throw new IllegalArgumentException("--project-id and --api-token must not be blank");
         }
+        TrustedPeers.parse(trustedPeers);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
@@ -189,6 +207,30 @@ public record ServerConfig(
 
     private static String text(JsonNode n, String key, String dflt) {
         return n.hasNonNull(key) ? n.get(key).asText() : dflt;
+    }
+
+    /** A YAML/JSON list of strings, or one comma-separated string. */
+    private static List<String> list(JsonNode n, String key, List<String> dflt) {
+        if (!n.hasNonNull(key)) {
+            return dflt;
+        }
+        JsonNode v = n.get(key);
+        if (!v.isArray()) {
+            return splitList(v.asText());
+        }
+        List<String> out = new ArrayList<>();
+        v.forEach(e -> out.addAll(splitList(e.asText())));
+        return out;
+    }
+
+    static List<String> splitList(String s) {
+        List<String> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
     }
 
     private static int integer(JsonNode n, String key, int dflt) {
