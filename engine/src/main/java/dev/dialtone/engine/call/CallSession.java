@@ -74,8 +74,6 @@ final class CallSession implements DialogListener, MediaSessionListener {
     private DialOperation dial;
     /** The codec the caller was answered with before any leg was dialed; null until then. */
     Codec earlyCodec;
-    /** True once the fallback URL was asked for the first document (it is asked at most once). */
-    private boolean fellBack;
 
     CallSession(CallEngine engine, IncomingRequest invite, EventExecutor executor, String from, String to,
                 String callerName, String callerUser, Route route) {
@@ -145,7 +143,10 @@ final class CallSession implements DialogListener, MediaSessionListener {
         }, executor);
     }
 
-    /** The first document; when it fails, the fallback URL's once (with {@code ErrorCode} and {@code ErrorUrl}). */
+    /**
+     * The first document; when it cannot be fetched or is not valid cXML, the fallback URL's (with {@code ErrorCode}
+     * and {@code ErrorUrl}), whose own failure ends the call as any document's does.
+     */
     private void fetchFirst(Route.Application app) {
         engine.fetcher().fetch(null, app.url(), app.method(), params()).whenCompleteAsync((fetched, err) -> {
             if (ended) {
@@ -155,11 +156,10 @@ final class CallSession implements DialogListener, MediaSessionListener {
                 run(fetched);
                 return;
             }
-            if (app.fallbackUrl() == null || fellBack) {
+            if (app.fallbackUrl() == null) {
                 documentFailed(err);
                 return;
             }
-            fellBack = true;
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             log.info("Call {} application {} failed ({}); trying its fallback {}", callSid(), app.url(),
                     cause.getMessage(), app.fallbackUrl());
@@ -178,8 +178,19 @@ final class CallSession implements DialogListener, MediaSessionListener {
         String host = engine.config().advertisedHost();
         SipUri callee = SipUri.of(direct.username(), host.indexOf(':') >= 0 && !host.startsWith("[")
                 ? "[" + host + "]" : host, -1);
-        Dial.Builder d = Dial.builder().answerOnBridge(true).timeout(DIRECT_RING_SECONDS)
-                .addSip(Sip.builder(SipTarget.of(callee.toString())).build());
+        Sip.Builder sip = Sip.builder(SipTarget.of(callee.toString()));
+        List<dev.dialtone.engine.cxml.Codec> codecs = new ArrayList<>();
+        for (String name : direct.codecs()) {
+            for (var c : dev.dialtone.engine.cxml.Codec.values()) {
+                if (c.name().equalsIgnoreCase(name) && !codecs.contains(c)) {
+                    codecs.add(c);
+                }
+            }
+        }
+        if (!codecs.isEmpty()) {
+            sip.codecs(codecs);
+        }
+        Dial.Builder d = Dial.builder().answerOnBridge(true).timeout(DIRECT_RING_SECONDS).addSip(sip.build());
         if (direct.callerName() != null && !direct.callerName().isBlank()) {
             d.callerName(direct.callerName().length() > Dial.MAX_CALLER_NAME
                     ? direct.callerName().substring(0, Dial.MAX_CALLER_NAME) : direct.callerName());

@@ -35,10 +35,13 @@ public sealed interface Route {
      * (486 when busy, 480 when not registered or not answering, 404 when there is no such endpoint).
      *
      * @param callerName the display name to present (the calling endpoint's {@code caller_id}), or null
+     * @param codecs     the codecs to offer the callee, by name ({@code PCMU}, {@code OPUS}...; the calling
+     *                   endpoint's {@code codecs}); empty for the {@code <Sip>} default, PCMU and PCMA
      */
-    record DialEndpoint(String username, String callerName) implements Route {
+    record DialEndpoint(String username, String callerName, List<String> codecs) implements Route {
         public DialEndpoint {
             Objects.requireNonNull(username, "username");
+            codecs = List.copyOf(codecs);
         }
     }
 

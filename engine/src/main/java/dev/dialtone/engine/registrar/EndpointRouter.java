@@ -126,7 +126,7 @@ public final class EndpointRouter implements InboundRouter, EndpointDirectory {
             return CompletableFuture.completedFuture(fallback());
         }
         return registrar.findEndpoint(callee.get()).thenApply(e -> e.isPresent()
-                ? new Route.DialEndpoint(e.get().username(), caller.callerId())
+                ? new Route.DialEndpoint(e.get().username(), caller.callerId(), caller.codecs())
                 : fallback());
     }
 

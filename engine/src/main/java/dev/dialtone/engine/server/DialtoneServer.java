@@ -143,9 +143,9 @@ public final class DialtoneServer {
                         callsTotal.inc(call.status().wire(), call.direction().wire());
                     }
                 });
-        if (config.inboundUrl() != null) {
-            b.applicationUrl(config.inboundUrl(), HttpMethod.valueOf(config.inboundMethod().toUpperCase()));
-        }
+        // No application on the engine itself: --inbound-url is reached only through the endpoint router below, so
+        // an INVITE that arrives before the router is in place finds no application (404) rather than skipping
+        // authentication and --trusted-peers.
         dialtone = b.start();
         registrar = Registrar.builder(endpoints, bindings).build();
         dialtone.setRegistrar(txn -> registrar.handle(txn.request(), txn.inbound(), txn::respond));

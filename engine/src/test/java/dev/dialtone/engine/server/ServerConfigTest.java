@@ -6,6 +6,7 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,6 +39,22 @@ class ServerConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> parse("--db-url", "jdbc:mysql://db/dialtone"));
         assertEquals("dbUrl must start with jdbc:h2: or jdbc:postgresql:", e.getMessage());
+    }
+
+    @Test
+    void trustedPeers_fromAListOrACommaString_commandLineWins(@TempDir Path dir) throws Exception {
+        assertEquals(List.of(), ServerConfig.defaults().trustedPeers());
+        Path yaml = dir.resolve("dialtone.yaml");
+        Files.writeString(yaml, "trustedPeers:\n  - 203.0.113.0/24\n  - 2001:db8::/32\n");
+        assertEquals(List.of("203.0.113.0/24", "2001:db8::/32"), parse("--config", yaml.toString()).trustedPeers());
+        Path json = dir.resolve("dialtone.json");
+        Files.writeString(json, "{\"trustedPeers\": \"10.0.0.0/8, 192.0.2.1\"}");
+        assertEquals(List.of("10.0.0.0/8", "192.0.2.1"), parse("--config", json.toString()).trustedPeers());
+        assertEquals(List.of("198.51.100.0/24"),
+                parse("--config", yaml.toString(), "--trusted-peers", "198.51.100.0/24").trustedPeers());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parse("--trusted-peers", "10.0.0.0/8,pbx.example.com"));
+        assertEquals("trusted peer 'pbx.example.com' is not an IP address or CIDR block", e.getMessage());
     }
 
     static ServerConfig parse(String... args) {

@@ -155,7 +155,8 @@ class ServerEndpointsTest {
     @EnumSource(value = Transport.class, names = {"UDP", "TCP"})
     void endpointCallsEndpoint_withNoApplication_afterAuthenticating(Transport transport) throws Exception {
         start(List.of(), null);
-        SipEndpoint alice = endpoint("alice", "alice-pw");
+        SipEndpoint alice = server.endpoints().create(SipEndpoint.builder().username("alice")
+                .callerId("Alice Liddell").codecs(List.of("PCMA")).build(), "alice-pw");
         SipEndpoint bob = endpoint("bob", "bob-pw");
         SoftPhone alicePhone = phone("alice", "alice-pw", transport);
         SoftPhone bobPhone = phone("bob", "bob-pw", transport);
@@ -174,6 +175,9 @@ class ServerEndpointsTest {
         assertEquals("bob", requestUri.user());
         assertEquals(bobPhone.port(), requestUri.port(), "Request-URI is bob's registered Contact");
         assertEquals("alice", delivered.request().from().sipUri().user());
+        assertEquals("Alice Liddell", delivered.request().from().displayName(), "caller_id is the From");
+        String offer = new String(delivered.request().body(), StandardCharsets.US_ASCII);
+        assertTrue(offer.lines().anyMatch(l -> l.matches("m=audio \\d+ RTP/AVP 8 101")), "alice's codecs: " + offer);
         assertEquals(transport, delivered.inbound().transport());
         if (transport == Transport.TCP) {
             // RFC 5626 flow reuse: over the connection bob's REGISTER opened, not a new one to his listener.

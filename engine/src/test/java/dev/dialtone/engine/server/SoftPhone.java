@@ -44,8 +44,15 @@ final class SoftPhone implements DialogLayer.Listener, AutoCloseable {
     static final String OFFER = "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 30000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
             + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\n";
-    private static final String ANSWER = "v=0\r\no=callee 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
-            + "t=0 0\r\nm=audio 30002 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
+    /** The answer: the offer's first codec (PCMU or PCMA) and telephone-event. */
+    private static String answer(byte[] offer) {
+        String sdp = new String(offer, StandardCharsets.US_ASCII);
+        boolean pcma = sdp.lines().anyMatch(l -> l.startsWith("m=audio ") && l.split(" ")[3].equals("8"));
+        String pt = pcma ? "8" : "0";
+        return "v=0\r\no=callee 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 30002 RTP/AVP " + pt + " 101\r\na=rtpmap:" + pt + (pcma ? " PCMA" : " PCMU") + "/8000\r\n"
+                + "a=rtpmap:101 telephone-event/8000\r\n";
+    }
 
     final String user;
     final Transport transport;
@@ -226,7 +233,7 @@ final class SoftPhone implements DialogLayer.Listener, AutoCloseable {
             return;
         }
         invite.provisional(180, null);
-        invite.accept(ANSWER.getBytes(StandardCharsets.US_ASCII));
+        invite.accept(answer(invite.request().body()).getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override
