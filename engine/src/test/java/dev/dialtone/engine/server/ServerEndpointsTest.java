@@ -215,6 +215,42 @@ class ServerEndpointsTest {
     }
 
     @Test
+    void endpointRegisteredTwice_ringsBothContacts_theOtherIsCancelled_andTheCallerMayCancel() throws Exception {
+        start(List.of(), null);
+        SipEndpoint alice = endpoint("alice", "alice-pw");
+        SipEndpoint bob = endpoint("bob", "bob-pw");
+        SoftPhone alicePhone = phone("alice", "alice-pw", Transport.UDP);
+        SoftPhone desk = phone("bob", "bob-pw", Transport.UDP);
+        SoftPhone mobile = phone("bob", "bob-pw", Transport.TCP);
+        assertEquals(200, desk.register(600).status());
+        assertEquals(200, mobile.register(600).status());
+        desk.ringOnly = true;
+
+        SoftPhone.Call call = alicePhone.call("bob");
+        call.answered.get(10, TimeUnit.SECONDS);
+        assertEquals(Transport.UDP, desk.invites.poll(5, TimeUnit.SECONDS).inbound().transport());
+        assertEquals(Transport.TCP, mobile.invites.poll(5, TimeUnit.SECONDS).inbound().transport());
+        assertEquals("cancel", desk.events.poll(5, TimeUnit.SECONDS), "the desk phone stops ringing");
+        call.hangUp();
+        assertEquals("ended REMOTE_BYE", mobile.events.poll(5, TimeUnit.SECONDS));
+
+        // Nobody answers now: the caller gives up, and every contact's ringing stops.
+        mobile.ringOnly = true;
+        SoftPhone.Call abandoned = alicePhone.call("bob");
+        abandoned.ringing.get(10, TimeUnit.SECONDS);
+        assertTrue(desk.invites.poll(5, TimeUnit.SECONDS) != null && mobile.invites.poll(5, TimeUnit.SECONDS) != null);
+        abandoned.hangUp();
+        assertEquals(487, abandoned.failed.get(10, TimeUnit.SECONDS));
+        assertEquals("cancel", desk.events.poll(5, TimeUnit.SECONDS));
+        assertEquals("cancel", mobile.events.poll(5, TimeUnit.SECONDS));
+
+        assertEquals(200, desk.register(0).status());
+        assertEquals(200, mobile.register(0).status());
+        server.endpoints().delete(alice.id());
+        server.endpoints().delete(bob.id());
+    }
+
+    @Test
     void endpointWithHandler_runsItsDocument_fallingBack_withStatusEvents() throws Exception {
         start(List.of(), null);
         SipEndpoint bob = endpoint("bob", "bob-pw");

@@ -69,6 +69,8 @@ final class SoftPhone implements DialogLayer.Listener, AutoCloseable {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     /** When set, incoming calls get this final status instead of an answer. */
     volatile int rejectWith;
+    /** When set, incoming calls ring and are never answered. */
+    volatile boolean ringOnly;
 
     SoftPhone(String user, String password, Transport transport, int serverPort) throws Exception {
         this.user = user;
@@ -233,6 +235,9 @@ final class SoftPhone implements DialogLayer.Listener, AutoCloseable {
             return;
         }
         invite.provisional(180, null);
+        if (ringOnly) {
+            return;
+        }
         invite.accept(answer(invite.request().body()).getBytes(StandardCharsets.US_ASCII));
     }
 
