@@ -94,7 +94,16 @@ public final class EndpointRouter implements InboundRouter, EndpointDirectory {
         }
         return registrar.findEndpoint(from.user()).thenCompose(endpoint -> endpoint.isPresent()
                 ? registrar.callAuthenticator().authenticate(request).thenCompose(r -> authenticated(request, r))
-                : CompletableFuture.completedFuture(unauthenticated(invite)));
+                : CompletableFuture.completedFuture(unauthenticated(invite)))
+                .exceptionally(t -> {
+                    if (Responses.overload(t)) {
+                        // RFC 3261 21.5.4: the store is saturated; the phone may try again shortly.
+                        return new Route.Reject(503, "Service Unavailable",
+                                List.of(new Header(HeaderName.RETRY_AFTER, "5")));
+                    }
+                    log.warn("cannot route INVITE {}: {}", request.callId(), Responses.cause(t).toString());
+                    return new Route.Reject(500, "Server Internal Error", List.of());
+                });
     }
 
     /** Not from an endpoint: only a trusted source, and only the inbound application. */
