@@ -159,19 +159,30 @@ final class Network implements AutoCloseable {
         return wire.stream().filter(p).toList();
     }
 
-    /** Polls {@code condition} until it holds, failing after {@code limit}. */
-    static void await(BooleanSupplier condition, Duration limit, String what) {
+    /** Polls {@code condition} until it holds, failing after {@code limit} with what went over the wire. */
+    void await(BooleanSupplier condition, Duration limit, String what) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what + "; wire:\n" + transcript());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
-    static void await(BooleanSupplier condition, String what) {
+    void await(BooleanSupplier condition, String what) {
         await(condition, Duration.ofSeconds(10), what);
+    }
+
+    /** One line per message: sender, start line, CSeq, tags. */
+    String transcript() {
+        StringBuilder sb = new StringBuilder();
+        for (Sent s : wire) {
+            SipMessage m = s.message();
+            sb.append(s.from()).append(": ").append(m.startLine()).append(" | ").append(m.cseq())
+                    .append(" | from-tag ").append(m.from().tag()).append(" to-tag ").append(m.to().tag()).append('\n');
+        }
+        return sb.toString();
     }
 
     /** Every dialog, pending INVITE, transaction and timer of every party is gone once the small timers ran out. */
