@@ -147,7 +147,7 @@ public final class DialogLayer implements TransactionLayer.User {
 
     /**
      * Sends an INVITE and tracks the dialogs it makes. Completes the request where needed: a top Via (from the
-     * Via factory) unless it has one, a From tag, Max-Forwards, Contact, Allow, Supported ({@code timer},
+     * Via factory) unless it has one with an RFC 3261 branch, a From tag, Max-Forwards, Contact, Allow, Supported ({@code timer},
      * {@code 100rel} as configured) and, with session timers, Session-Expires and Min-SE (RFC 4028 7.1).
      * Any thread; the listener is called on the call's executor.
      */
@@ -158,6 +158,8 @@ public final class DialogLayer implements TransactionLayer.User {
         SipRequest.Builder b = invite.toBuilder();
         if (invite.topVia() == null) {
             b.withTopVia(vias.via(destination.transport()));
+        } else if (!invite.topVia().hasRfc3261Branch()) {
+            b.replaceTopVia(vias.via(destination.transport()));
         }
         if (invite.from().tag() == null) {
             b.setHeader(HeaderName.FROM, invite.from().withTag(newTag()).toString());

@@ -60,7 +60,7 @@ class DialogLayerTest {
         call(alice, bob);
         net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
         assertEquals(1, alice.dialogs.activeDialogs());
-        net.await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > 0, "ACK");
         Dialog a = alice.app.dialog;
         Dialog b = bob.app.dialog;
         assertEquals(a.id().callId(), b.id().callId());
@@ -72,7 +72,7 @@ class DialogLayerTest {
         alice.dialogs.bye(a);
         net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
         net.await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE at alice");
-        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(200, "BYE")) == 1, "200 to BYE");
+        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(200, "BYE")) > 0, "200 to BYE");
 
         List<String> flow = net.wire.stream().map(s -> s.from() + " " + describe(s.message())).distinct().toList();
         assertEquals(List.of("alice INVITE", "bob 100 INVITE", "bob 180 INVITE", "bob 200 INVITE", "alice ACK",
@@ -122,7 +122,7 @@ class DialogLayerTest {
         call(alice, bob);
         net.await(() -> bob.app.saw("terminated:NO_ACK"), "bob gives up");
         net.await(() -> alice.app.saw("terminated:REMOTE_BYE"), "alice hears BYE");
-        assertEquals(1, net.count(s -> request(s, bob, "BYE")));
+        assertEquals(1, net.distinct(s -> request(s, bob, "BYE")));
     }
 
     @Test
@@ -130,13 +130,14 @@ class DialogLayerTest {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
         call(alice, bob);
-        net.await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) == 1, "answer and ACK");
+        net.await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) > 0, "answer and ACK");
         // Timer M (64*T1) ends alice's INVITE transaction; a 2xx after that reaches the dialog layer as a stray.
         net.await(() -> alice.transactions.activeTransactions() == 0, "Timer M");
         SipMessage ok = net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
+        long acks = net.count(s -> request(s, alice, "ACK"));
         alice.transactions.receive(new Inbound(ok, dev.dialtone.sip.transport.Transport.UDP, bob.address,
                 alice.address, null));
-        net.await(() -> net.count(s -> request(s, alice, "ACK")) == 2, "ACK again");
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > acks, "ACK again");
         alice.dialogs.bye(alice.app.dialog);
         net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
@@ -154,12 +155,12 @@ class DialogLayerTest {
             return List.of();
         };
         call(alice, bob);
-        net.await(() -> net.count(s -> request(s, alice, "BYE") && "fork2".equals(s.message().to().tag())) == 1,
+        net.await(() -> net.count(s -> request(s, alice, "BYE") && "fork2".equals(s.message().to().tag())) > 0,
                 "BYE to the second fork");
-        assertEquals(1, net.count(s -> request(s, alice, "ACK") && "fork2".equals(s.message().to().tag())),
+        assertEquals(1, net.distinct(s -> request(s, alice, "ACK") && "fork2".equals(s.message().to().tag())),
                 "the second fork's 2xx is ACKed before the BYE");
         // bob knows no dialog with tag fork2, so that BYE gets 481.
-        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "BYE")) == 1, "481");
+        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "BYE")) > 0, "481");
         net.await(() -> alice.app.dialog != null, "answered");
         Dialog a = alice.app.dialog;
         assertNotEquals("fork2", a.id().remoteTag());
@@ -179,14 +180,15 @@ class DialogLayerTest {
         bob.withDialogs(bob.defaults());
         call(alice, bob);
         net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
-        net.await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > 0, "ACK");
         Dialog a = alice.app.dialog;
         Dialog b = bob.app.dialog;
 
         SipResponse ok = alice.dialogs.reinvite(a, App.SDP).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(200, ok.status());
         assertTrue(bob.app.saw("request:INVITE"));
-        net.await(() -> net.count(s -> request(s, alice, "ACK")) == 2, "ACK of the re-INVITE");
+        net.await(() -> net.count(s -> request(s, alice, "ACK") && s.message().cseq().seq() == 2) > 0,
+                "ACK of the re-INVITE");
         SipRequest reinvite = (SipRequest) net.matching(s -> request(s, alice, "INVITE")).get(1).message();
         assertEquals(b.id().localTag(), reinvite.to().tag());
         assertEquals("sip:bob@127.0.0.1:5071", reinvite.requestUriText(), "sent to bob's Contact");
@@ -213,10 +215,10 @@ class DialogLayerTest {
         net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
         Dialog a = alice.app.dialog;
         // 2 s interval, refresher alice (she supports timers and asked no one else): UPDATE every second.
-        net.await(() -> net.count(s -> request(s, alice, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
+        net.await(() -> net.distinct(s -> request(s, alice, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
         assertEquals(Dialog.State.CONFIRMED, a.state());
         assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
-        assertTrue(net.count(s -> s.from() == bob && s.isResponse(200, "UPDATE")) >= 2);
+        net.await(() -> net.distinct(s -> s.from() == bob && s.isResponse(200, "UPDATE")) >= 2, "refreshes answered");
         SipRequest refresh = (SipRequest) net.matching(s -> request(s, alice, "UPDATE")).get(0).message();
         assertEquals("2;refresher=uac", refresh.header("Session-Expires"));
         alice.dialogs.bye(a);
@@ -233,7 +235,7 @@ class DialogLayerTest {
         assertEquals("2;refresher=uas", ok.header("Session-Expires"));
         assertTrue(ok.require().isEmpty(), "no Require: timer for a peer that does not support it");
         // alice's 200s to the refreshes carry no Session-Expires; bob goes on refreshing (RFC 4028 9, 7.2).
-        net.await(() -> net.count(s -> request(s, bob, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
+        net.await(() -> net.distinct(s -> request(s, bob, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
         assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
         alice.dialogs.bye(alice.app.dialog);
         net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
@@ -269,7 +271,7 @@ class DialogLayerTest {
         // bob waits for refreshes and gives up at 2 - min(32, 2/3) s = 1.33 s.
         net.await(() -> bob.app.saw("terminated:SESSION_EXPIRED"), Duration.ofSeconds(5), "expiry at bob");
         net.await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
-        assertEquals(1, net.count(s -> request(s, bob, "BYE")));
+        assertEquals(1, net.distinct(s -> request(s, bob, "BYE")));
         assertEquals(0, net.count(s -> request(s, alice, "BYE")));
     }
 
@@ -302,7 +304,7 @@ class DialogLayerTest {
         bob.withDialogs(bob.defaults());
         call(alice, bob);
         net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
-        net.await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > 0, "ACK");
         Dialog a = alice.app.dialog;
         Dialog b = bob.app.dialog;
 
@@ -311,6 +313,10 @@ class DialogLayerTest {
         var fromBob = bob.dialogs.reinvite(b, App.SDP).toCompletableFuture();
         net.await(() -> net.count(s -> request(s, alice, "INVITE") && s.message().cseq().seq() == 2) > 0
                 && net.count(s -> request(s, bob, "INVITE")) > 0, "both re-INVITEs on the wire");
+        // Both arrive before either side hears an answer, so each finds its own re-INVITE pending.
+        net.deliverHeld();
+        net.await(() -> net.count(s -> s.from() == alice && s.isResponse(491, "INVITE")) > 0
+                && net.count(s -> s.from() == bob && s.isResponse(491, "INVITE")) > 0, "491 both ways");
         net.release();
 
         assertEquals(200, fromAlice.get(10, TimeUnit.SECONDS).status());
@@ -342,7 +348,7 @@ class DialogLayerTest {
         assertEquals(InviteFailure.Kind.CANCELED, alice.app.failure.kind());
         assertEquals(487, alice.app.failure.status());
         net.await(() -> bob.app.saw("cancel"), "bob hears the CANCEL");
-        assertEquals(1, net.count(s -> s.from() == bob && s.isResponse(200, "CANCEL")));
+        assertEquals(1, net.distinct(s -> s.from() == bob && s.isResponse(200, "CANCEL")));
         assertTrue(alice.app.events.stream().noneMatch(e -> e.startsWith("terminated")));
     }
 
@@ -357,7 +363,7 @@ class DialogLayerTest {
         net.await(() -> bob.app.saw("cancel"), "bob hears the caller gave up");
         net.await(() -> alice.app.failure != null, "INVITE failed");
         assertEquals(487, alice.app.failure.status());
-        assertEquals(1, net.count(s -> s.from() == bob && s.isResponse(200, "BYE")));
+        assertEquals(1, net.distinct(s -> s.from() == bob && s.isResponse(200, "BYE")));
         assertEquals(0, bob.dialogs.pendingInvites());
         // bob's answer after the fact goes nowhere.
         bob.app.invite.accept(App.SDP);
@@ -408,7 +414,7 @@ class DialogLayerTest {
         SipRequest invite = (SipRequest) net.matching(s -> request(s, alice, "INVITE")).get(0).message();
         assertTrue(invite.supported().contains("100rel"));
         List<Sent> pracks = net.matching(s -> request(s, alice, "PRACK"));
-        assertEquals(1, pracks.size());
+        assertEquals(1, net.distinct(s -> request(s, alice, "PRACK")));
         SipRequest prack = (SipRequest) pracks.get(0).message();
         assertEquals("1 1 INVITE", prack.header("RAck"));
         assertEquals("b-raw", prack.to().tag());
@@ -428,11 +434,11 @@ class DialogLayerTest {
         net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE");
         // A request built on the ended dialog and sent anyway finds no dialog at bob.
         alice.transactions.request(a.createRequest(SipMethod.INFO), bob.destination(), null);
-        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "INFO")) == 1, "481");
+        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "INFO")) > 0, "481");
         var info = alice.dialogs.request(a, SipMethod.INFO, null, null).toCompletableFuture();
         net.await(info::isDone, "INFO refused");
         assertTrue(info.isCompletedExceptionally(), "a terminated dialog sends nothing");
-        assertEquals(1, net.count(s -> request(s, alice, "INFO")));
+        assertEquals(1, net.distinct(s -> request(s, alice, "INFO")));
     }
 
     private static String describe(SipMessage m) {

@@ -141,10 +141,20 @@ final class Network implements AutoCloseable {
         }
     }
 
+    /** Stop holding and deliver what was held. */
     void release() {
+        deliverHeld(false);
+    }
+
+    /** Deliver what is held so far but go on holding what is sent from now on (the answers, say). */
+    void deliverHeld() {
+        deliverHeld(true);
+    }
+
+    private void deliverHeld(boolean keepHolding) {
         List<Runnable> now;
         synchronized (held) {
-            holding = false;
+            holding = keepHolding;
             now = new ArrayList<>(held);
             held.clear();
         }
@@ -153,6 +163,13 @@ final class Network implements AutoCloseable {
 
     long count(Predicate<Sent> p) {
         return wire.stream().filter(p).count();
+    }
+
+    /** Messages matching {@code p}, retransmissions counted once (same sender, start line, CSeq and top Via). */
+    long distinct(Predicate<Sent> p) {
+        return wire.stream().filter(p)
+                .map(s -> s.from() + " " + s.message().startLine() + " " + s.message().cseq() + " " + s.message().topVia())
+                .distinct().count();
     }
 
     List<Sent> matching(Predicate<Sent> p) {
