@@ -239,7 +239,7 @@ public final class DialogLayer implements TransactionLayer.User {
                 if (slot == null) {
                     txn.respond(request.createResponse(481));
                 } else {
-                    slot.dialog.on(new RequestReceived(request, txn::respond));
+                    slot.dialog.on(new RequestReceived(request, responder(txn)));
                 }
                 return;
             }
@@ -300,13 +300,13 @@ public final class DialogLayer implements TransactionLayer.User {
             slot.listener = in.listener != null ? in.listener : listener;
             slot.incoming = in;
             slot.inviteTransaction = txn;
-            d = Dialog.uas(request, txn::respond, newTag(), config, transactions.timers(), slot);
+            d = Dialog.uas(request, responder(txn), newTag(), config, transactions.timers(), slot);
             slot.dialog = d;
             dialogs.put(d.id(), slot);
             in.dialog = d;
         }
         if (d != null) {
-            deliver(d, new Answer(request, txn::respond, status, reason, type, body));
+            deliver(d, new Answer(request, responder(txn), status, reason, type, body));
         } else {
             SipResponse.Builder b = request.responseBuilder(status, reason == null ? SipResponse.reasonPhrase(status) : reason)
                     .toTag(newTag());
@@ -385,6 +385,21 @@ public final class DialogLayer implements TransactionLayer.User {
 
     Via via(Transport transport) {
         return vias.via(transport);
+    }
+
+    private Responder responder(ServerTransaction txn) {
+        Destination back = txn.inbound().responseDestination();
+        return new Responder() {
+            @Override
+            public void respond(SipResponse response) {
+                txn.respond(response);
+            }
+
+            @Override
+            public void retransmit(SipResponse response) {
+                transactions.sendStateless(response, back);
+            }
+        };
     }
 
     static String newTag() {
