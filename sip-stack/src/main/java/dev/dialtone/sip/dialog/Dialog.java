@@ -82,6 +82,7 @@ public final class Dialog {
     private long retransmitInterval;
     private SipRequest lastAck;
     private SipResponse awaitingAck;
+    private boolean byeAfterAck;
     private long lastRseq = -1;
     private SendRequest glareRetry;
     private final Map<Long, SendRequest> outstanding = new HashMap<>(4);
@@ -343,6 +344,9 @@ public final class Dialog {
             ctx.cancel(DialogTimer.RETRANSMIT_2XX);
             ctx.cancel(DialogTimer.ACK_TIMEOUT);
             ctx.ackArrived(ack);
+            if (byeAfterAck && state == State.CONFIRMED) {
+                sendBye(Termination.LOCAL_BYE);
+            }
         } else {
             log.debug("dialog {} ignores ACK with CSeq {}", id, ack.cseq());
         }
@@ -503,7 +507,7 @@ public final class Dialog {
             case RETRANSMIT_2XX -> {
                 if (unacked2xx != null) {
                     // RFC 3261 13.3.1.4: T1, doubling, at most T2.
-                    unacked2xxResponder.respond(unacked2xx);
+                    unacked2xxResponder.retransmit(unacked2xx);
                     retransmitInterval = Math.min(2 * retransmitInterval, timers.t2());
                     ctx.schedule(DialogTimer.RETRANSMIT_2XX, retransmitInterval);
                 }
@@ -720,7 +724,10 @@ public final class Dialog {
     }
 
     private void hangUp() {
-        if (state == State.CONFIRMED || ownsCallId) {
+        if (unacked2xx != null) {
+            // RFC 3261 15: the callee holds its BYE until the ACK comes or the 2xx times out.
+            byeAfterAck = true;
+        } else if (state == State.CONFIRMED || ownsCallId) {
             // RFC 3261 15: the caller may BYE an early dialog too; the callee may not, so it declines the INVITE.
             sendBye(Termination.LOCAL_BYE);
         } else if (serverInvite != null) {

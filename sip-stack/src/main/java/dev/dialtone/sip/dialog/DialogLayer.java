@@ -148,7 +148,7 @@ public final class DialogLayer implements TransactionLayer.User {
 
     /**
      * Sends an INVITE and tracks the dialogs it makes. Completes the request where needed: a top Via (from the
-     * Via factory) unless it has one, a From tag, Max-Forwards, Contact, Allow, Supported ({@code timer},
+     * Via factory) unless it has one with an RFC 3261 branch, a From tag, Max-Forwards, Contact, Allow, Supported ({@code timer},
      * {@code 100rel} as configured) and, with session timers, Session-Expires and Min-SE (RFC 4028 7.1).
      * Any thread; the listener is called on the call's executor.
      */
@@ -159,6 +159,8 @@ public final class DialogLayer implements TransactionLayer.User {
         SipRequest.Builder b = invite.toBuilder();
         if (invite.topVia() == null) {
             b.withTopVia(vias.via(destination.transport()));
+        } else if (!invite.topVia().hasRfc3261Branch()) {
+            b.replaceTopVia(vias.via(destination.transport()));
         }
         if (invite.from().tag() == null) {
             b.setHeader(HeaderName.FROM, invite.from().withTag(newTag()).toString());
@@ -238,7 +240,7 @@ public final class DialogLayer implements TransactionLayer.User {
                 if (slot == null) {
                     txn.respond(request.createResponse(481));
                 } else {
-                    slot.dialog.on(new RequestReceived(request, txn::respond));
+                    slot.dialog.on(new RequestReceived(request, responder(txn)));
                 }
                 return;
             }
@@ -305,13 +307,13 @@ public final class DialogLayer implements TransactionLayer.User {
             slot.listener = in.listener != null ? in.listener : listener;
             slot.incoming = in;
             slot.inviteTransaction = txn;
-            d = Dialog.uas(request, txn::respond, newTag(), config, transactions.timers(), slot);
+            d = Dialog.uas(request, responder(txn), newTag(), config, transactions.timers(), slot);
             slot.dialog = d;
             dialogs.put(d.id(), slot);
             in.dialog = d;
         }
         if (d != null) {
-            deliver(d, new Answer(request, txn::respond, status, reason, type, body, headers));
+            deliver(d, new Answer(request, responder(txn), status, reason, type, body, headers));
         } else {
             SipResponse.Builder b = request.responseBuilder(status, reason == null ? SipResponse.reasonPhrase(status) : reason)
                     .toTag(newTag());
@@ -393,6 +395,21 @@ public final class DialogLayer implements TransactionLayer.User {
 
     Via via(Transport transport) {
         return vias.via(transport);
+    }
+
+    private Responder responder(ServerTransaction txn) {
+        Destination back = txn.inbound().responseDestination();
+        return new Responder() {
+            @Override
+            public void respond(SipResponse response) {
+                txn.respond(response);
+            }
+
+            @Override
+            public void retransmit(SipResponse response) {
+                transactions.sendStateless(response, back);
+            }
+        };
     }
 
     static String newTag() {

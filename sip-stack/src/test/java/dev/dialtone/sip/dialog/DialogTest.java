@@ -191,6 +191,18 @@ class DialogTest {
     }
 
     @Test
+    void uas_hangUpBeforeTheAck_holdsTheByeUntilTheAckArrives() {
+        SipRequest invite = Msgs.invite("");
+        Dialog d = Dialog.uas(invite, responder, "u1", NO_TIMERS, TIMERS, ctx);
+        d.on(new Answer(invite, responder, 200, null, null, null));
+        d.on(new DialogEvent.SendBye());
+        assertTrue(ctx.sent.isEmpty(), "RFC 3261 15: no BYE before the ACK");
+        d.on(new AckReceived(Msgs.fromPeer(d, "ACK", 10, "", null)));
+        assertSame(SipMethod.BYE, ctx.lastSent().method());
+        assertEquals(List.of(Termination.LOCAL_BYE), ctx.terminations);
+    }
+
+    @Test
     void uas_noAckWithin64T1_sendsByeAndTerminates() {
         SipRequest invite = Msgs.invite("");
         Dialog d = Dialog.uas(invite, responder, "u1", NO_TIMERS, TIMERS, ctx);
