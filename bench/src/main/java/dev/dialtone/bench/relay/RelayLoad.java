@@ -65,6 +65,10 @@ public final class RelayLoad implements Callable<Integer> {
             description = "sessions sharing one load-generator socket (default: ${DEFAULT-VALUE})")
     int sessionsPerSocket;
 
+    @Option(names = "--threads", defaultValue = "1",
+            description = "load generator event loops (default: ${DEFAULT-VALUE}; one drives some 100,000 packets/s)")
+    int threads;
+
     @Option(names = "--relay-pid", defaultValue = "0",
             description = "the external relay's process id, to read its CPU time from /proc/PID/stat")
     long relayPid;
@@ -154,7 +158,7 @@ public final class RelayLoad implements Callable<Integer> {
     Result run() throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         String name = label != null ? label : target;
-        try (LoadGenerator phones = new LoadGenerator(loopback, streams / 2, sessionsPerSocket, ptime);
+        try (LoadGenerator phones = new LoadGenerator(loopback, streams / 2, sessionsPerSocket, ptime, threads);
              RelayTarget relay = RelayTarget.parse(target, loopback, firstPort, relayPid)) {
             phones.targets(relay.open(phones.endpoints()));
             int unheard = prime(phones);

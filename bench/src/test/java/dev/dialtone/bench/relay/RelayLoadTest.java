@@ -29,6 +29,17 @@ class RelayLoadTest {
     }
 
     @Test
+    void socketsSpreadOverThreads_allStreamsMeasured() throws Exception {
+        RelayLoad load = new RelayLoad();
+        new CommandLine(load).parseArgs("--target", "netty", "--first-port", "38000", "--streams", "12",
+                "--sessions-per-socket", "1", "--threads", "2", "--seconds", "0.5", "--warmup", "0.2");
+        RelayLoad.Result r = load.run();
+        assertEquals(12, r.streams());
+        assertMeasured(r);
+        assertTrue(r.relayCpuNanos() >= 0, "event loop CPU read");
+    }
+
+    @Test
     void portsFile_relayLearnsTheFarEndsByLatching() throws Exception {
         Path ports = dir.resolve("ports");
         try (NettyTarget relay = new NettyTarget(InetAddress.getByName("127.0.0.1"), 37000)) {
