@@ -11,7 +11,7 @@
 # (sends less than 90 % of what it should: beyond that the generator, not the relay, is measured).
 # Relay CPU is the whole relay process's user+system time (/proc/PID/stat) over the measured window.
 #
-# Settings (environment): STREAMS=1000 RUNS=3 MEASURE_SECONDS=10 WARMUP_SECONDS=3
+# Settings (environment): STREAMS=1000 RUNS=3 MEASURE_SECONDS=10 WARMUP_SECONDS=5
 #   MAX_STEPS="2000 3000 4000 6000 8000" (empty: no max-rate run) MAX_SECONDS=5
 #   RELAYS="netty c rtpengine" NICE=-10 (used only when root; 0: off) OUT=bench/target/relay
 set -euo pipefail
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/../.."
 STREAMS=${STREAMS:-1000}
 RUNS=${RUNS:-3}
 MEASURE_SECONDS=${MEASURE_SECONDS:-10}
-WARMUP_SECONDS=${WARMUP_SECONDS:-3}
+WARMUP_SECONDS=${WARMUP_SECONDS:-5}
 MAX_STEPS=${MAX_STEPS-2000 3000 4000 6000 8000}
 MAX_SECONDS=${MAX_SECONDS:-5}
 RELAYS=${RELAYS:-netty c rtpengine}
@@ -35,7 +35,8 @@ NG_PORT=22299
 mkdir -p "$OUT"
 RESULTS="$OUT/results.tsv"
 MAXRATE="$OUT/maxrate.tsv"
-rm -f "$RESULTS" "$MAXRATE"
+RELAY_LOG="$OUT/relay.log"
+rm -f "$RESULTS" "$MAXRATE" "$RELAY_LOG"
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -58,11 +59,22 @@ if command -v taskset > /dev/null && (( CPUS >= 2 )); then
 else
     log "no taskset or a single CPU: relay and load generator are not pinned"
 fi
-PRIORITY=()
+BOOST=0
 if [[ $(id -u) == 0 && $NICE != 0 ]]; then
     # on a shared machine, keep other work from taking the benchmark's CPUs; no effect when idle
-    PRIORITY=(nice -n "$NICE")
+    BOOST=1
 fi
+
+# Runs "$@" at the benchmark's priority. With autogroup scheduling (sched_autogroup_enabled) nice
+# only ranks processes within one session's group, so each process gets a session of its own and
+# the nice is given to that group as well. Call it with & only: it execs, so $! is the command's PID.
+launch() {
+    if (( BOOST )); then
+        exec setsid bash -c 'echo "$0" > /proc/self/autogroup 2> /dev/null; exec nice -n "$0" "$@"' "$NICE" "$@"
+    else
+        exec "$@"
+    fi
+}
 ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
 
 available=()
@@ -75,6 +87,14 @@ for relay in $RELAYS; do
 done
 
 RELAY_PID=
+LOADER_PID=
+stop_all() {
+    if [[ -n $LOADER_PID ]]; then
+        kill -TERM "$LOADER_PID" 2> /dev/null || true
+        wait "$LOADER_PID" 2> /dev/null || true
+    fi
+    stop_relay
+}
 stop_relay() {
     if [[ -n $RELAY_PID ]]; then
         kill -TERM "$RELAY_PID" 2> /dev/null || true
@@ -87,15 +107,16 @@ stop_relay() {
         RELAY_PID=
     fi
 }
-trap stop_relay EXIT
+trap stop_all EXIT
+trap "exit 130" INT TERM
 
 wait_for() { # seconds, command...
     local deadline=$((SECONDS + $1))
     shift
     until "$@"; do
         if (( SECONDS > deadline )) || ! kill -0 "$RELAY_PID" 2> /dev/null; then
-            log "relay did not come up; its log: $OUT/relay.log"
-            tail -20 "$OUT/relay.log" >&2
+            log "relay did not come up; its log: $RELAY_LOG"
+            tail -20 "$RELAY_LOG" >&2
             exit 1
         fi
         sleep 0.1
@@ -107,24 +128,25 @@ ng_listening() { ss -Hlun "sport = :$NG_PORT" | grep -q .; }
 start_relay() { # kind sessions; sets RELAY_PID and TARGET
     local kind=$1 sessions=$2 ports="$OUT/ports"
     rm -f "$ports"
+    echo "== $kind, $sessions sessions" >> "$RELAY_LOG"
     case $kind in
         c)
-            "${PRIORITY[@]}" "${RELAY_PIN[@]}" "$OUT/forwarder" "$ADDRESS" "$FIRST_PORT" "$sessions" "$ports" \
-                > "$OUT/relay.log" 2>&1 &
+            launch "${RELAY_PIN[@]}" "$OUT/forwarder" "$ADDRESS" "$FIRST_PORT" "$sessions" "$ports" \
+                >> "$RELAY_LOG" 2>&1 &
             RELAY_PID=$!
             wait_for 30 test -f "$ports"
             TARGET="ports:$ports" ;;
         netty)
             # shellcheck disable=SC2086
-            "${PRIORITY[@]}" "${RELAY_PIN[@]}" java $JAVA_OPTS -cp "$JAR" dev.dialtone.bench.relay.RelayServe \
-                --sessions "$sessions" --first-port "$FIRST_PORT" --ports-file "$ports" > "$OUT/relay.log" 2>&1 &
+            launch "${RELAY_PIN[@]}" java $JAVA_OPTS -cp "$JAR" dev.dialtone.bench.relay.RelayServe \
+                --sessions "$sessions" --first-port "$FIRST_PORT" --ports-file "$ports" >> "$RELAY_LOG" 2>&1 &
             RELAY_PID=$!
             wait_for 60 test -f "$ports"
             TARGET="ports:$ports" ;;
         rtpengine)
-            "${PRIORITY[@]}" "${RELAY_PIN[@]}" rtpengine --config-file=none --foreground --log-stderr --log-level=4 \
+            launch "${RELAY_PIN[@]}" rtpengine --config-file=none --foreground --log-stderr --log-level=4 \
                 --table=-1 --interface="$ADDRESS" --listen-ng="$ADDRESS:$NG_PORT" --port-min="$FIRST_PORT" \
-                --port-max=65000 --num-threads=1 > "$OUT/relay.log" 2>&1 &
+                --port-max=65000 --num-threads=1 >> "$RELAY_LOG" 2>&1 &
             RELAY_PID=$!
             wait_for 30 ng_listening
             TARGET="rtpengine:$ADDRESS:$NG_PORT" ;;
@@ -135,15 +157,18 @@ start_relay() { # kind sessions; sets RELAY_PID and TARGET
 run_load() { # kind streams seconds warmup results-file
     start_relay "$1" $(($2 / 2))
     # shellcheck disable=SC2086
-    "${PRIORITY[@]}" "${LOADER_PIN[@]}" java $JAVA_OPTS -cp "$JAR" dev.dialtone.bench.relay.RelayLoad \
+    launch "${LOADER_PIN[@]}" java $JAVA_OPTS -cp "$JAR" dev.dialtone.bench.relay.RelayLoad \
         --target "$TARGET" --relay-pid "$RELAY_PID" --label "$1" --streams "$2" --seconds "$3" --warmup "$4" \
-        --threads "$LOADER_THREADS" --results "$5" >&2
+        --threads "$LOADER_THREADS" --results "$5" >&2 &
+    LOADER_PID=$!
+    wait "$LOADER_PID" || { log "load generator failed"; exit 1; }
+    LOADER_PID=
     stop_relay
 }
 
 log "machine: $CPUS CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
 log "java: $(java -version 2>&1 | head -1); gcc: $(gcc --version | head -1)"
-log "relays: ${available[*]}; relay pinned: ${RELAY_PIN[*]:-no}; load generator pinned: ${LOADER_PIN[*]:-no}, $LOADER_THREADS thread(s); priority: ${PRIORITY[*]:-default}"
+log "relays: ${available[*]}; relay pinned: ${RELAY_PIN[*]:-no}; load generator pinned: ${LOADER_PIN[*]:-no}, $LOADER_THREADS thread(s); priority: $( (( BOOST )) && echo "nice $NICE, own autogroups" || echo default)"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- headline: the relays alternate, RUNS times each
@@ -194,9 +219,11 @@ if [[ -s $MAXRATE ]]; then
     echo
     echo "Max rate (${MAX_SECONDS} s per step; the last step of a relay failed: loss > 0.1 %, or the load generator sent < 90 %):"
     echo
-    printf '| %-9s | %7s | %9s | %7s | %9s | %8s | %8s | %10s | %7s |\n' relay streams "packets/s" "loss %" "p99 µs" "relay CPU" "µs/packet" "loader CPU" skipped
-    printf '|%s|\n' "-----------|---------|-----------|---------|-----------|----------|----------|------------|--------"
-    awk -F'\t' 'NR > 1 { printf "| %-9s | %7d | %9.0f | %7.3f | %9.0f | %7.1f%% | %8.2f | %9.1f%% | %7d |\n", $1, $2, $6, $7, $9, $11, $13, $14, $15 }' "$MAXRATE"
+    printf '| %-9s | %7s | %9s | %7s | %9s | %8s | %8s | %10s | %7s | %-21s |\n' relay streams "packets/s" "loss %" "p99 µs" "relay CPU" "µs/packet" "loader CPU" skipped step
+    printf '|%s|\n' "-----------|---------|-----------|---------|-----------|----------|----------|------------|---------|----------------------"
+    awk -F'\t' 'NR > 1 {
+        step = $7 > 0.1 ? "failed: loss" : $15 > ($4 + $15) / 10 ? "failed: generator behind" : "passed"
+        printf "| %-9s | %7d | %9.0f | %7.3f | %9.0f | %7.1f%% | %8.2f | %9.1f%% | %7d | %-21s |\n", $1, $2, $6, $7, $9, $11, $13, $14, $15, step }' "$MAXRATE"
 fi
 echo
-echo "raw results: $RESULTS $MAXRATE"
+echo "raw results: $RESULTS $MAXRATE; relays' own counters: $RELAY_LOG"
