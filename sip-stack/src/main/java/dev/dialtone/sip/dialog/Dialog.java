@@ -64,6 +64,8 @@ public final class Dialog {
     private final Address localUri;
     private final Address remoteUri;
     private final DialogConfig config;
+    /** Our Contact in this dialog: the one its INVITE carried (UAC), or the one for the transport it came on (UAS). */
+    private Address localContact;
     private final TimerConfig timers;
     private final DialogContext ctx;
 
@@ -121,6 +123,9 @@ public final class Dialog {
                 Routing.contactOr(response, invite.requestUri()), config, timers, ctx);
         d.localSeq = invite.cseq().seq();
         d.clientInvite = invite;
+        if (!invite.contacts().isEmpty() && !invite.contacts().get(0).isStar()) {
+            d.localContact = invite.contacts().get(0).address();
+        }
         d.peerAllowsUpdate = Routing.allowsUpdate(response);
         if (invite.bodyLength() > 0) {
             d.localContentType = invite.contentType();
@@ -147,6 +152,15 @@ public final class Dialog {
 
     public DialogId id() {
         return id;
+    }
+
+    /** Our Contact in this dialog (RFC 3261 12.1: the remote target the peer keeps for us). */
+    public Address localContact() {
+        return localContact != null ? localContact : config.contact();
+    }
+
+    void useContact(Address contact) {
+        this.localContact = contact;
     }
 
     public State state() {
@@ -610,7 +624,7 @@ public final class Dialog {
         }
         boolean targetRefresh = m == SipMethod.INVITE || m == SipMethod.UPDATE;
         if (targetRefresh && status > 100 && status < 300) {
-            b.header(HeaderName.CONTACT, config.contact().toString());
+            b.header(HeaderName.CONTACT, localContact().toString());
             if (state == State.EARLY && m == SipMethod.INVITE) {
                 // RFC 3261 12.1.1: responses that make the dialog copy the Record-Route of the request.
                 for (String rr : request.headers(HeaderName.RECORD_ROUTE)) {
@@ -797,7 +811,7 @@ public final class Dialog {
                 .header(HeaderName.CALL_ID, id.callId())
                 .header(HeaderName.CSEQ, seq + " " + method);
         if (method != SipMethod.BYE && method != SipMethod.ACK) {
-            b.header(HeaderName.CONTACT, config.contact().toString());
+            b.header(HeaderName.CONTACT, localContact().toString());
         }
         return b;
     }

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +78,7 @@ public final class DialogLayer implements TransactionLayer.User {
     private final TransactionLayer transactions;
     private final io.netty.util.Timer wheel;
     private final DialogConfig config;
+    private volatile Function<Transport, Address> contacts;
     private final ViaFactory vias;
     private final Locator locator;
     private final Listener listener;
@@ -96,6 +98,7 @@ public final class DialogLayer implements TransactionLayer.User {
         this.transactions = transactions;
         this.wheel = wheel;
         this.config = config;
+        this.contacts = t -> config.contact();
         this.vias = vias;
         this.locator = locator;
         this.listener = listener;
@@ -122,6 +125,14 @@ public final class DialogLayer implements TransactionLayer.User {
     }
 
     /** The executor a dialog's callbacks run on. */
+    /**
+     * Our Contact for each transport ({@code sips:} for TLS, {@code ;transport=tcp} for TCP); by default the
+     * configured one for all.
+     */
+    public void setContacts(Function<Transport, Address> contacts) {
+        this.contacts = contacts;
+    }
+
     public EventExecutor executorFor(Dialog dialog) {
         return transactions.executorFor(dialog.id().callId());
     }
@@ -138,8 +149,7 @@ public final class DialogLayer implements TransactionLayer.User {
                 .header(HeaderName.FROM, from.withTag(newTag()).toString())
                 .header(HeaderName.TO, to.toString())
                 .header(HeaderName.CALL_ID, callId)
-                .header(HeaderName.CSEQ, "1 INVITE")
-                .header(HeaderName.CONTACT, config.contact().toString());
+                .header(HeaderName.CSEQ, "1 INVITE");
         if (body != null) {
             b.body(contentType, body);
         }
@@ -169,7 +179,8 @@ public final class DialogLayer implements TransactionLayer.User {
             b.setHeader(HeaderName.MAX_FORWARDS, "70");
         }
         if (invite.contacts().isEmpty()) {
-            b.setHeader(HeaderName.CONTACT, config.contact().toString());
+            // RFC 3261 8.1.1.8: a Contact the peer can reach us at over the transport the INVITE goes on.
+            b.setHeader(HeaderName.CONTACT, contacts.apply(destination.transport()).toString());
         }
         if (!invite.hasHeader(HeaderName.ALLOW)) {
             b.setHeader(HeaderName.ALLOW, Dialog.ALLOW);
@@ -308,6 +319,7 @@ public final class DialogLayer implements TransactionLayer.User {
             slot.incoming = in;
             slot.inviteTransaction = txn;
             d = Dialog.uas(request, responder(txn), newTag(), config, transactions.timers(), slot);
+            d.useContact(contacts.apply(txn.inbound().transport()));
             slot.dialog = d;
             dialogs.put(d.id(), slot);
             in.dialog = d;

@@ -127,7 +127,8 @@ class DialogTest {
         assertEquals(70, bye.maxForwards());
         assertEquals("sip:bob@10.0.0.3:5070", bye.requestUriText());
         assertTrue(bye.contacts().isEmpty(), "BYE carries no Contact");
-        assertEquals("sip:me@127.0.0.1:5060", info.contacts().get(0).uri().toString());
+        // The dialog keeps the Contact its INVITE carried (RFC 3261 12.1.2: that is what the peer targets).
+        assertEquals("sip:alice@127.0.0.1:5060", info.contacts().get(0).uri().toString());
         assertNotEquals(bye.topVia().branch(), info.topVia().branch());
         assertTrue(bye.topVia().hasRfc3261Branch());
     }
