@@ -144,6 +144,10 @@ start_relay() { # kind sessions; sets RELAY_PID and TARGET
             wait_for 60 test -f "$ports"
             TARGET="ports:$ports" ;;
         rtpengine)
+            if ng_listening; then
+                log "UDP port $NG_PORT is taken: another rtpengine? Stop it first."
+                exit 1
+            fi
             launch "${RELAY_PIN[@]}" rtpengine --config-file=none --foreground --log-stderr --log-level=4 \
                 --table=-1 --interface="$ADDRESS" --listen-ng="$ADDRESS:$NG_PORT" --port-min="$FIRST_PORT" \
                 --port-max=65000 --num-threads=1 >> "$RELAY_LOG" 2>&1 &
@@ -152,6 +156,12 @@ start_relay() { # kind sessions; sets RELAY_PID and TARGET
             TARGET="rtpengine:$ADDRESS:$NG_PORT" ;;
         *) log "unknown relay $kind"; exit 2 ;;
     esac
+    sleep 0.2
+    if ! kill -0 "$RELAY_PID" 2> /dev/null; then
+        log "$kind exited at start; its log: $RELAY_LOG"
+        tail -20 "$RELAY_LOG" >&2
+        exit 1
+    fi
 }
 
 run_load() { # kind streams seconds warmup results-file
