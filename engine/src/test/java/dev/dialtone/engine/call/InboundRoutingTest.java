@@ -198,6 +198,35 @@ class InboundRoutingTest {
     }
 
     @Test
+    void invalidDocument_triesTheFallbackOnce_withErrorCode12100() throws Exception {
+        documents.put("/primary", "<Response><Dial><Sip>not a uri</Sip></Dial></Response>");
+        documents.put("/fallback", "<Response><Hangup/></Response>");
+        engine.setRouter(invite -> CompletableFuture.completedFuture(new Route.Application(
+                app.url("/primary").toString(), HttpMethod.POST, app.url("/fallback").toString(), HttpMethod.GET,
+                null, null)));
+        Phone.Call call = caller.call(enginePort());
+        call.answered.get(10, TimeUnit.SECONDS);
+        assertEquals(dev.dialtone.sip.dialog.Termination.REMOTE_BYE, call.ended.get(10, TimeUnit.SECONDS),
+                "the fallback's <Hangup/> ran");
+        assertEquals("/primary", requests.poll(5, TimeUnit.SECONDS).getPath());
+        RecordedRequest fallback = requests.poll(5, TimeUnit.SECONDS);
+        assertEquals("GET", fallback.getMethod());
+        assertTrue(fallback.getPath().startsWith("/fallback?"), fallback.getPath());
+        assertTrue(fallback.getPath().contains("ErrorCode=12100"), fallback.getPath());
+    }
+
+    @Test
+    void failingFallback_endsTheCallAsAnyBadDocumentDoes() throws Exception {
+        engine.setRouter(invite -> CompletableFuture.completedFuture(new Route.Application(
+                app.url("/missing").toString(), HttpMethod.POST, app.url("/also-missing").toString(), null,
+                null, null)));
+        assertEquals(500, caller.call(enginePort()).failed.get(10, TimeUnit.SECONDS));
+        assertEquals("/missing", requests.poll(5, TimeUnit.SECONDS).getPath());
+        assertEquals("/also-missing", requests.poll(5, TimeUnit.SECONDS).getPath());
+        assertNull(requests.poll(200, TimeUnit.MILLISECONDS), "the fallback is tried once");
+    }
+
+    @Test
     void directRoute_toAnUnknownEndpoint_givesTheCaller404() throws Exception {
         engine.setEndpoints(new EndpointDirectory() {
             @Override
