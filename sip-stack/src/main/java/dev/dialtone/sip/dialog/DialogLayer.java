@@ -474,13 +474,32 @@ public final class DialogLayer implements TransactionLayer.User {
         }
 
         private Destination destination(Uri hop) {
+            // RFC 5626 5.3 / RFC 3581: a request to the very URI our INVITE was sent to goes the way the INVITE
+            // went (a registered phone's source address or connection, which its Contact may not be).
+            if (set != null && hop.equals(set.request().requestUri())) {
+                return fallback;
+            }
             Destination d = locator.locate(hop, fallback.transport());
             if (d == null || fallback.flow() != null && d.transport() == fallback.transport()
                     && d.address().equals(fallback.address())) {
                 // Keep the connection the INVITE came on when the next hop is where it came from.
                 return fallback;
             }
+            if (set == null && behindNat(d)) {
+                return fallback;
+            }
             return d;
+        }
+
+        /**
+         * A caller whose Contact is a private address (RFC 1918) other than the public one its INVITE came from is
+         * behind NAT: requests to it go to that source, as responses do (RFC 3581 4).
+         */
+        private boolean behindNat(Destination d) {
+            byte[] a = d.address().getAddress().getAddress();
+            boolean privateAddress = a.length == 4 && (a[0] == 10 || (a[0] & 0xFF) == 172 && (a[1] & 0xF0) == 16
+                    || (a[0] & 0xFF) == 192 && (a[1] & 0xFF) == 168);
+            return privateAddress && !d.address().getAddress().equals(fallback.address().getAddress());
         }
 
         @Override

@@ -83,6 +83,23 @@ class DialogLayerTest {
     }
 
     @Test
+    void callerBehindNat_byeGoesToWhereItsInviteCameFrom_notItsPrivateContact() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        bob.app.onInvite = in -> in.accept(App.SDP);
+        // Alice's phone writes its LAN address in Contact; its INVITE reaches bob from 127.0.0.1.
+        SipRequest invite = alice.dialogs.createInvite(SipUri.parse("sip:bob@127.0.0.1:" + bob.address.getPort()),
+                Address.parse("<sip:alice@example.com>"), Address.parse("<sip:bob@example.com>"), Dialog.SDP, App.SDP)
+                .toBuilder().setHeader("Contact", "<sip:alice@192.168.1.50:" + alice.address.getPort() + ">").build();
+        alice.dialogs.invite(invite, bob.destination(), alice.app);
+        net.await(() -> bob.app.dialog != null && alice.app.dialog != null, "answer");
+        net.await(() -> bob.app.saw("ack:none") || net.count(s -> request(s, alice, "ACK")) > 0, "ACK");
+        bob.dialogs.bye(bob.app.dialog);
+        // RFC 3581: the BYE follows the INVITE's source (the NAT binding), so it reaches alice.
+        net.await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
+    }
+
+    @Test
     void lateOffer_inviteWithoutSdp_theApplicationAnswersInTheAck() {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());

@@ -109,7 +109,9 @@ final class Network implements AutoCloseable {
     }
 
     private CompletionStage<Void> deliver(Party from, SipMessage message, Destination destination) {
-        Party to = parties.get(destination.address().getPort());
+        // Every party is on 127.0.0.1: anything sent elsewhere (a private Contact behind NAT) is lost.
+        Party to = destination.address().getAddress().isLoopbackAddress()
+                ? parties.get(destination.address().getPort()) : null;
         SipMessage copy = SipParser.parse(message.toBytes());
         Sent sent = new Sent(from, copy);
         wire.add(sent);
