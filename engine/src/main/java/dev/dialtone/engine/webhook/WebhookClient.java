@@ -80,7 +80,10 @@ public final class WebhookClient implements AutoCloseable {
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.readTimeout)
                 .writeTimeout(b.readTimeout)
-                .retryOnConnectionFailure(false)
+                // Application servers close idle keep-alive connections (Node after 5 s, http.server after every
+                // HTTP/1.0 reply): a request written to a pooled connection just as it closed goes again on a new
+                // one instead of failing the call. okhttp only does this when no response has started.
+                .retryOnConnectionFailure(true)
                 .build();
         AtomicInteger threads = new AtomicInteger();
         if (b.fileExecutor == null) {
