@@ -1,12 +1,14 @@
 package dev.dialtone.bench;
 
+import dev.dialtone.bench.relay.RelayLoad;
+import dev.dialtone.bench.relay.RelayServe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code dialtone-bench.jar}: the load-testing tools. */
 @Command(name = "dialtone-bench.jar", mixinStandardHelpOptions = true, version = "Dialtone bench 0.1.0",
         description = "Load generator, UAS and SIP server probe.",
-        subcommands = {dev.dialtone.bench.load.LoadCommand.class})
+        subcommands = {dev.dialtone.bench.load.LoadCommand.class, RelayLoad.class, RelayServe.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -66,6 +66,7 @@ public final class SipStack implements AutoCloseable {
             ViaFactory vias = t -> transport.via(t, ViaFactory.newBranch());
             dialogs = new DialogLayer(transactions, wheel, dialogConfig, vias, Locator.numeric(),
                     Objects.requireNonNull(b.listener, "a listener is required"));
+            dialogs.setContacts(t -> Address.of(transport.contactUri(t, b.contactUser)));
             transactions.setUser(dialogs);
         } catch (IOException | RuntimeException e) {
             wheel.stop();

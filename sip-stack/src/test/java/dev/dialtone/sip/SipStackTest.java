@@ -13,7 +13,11 @@ import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.transaction.TimerConfig;
 import dev.dialtone.sip.transport.Destination;
 import dev.dialtone.sip.transport.Transport;
+import dev.dialtone.sip.transport.TlsConfig;
 import dev.dialtone.sip.transport.TransportConfig;
+import dev.dialtone.sip.message.SipRequest;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,13 +35,15 @@ class SipStackTest {
     private static final TimerConfig FAST = new TimerConfig(20, 160, 200);
 
     @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"UDP", "TCP"})
+    @EnumSource(Transport.class)
     void callSetUpAndTornDown_leavesNothingBehind(Transport transport) throws Exception {
         CompletableFuture<Termination> calleeEnded = new CompletableFuture<>();
+        CompletableFuture<SipRequest> received = new CompletableFuture<>();
         byte[] answerSdp = "v=0\r\n".getBytes(StandardCharsets.US_ASCII);
         DialogLayer.Listener callee = new DialogLayer.Listener() {
             @Override
             public void onInvite(IncomingRequest invite) {
+                received.complete(invite.request());
                 invite.setListener((dialog, reason) -> calleeEnded.complete(reason));
                 invite.provisional(180, null);
                 invite.accept(answerSdp);
@@ -90,6 +96,10 @@ class SipStackTest {
             assertEquals(180, ringing.get(5, TimeUnit.SECONDS));
             Dialog dialog = answered.get(5, TimeUnit.SECONDS);
             assertEquals(Dialog.State.CONFIRMED, dialog.state());
+            // RFC 3261 8.1.1.8: the Contact names the transport the INVITE went on (sips: for TLS).
+            SipUri contact = (SipUri) received.get().contacts().get(0).uri();
+            assertEquals(transport == Transport.TLS, contact.secure(), contact.toString());
+            assertEquals(transport == Transport.TCP ? "tcp" : null, contact.transport(), contact.toString());
             a.dialogs().bye(dialog);
             calleeEnded.get(5, TimeUnit.SECONDS);
 
@@ -101,10 +111,13 @@ class SipStackTest {
         }
     }
 
+    @TempDir
+    static Path tlsDir;
+
     private static SipStack stack(DialogLayer.Listener listener) throws Exception {
         return SipStack.builder()
                 .transport(TransportConfig.builder().bindHost("127.0.0.1").advertisedHost("127.0.0.1").port(0)
-                        .tlsPort(0).build())
+                        .tlsPort(0).tls(TlsConfig.selfSigned(tlsDir).insecureAcceptAnyServerCertificate()).build())
                 .timers(FAST)
                 .threads(2)
                 .listener(listener)

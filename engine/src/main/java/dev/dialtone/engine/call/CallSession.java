@@ -350,6 +350,17 @@ final class CallSession implements DialogListener, MediaSessionListener {
         });
     }
 
+    @Override
+    public void onDtmf(MediaLeg leg, int event) {
+        if (leg.side() == MediaLeg.Side.A) {
+            executor.execute(() -> {
+                if (!ended && dial != null) {
+                    dial.onCallerDtmf(event);
+                }
+            });
+        }
+    }
+
     ScheduledFuture<?> schedule(Duration delay, Runnable task) {
         ScheduledFuture<?> f = executor.schedule(() -> {
             if (!ended) {

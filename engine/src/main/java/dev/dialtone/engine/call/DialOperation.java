@@ -157,6 +157,17 @@ final class DialOperation {
         });
     }
 
+    /** RFC 4733 event from the caller: with {@code hangupOnStar}, {@code *} (event 10) ends the bridged leg. */
+    void onCallerDtmf(int event) {
+        if (event != 10 || !dial.hangupOnStar() || !bridged || winner == null || done) {
+            return;
+        }
+        log.info("Call {} caller pressed *: hanging up {}", parent.callSid(), winner.call.callSid());
+        OutboundLeg leg = winner;
+        leg.hangUp("hangupOnStar");
+        finish(CallStatus.COMPLETED, leg);
+    }
+
     /** The whisper document hung up on the answered leg: the dial goes on as if that leg had not answered. */
     void whisperDeclined(OutboundLeg leg, String reason) {
         whisper = null;

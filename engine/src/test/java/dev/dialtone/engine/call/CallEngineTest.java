@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
@@ -278,6 +279,38 @@ class CallEngineTest {
         documents.clear(); // every document request gets 404
         Phone.Call call = caller.call(enginePort());
         assertEquals(500, call.failed.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void hangupOnStar_endsTheDialedLeg_andTheDocumentGoesOn() throws Exception {
+        documents.put("/", "<Response><Dial hangupOnStar=\"true\" action=\"/after\"><Sip>" + callee.uri("bob")
+                + "</Sip></Dial></Response>");
+        documents.put("/after", "<Response><Hangup/></Response>");
+        CompletableFuture<String> bridged = new CompletableFuture<>();
+        engine.addListener((c, previous) -> {
+            if (c.direction() == Call.Direction.OUTBOUND_DIAL && c.status() == CallStatus.IN_PROGRESS) {
+                bridged.complete(c.callSid());
+            }
+        });
+        Phone.Call call = caller.call(enginePort());
+        SipResponse answer = call.answered.get(10, TimeUnit.SECONDS);
+        bridged.get(10, TimeUnit.SECONDS);
+        int relayPort = Integer.parseInt(new String(answer.body(), StandardCharsets.US_ASCII).lines()
+                .filter(l -> l.startsWith("m=audio ")).findFirst().orElseThrow().split(" ")[1]);
+        // RFC 4733 '*' (event 10), payload type 101 as the caller offered it, sent where the engine's SDP said.
+        byte[] star = new byte[16];
+        star[0] = (byte) 0x80;
+        star[1] = 101;
+        star[12] = 10;
+        star[13] = 0x0A;
+        try (java.net.DatagramSocket rtp = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            rtp.send(new java.net.DatagramPacket(star, star.length, InetAddress.getByName("127.0.0.1"), relayPort));
+        }
+        assertEquals("ended bob REMOTE_BYE", callee.events.poll(5, TimeUnit.SECONDS));
+        requests.poll(5, TimeUnit.SECONDS);
+        Map<String, String> dialParams = form(requests.poll(5, TimeUnit.SECONDS).getBody().readUtf8());
+        assertEquals("completed", dialParams.get("DialCallStatus"));
+        call.ended.get(5, TimeUnit.SECONDS);
     }
 
     private static List<SipRequest> drain(BlockingQueue<SipRequest> q, int n) throws InterruptedException {

@@ -41,6 +41,7 @@ public final class MediaLeg {
     private volatile InetSocketAddress remoteRtcp;
     private volatile LegTransforms transforms = LegTransforms.IDENTITY;
     private volatile long streamFormat;
+    private long lastDtmfTimestamp = -1;
     private long appliedStreamFormat;
 
     long lastRtpNanos;
@@ -164,8 +165,28 @@ public final class MediaLeg {
             payloadType = RtpPackets.payloadType(buf);
             stats.onReceived(RtpPackets.ssrc(buf), RtpPackets.sequence(buf), RtpPackets.timestamp(buf),
                     payloadType, RtpPackets.marker(buf), now);
+            if (payloadType == (int) (appliedStreamFormat & 0xFF) - 1) {
+                onTelephoneEvent(buf);
+            }
         }
         peer.sendRtp(buf, payloadType);
+    }
+
+    /**
+     * RFC 4733 2.5: all packets of one event carry the RTP timestamp of its start, so a new timestamp is a new
+     * event (its first packet, or the first that survived loss).
+     */
+    private void onTelephoneEvent(ByteBuf buf) {
+        int offset = RtpPackets.payloadOffset(buf);
+        if (offset < 0 || buf.readableBytes() < offset + 4) {
+            return;
+        }
+        long timestamp = RtpPackets.timestamp(buf);
+        if (timestamp == lastDtmfTimestamp) {
+            return;
+        }
+        lastDtmfTimestamp = timestamp;
+        session.notifyDtmf(this, buf.getUnsignedByte(buf.readerIndex() + offset));
     }
 
     private void sendRtp(ByteBuf buf, int payloadType) {

@@ -226,6 +226,14 @@ public final class MediaSession implements AutoCloseable {
         }
     }
 
+    void notifyDtmf(MediaLeg leg, int event) {
+        try {
+            listener.onDtmf(leg, event);
+        } catch (RuntimeException e) {
+            log.warn("DTMF listener failed for session {}", id, e);
+        }
+    }
+
     void notifyLatched(MediaLeg leg, InetSocketAddress source) {
         try {
             listener.onLatched(leg, source);

@@ -21,6 +21,20 @@ final class RtpPackets {
         return b.readableBytes() >= RTP_HEADER && (b.getUnsignedByte(b.readerIndex()) >> 6) == 2;
     }
 
+    /** Where the payload starts: after the CSRC list and any header extension (RFC 3550 5.1, 5.3.1); -1 if cut. */
+    static int payloadOffset(ByteBuf b) {
+        int at = b.readerIndex();
+        int first = b.getUnsignedByte(at);
+        int offset = RTP_HEADER + 4 * (first & 0x0F);
+        if ((first & 0x10) != 0) {
+            if (b.readableBytes() < offset + 4) {
+                return -1;
+            }
+            offset += 4 + 4 * b.getUnsignedShort(at + offset + 2);
+        }
+        return offset <= b.readableBytes() ? offset : -1;
+    }
+
     static boolean marker(ByteBuf b) {
         return (b.getUnsignedByte(b.readerIndex() + 1) & 0x80) != 0;
     }

@@ -2,6 +2,7 @@ package dev.dialtone.media.rtp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -301,6 +302,43 @@ class RtpRelayTest {
             assertArrayEquals(genuine, phoneB.receive());
             assertEquals(phoneA.address(), s.legA().latchedSource().orElseThrow());
             assertEquals(1, s.legA().stats().mediaPacketsIn());
+        }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @MethodSource("transports")
+    void dtmfEvents_areReportedOncePerEvent_andStillRelayed(boolean nativeTransport) throws Exception {
+        relay(nativeTransport, 24000, 24999, Duration.ZERO);
+        java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch two = new CountDownLatch(2);
+        MediaSessionListener listener = new MediaSessionListener() {
+            @Override
+            public void onMediaTimeout(MediaLeg leg, Duration silence) {
+            }
+
+            @Override
+            public void onDtmf(MediaLeg leg, int event) {
+                events.add(leg.side() + ":" + event);
+                two.countDown();
+            }
+        };
+        try (Phone phoneA = new Phone(1); Phone phoneB = new Phone(2); MediaSession s = relay.openSession(listener)) {
+            s.legA().setRemote(phoneA.address());
+            s.legB().setRemote(phoneB.address());
+            s.legA().setStreamFormat(8000, TELEPHONE_EVENT);
+            // RFC 4733: '*' (event 10) as three packets of one event (same timestamp), then '#' (11).
+            for (int[] e : new int[][] {{10, 1000}, {10, 1000}, {10, 1000}, {11, 2000}}) {
+                byte[] p = new byte[16];
+                p[0] = (byte) 0x80;
+                p[1] = (byte) TELEPHONE_EVENT;
+                ByteBuffer.wrap(p, 4, 4).putInt(e[1]);
+                p[12] = (byte) e[0];
+                p[13] = (byte) 0x0A;
+                phoneA.send(p, s.legA().localRtpPort());
+                assertNotNull(phoneB.receive(), "telephone-event packets are relayed too");
+            }
+            assertTrue(two.await(5, TimeUnit.SECONDS));
+            assertEquals(java.util.List.of("A:10", "A:11"), events);
         }
     }
 }

@@ -64,6 +64,8 @@ public final class Dialog {
     private final Address localUri;
     private final Address remoteUri;
     private final DialogConfig config;
+    /** Our Contact in this dialog: the one its INVITE carried (UAC), or the one for the transport it came on (UAS). */
+    private Address localContact;
     private final TimerConfig timers;
     private final DialogContext ctx;
 
@@ -82,6 +84,7 @@ public final class Dialog {
     private long retransmitInterval;
     private SipRequest lastAck;
     private SipResponse awaitingAck;
+    private boolean byeAfterAck;
     private long lastRseq = -1;
     private SendRequest glareRetry;
     private final Map<Long, SendRequest> outstanding = new HashMap<>(4);
@@ -120,6 +123,9 @@ public final class Dialog {
                 Routing.contactOr(response, invite.requestUri()), config, timers, ctx);
         d.localSeq = invite.cseq().seq();
         d.clientInvite = invite;
+        if (!invite.contacts().isEmpty() && !invite.contacts().get(0).isStar()) {
+            d.localContact = invite.contacts().get(0).address();
+        }
         d.peerAllowsUpdate = Routing.allowsUpdate(response);
         if (invite.bodyLength() > 0) {
             d.localContentType = invite.contentType();
@@ -146,6 +152,15 @@ public final class Dialog {
 
     public DialogId id() {
         return id;
+    }
+
+    /** Our Contact in this dialog (RFC 3261 12.1: the remote target the peer keeps for us). */
+    public Address localContact() {
+        return localContact != null ? localContact : config.contact();
+    }
+
+    void useContact(Address contact) {
+        this.localContact = contact;
     }
 
     public State state() {
@@ -343,6 +358,9 @@ public final class Dialog {
             ctx.cancel(DialogTimer.RETRANSMIT_2XX);
             ctx.cancel(DialogTimer.ACK_TIMEOUT);
             ctx.ackArrived(ack);
+            if (byeAfterAck && state == State.CONFIRMED) {
+                sendBye(Termination.LOCAL_BYE);
+            }
         } else {
             log.debug("dialog {} ignores ACK with CSeq {}", id, ack.cseq());
         }
@@ -503,7 +521,7 @@ public final class Dialog {
             case RETRANSMIT_2XX -> {
                 if (unacked2xx != null) {
                     // RFC 3261 13.3.1.4: T1, doubling, at most T2.
-                    unacked2xxResponder.respond(unacked2xx);
+                    unacked2xxResponder.retransmit(unacked2xx);
                     retransmitInterval = Math.min(2 * retransmitInterval, timers.t2());
                     ctx.schedule(DialogTimer.RETRANSMIT_2XX, retransmitInterval);
                 }
@@ -606,7 +624,7 @@ public final class Dialog {
         }
         boolean targetRefresh = m == SipMethod.INVITE || m == SipMethod.UPDATE;
         if (targetRefresh && status > 100 && status < 300) {
-            b.header(HeaderName.CONTACT, config.contact().toString());
+            b.header(HeaderName.CONTACT, localContact().toString());
             if (state == State.EARLY && m == SipMethod.INVITE) {
                 // RFC 3261 12.1.1: responses that make the dialog copy the Record-Route of the request.
                 for (String rr : request.headers(HeaderName.RECORD_ROUTE)) {
@@ -720,7 +738,10 @@ public final class Dialog {
     }
 
     private void hangUp() {
-        if (state == State.CONFIRMED || ownsCallId) {
+        if (unacked2xx != null) {
+            // RFC 3261 15: the callee holds its BYE until the ACK comes or the 2xx times out.
+            byeAfterAck = true;
+        } else if (state == State.CONFIRMED || ownsCallId) {
             // RFC 3261 15: the caller may BYE an early dialog too; the callee may not, so it declines the INVITE.
             sendBye(Termination.LOCAL_BYE);
         } else if (serverInvite != null) {
@@ -790,7 +811,7 @@ public final class Dialog {
                 .header(HeaderName.CALL_ID, id.callId())
                 .header(HeaderName.CSEQ, seq + " " + method);
         if (method != SipMethod.BYE && method != SipMethod.ACK) {
-            b.header(HeaderName.CONTACT, config.contact().toString());
+            b.header(HeaderName.CONTACT, localContact().toString());
         }
         return b;
     }

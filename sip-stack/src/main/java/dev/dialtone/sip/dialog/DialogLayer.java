@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +78,7 @@ public final class DialogLayer implements TransactionLayer.User {
     private final TransactionLayer transactions;
     private final io.netty.util.Timer wheel;
     private final DialogConfig config;
+    private volatile Function<Transport, Address> contacts;
     private final ViaFactory vias;
     private final Locator locator;
     private final Listener listener;
@@ -96,6 +98,7 @@ public final class DialogLayer implements TransactionLayer.User {
         this.transactions = transactions;
         this.wheel = wheel;
         this.config = config;
+        this.contacts = t -> config.contact();
         this.vias = vias;
         this.locator = locator;
         this.listener = listener;
@@ -122,6 +125,14 @@ public final class DialogLayer implements TransactionLayer.User {
     }
 
     /** The executor a dialog's callbacks run on. */
+    /**
+     * Our Contact for each transport ({@code sips:} for TLS, {@code ;transport=tcp} for TCP); by default the
+     * configured one for all.
+     */
+    public void setContacts(Function<Transport, Address> contacts) {
+        this.contacts = contacts;
+    }
+
     public EventExecutor executorFor(Dialog dialog) {
         return transactions.executorFor(dialog.id().callId());
     }
@@ -138,8 +149,7 @@ public final class DialogLayer implements TransactionLayer.User {
                 .header(HeaderName.FROM, from.withTag(newTag()).toString())
                 .header(HeaderName.TO, to.toString())
                 .header(HeaderName.CALL_ID, callId)
-                .header(HeaderName.CSEQ, "1 INVITE")
-                .header(HeaderName.CONTACT, config.contact().toString());
+                .header(HeaderName.CSEQ, "1 INVITE");
         if (body != null) {
             b.body(contentType, body);
         }
@@ -148,7 +158,7 @@ public final class DialogLayer implements TransactionLayer.User {
 
     /**
      * Sends an INVITE and tracks the dialogs it makes. Completes the request where needed: a top Via (from the
-     * Via factory) unless it has one, a From tag, Max-Forwards, Contact, Allow, Supported ({@code timer},
+     * Via factory) unless it has one with an RFC 3261 branch, a From tag, Max-Forwards, Contact, Allow, Supported ({@code timer},
      * {@code 100rel} as configured) and, with session timers, Session-Expires and Min-SE (RFC 4028 7.1).
      * Any thread; the listener is called on the call's executor.
      */
@@ -159,6 +169,8 @@ public final class DialogLayer implements TransactionLayer.User {
         SipRequest.Builder b = invite.toBuilder();
         if (invite.topVia() == null) {
             b.withTopVia(vias.via(destination.transport()));
+        } else if (!invite.topVia().hasRfc3261Branch()) {
+            b.replaceTopVia(vias.via(destination.transport()));
         }
         if (invite.from().tag() == null) {
             b.setHeader(HeaderName.FROM, invite.from().withTag(newTag()).toString());
@@ -167,7 +179,8 @@ public final class DialogLayer implements TransactionLayer.User {
             b.setHeader(HeaderName.MAX_FORWARDS, "70");
         }
         if (invite.contacts().isEmpty()) {
-            b.setHeader(HeaderName.CONTACT, config.contact().toString());
+            // RFC 3261 8.1.1.8: a Contact the peer can reach us at over the transport the INVITE goes on.
+            b.setHeader(HeaderName.CONTACT, contacts.apply(destination.transport()).toString());
         }
         if (!invite.hasHeader(HeaderName.ALLOW)) {
             b.setHeader(HeaderName.ALLOW, Dialog.ALLOW);
@@ -238,7 +251,7 @@ public final class DialogLayer implements TransactionLayer.User {
                 if (slot == null) {
                     txn.respond(request.createResponse(481));
                 } else {
-                    slot.dialog.on(new RequestReceived(request, txn::respond));
+                    slot.dialog.on(new RequestReceived(request, responder(txn)));
                 }
                 return;
             }
@@ -305,13 +318,14 @@ public final class DialogLayer implements TransactionLayer.User {
             slot.listener = in.listener != null ? in.listener : listener;
             slot.incoming = in;
             slot.inviteTransaction = txn;
-            d = Dialog.uas(request, txn::respond, newTag(), config, transactions.timers(), slot);
+            d = Dialog.uas(request, responder(txn), newTag(), config, transactions.timers(), slot);
+            d.useContact(contacts.apply(txn.inbound().transport()));
             slot.dialog = d;
             dialogs.put(d.id(), slot);
             in.dialog = d;
         }
         if (d != null) {
-            deliver(d, new Answer(request, txn::respond, status, reason, type, body, headers));
+            deliver(d, new Answer(request, responder(txn), status, reason, type, body, headers));
         } else {
             SipResponse.Builder b = request.responseBuilder(status, reason == null ? SipResponse.reasonPhrase(status) : reason)
                     .toTag(newTag());
@@ -393,6 +407,21 @@ public final class DialogLayer implements TransactionLayer.User {
 
     Via via(Transport transport) {
         return vias.via(transport);
+    }
+
+    private Responder responder(ServerTransaction txn) {
+        Destination back = txn.inbound().responseDestination();
+        return new Responder() {
+            @Override
+            public void respond(SipResponse response) {
+                txn.respond(response);
+            }
+
+            @Override
+            public void retransmit(SipResponse response) {
+                transactions.sendStateless(response, back);
+            }
+        };
     }
 
     static String newTag() {

@@ -38,7 +38,7 @@ public final class IncomingRequest {
         return request;
     }
 
-    /** How the request arrived: transport and source address. */
+    /** How a new INVITE arrived: transport and source address; null for a request inside a dialog. */
     public Inbound inbound() {
         return inbound;
     }

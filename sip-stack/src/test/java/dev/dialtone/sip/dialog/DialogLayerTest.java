@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.dialtone.sip.dialog.Network.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -59,9 +58,9 @@ class DialogLayerTest {
             in.accept(App.SDP);
         };
         call(alice, bob);
-        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
         assertEquals(1, alice.dialogs.activeDialogs());
-        await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > 0, "ACK");
         Dialog a = alice.app.dialog;
         Dialog b = bob.app.dialog;
         assertEquals(a.id().callId(), b.id().callId());
@@ -71,9 +70,9 @@ class DialogLayerTest {
         assertTrue(alice.app.saw("provisional:180:early"));
 
         alice.dialogs.bye(a);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
-        await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE at alice");
-        await(() -> net.count(s -> s.from() == bob && s.isResponse(200, "BYE")) == 1, "200 to BYE");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE at alice");
+        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(200, "BYE")) > 0, "200 to BYE");
 
         List<String> flow = net.wire.stream().map(s -> s.from() + " " + describe(s.message())).distinct().toList();
         assertEquals(List.of("alice INVITE", "bob 100 INVITE", "bob 180 INVITE", "bob 200 INVITE", "alice ACK",
@@ -90,12 +89,12 @@ class DialogLayerTest {
         SipRequest invite = alice.dialogs.createInvite(SipUri.parse("sip:bob@127.0.0.1:5071"),
                 Address.parse("<sip:alice@example.com>"), Address.parse("<sip:bob@example.com>"), null, null);
         alice.dialogs.invite(invite, bob.destination(), alice.app);
-        await(() -> alice.app.dialog != null, "answer with an offer");
+        net.await(() -> alice.app.dialog != null, "answer with an offer");
         assertEquals(0, net.count(s -> request(s, alice, "ACK")));
         alice.dialogs.ack(alice.app.dialog, App.SDP);
-        await(() -> bob.app.saw("ack:sdp"), "ACK with the answer at bob");
+        net.await(() -> bob.app.saw("ack:sdp"), "ACK with the answer at bob");
         alice.dialogs.bye(alice.app.dialog);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
 
     @Test
@@ -104,15 +103,15 @@ class DialogLayerTest {
         bob.withDialogs(bob.defaults());
         net.drop = s -> request(s, alice, "ACK") && net.count(x -> request(x, alice, "ACK")) <= 2;
         call(alice, bob);
-        await(() -> bob.app.dialog != null && net.count(s -> request(s, alice, "ACK")) >= 3, "third ACK");
+        net.await(() -> bob.app.dialog != null && net.count(s -> request(s, alice, "ACK")) >= 3, "third ACK");
         // RFC 3261 13.3.1.4 and 13.2.2.4: bob retransmits the 2xx until an ACK arrives; alice ACKs every copy.
         assertTrue(net.count(s -> s.from() == bob && s.isResponse(200, "INVITE")) >= 3);
         List<Sent> acks = net.matching(s -> request(s, alice, "ACK"));
         assertEquals(1, acks.stream().map(s -> s.message().topVia().branch()).distinct().count(), "the same ACK again");
-        await(() -> bob.dialogs.armedTimers() == 1, "only the session timer is left at bob");
+        net.await(() -> bob.dialogs.armedTimers() == 1, "only the session timer is left at bob");
         assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
         alice.dialogs.bye(alice.app.dialog);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
 
     @Test
@@ -121,9 +120,9 @@ class DialogLayerTest {
         bob.withDialogs(bob.defaults());
         net.drop = s -> request(s, alice, "ACK");
         call(alice, bob);
-        await(() -> bob.app.saw("terminated:NO_ACK"), "bob gives up");
-        await(() -> alice.app.saw("terminated:REMOTE_BYE"), "alice hears BYE");
-        assertEquals(1, net.count(s -> request(s, bob, "BYE")));
+        net.await(() -> bob.app.saw("terminated:NO_ACK"), "bob gives up");
+        net.await(() -> alice.app.saw("terminated:REMOTE_BYE"), "alice hears BYE");
+        assertEquals(1, net.distinct(s -> request(s, bob, "BYE")));
     }
 
     @Test
@@ -131,15 +130,16 @@ class DialogLayerTest {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
         call(alice, bob);
-        await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) == 1, "answer and ACK");
+        net.await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) > 0, "answer and ACK");
         // Timer M (64*T1) ends alice's INVITE transaction; a 2xx after that reaches the dialog layer as a stray.
-        await(() -> alice.transactions.activeTransactions() == 0, "Timer M");
+        net.await(() -> alice.transactions.activeTransactions() == 0, "Timer M");
         SipMessage ok = net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
+        long acks = net.count(s -> request(s, alice, "ACK"));
         alice.transactions.receive(new Inbound(ok, dev.dialtone.sip.transport.Transport.UDP, bob.address,
                 alice.address, null));
-        await(() -> net.count(s -> request(s, alice, "ACK")) == 2, "ACK again");
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > acks, "ACK again");
         alice.dialogs.bye(alice.app.dialog);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
 
     @Test
@@ -155,21 +155,21 @@ class DialogLayerTest {
             return List.of();
         };
         call(alice, bob);
-        await(() -> net.count(s -> request(s, alice, "BYE") && "fork2".equals(s.message().to().tag())) == 1,
+        net.await(() -> net.count(s -> request(s, alice, "BYE") && "fork2".equals(s.message().to().tag())) > 0,
                 "BYE to the second fork");
-        assertEquals(1, net.count(s -> request(s, alice, "ACK") && "fork2".equals(s.message().to().tag())),
+        assertEquals(1, net.distinct(s -> request(s, alice, "ACK") && "fork2".equals(s.message().to().tag())),
                 "the second fork's 2xx is ACKed before the BYE");
         // bob knows no dialog with tag fork2, so that BYE gets 481.
-        await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "BYE")) == 1, "481");
-        await(() -> alice.app.dialog != null, "answered");
+        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "BYE")) > 0, "481");
+        net.await(() -> alice.app.dialog != null, "answered");
         Dialog a = alice.app.dialog;
         assertNotEquals("fork2", a.id().remoteTag());
         assertEquals(1, alice.app.events.stream().filter(e -> e.startsWith("answered")).count());
         assertEquals(Dialog.State.CONFIRMED, a.state());
-        await(() -> alice.dialogs.activeDialogs() == 1, "only the kept fork is left");
+        net.await(() -> alice.dialogs.activeDialogs() == 1, "only the kept fork is left");
 
         alice.dialogs.bye(a);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
         assertTrue(alice.app.events.stream().noneMatch(e -> e.startsWith("terminated") && !e.endsWith("LOCAL_BYE")),
                 "the released fork is not reported: " + alice.app.events);
     }
@@ -179,15 +179,16 @@ class DialogLayerTest {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
         call(alice, bob);
-        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
-        await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > 0, "ACK");
         Dialog a = alice.app.dialog;
         Dialog b = bob.app.dialog;
 
         SipResponse ok = alice.dialogs.reinvite(a, App.SDP).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(200, ok.status());
         assertTrue(bob.app.saw("request:INVITE"));
-        await(() -> net.count(s -> request(s, alice, "ACK")) == 2, "ACK of the re-INVITE");
+        net.await(() -> net.count(s -> request(s, alice, "ACK") && s.message().cseq().seq() == 2) > 0,
+                "ACK of the re-INVITE");
         SipRequest reinvite = (SipRequest) net.matching(s -> request(s, alice, "INVITE")).get(1).message();
         assertEquals(b.id().localTag(), reinvite.to().tag());
         assertEquals("sip:bob@127.0.0.1:5071", reinvite.requestUriText(), "sent to bob's Contact");
@@ -202,8 +203,8 @@ class DialogLayerTest {
         assertEquals("sip:alice@127.0.0.1:5061", bobsUpdate.requestUriText());
 
         bob.dialogs.bye(b);
-        await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
-        assertTrue(bob.app.saw("terminated:LOCAL_BYE"));
+        net.await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
+        net.await(() -> bob.app.saw("terminated:LOCAL_BYE"), "bob's own end");
     }
 
     @Test
@@ -211,17 +212,17 @@ class DialogLayerTest {
         alice.withDialogs(alice.defaults().withSessionTimers(true, 2, 1));
         bob.withDialogs(bob.defaults().withSessionTimers(true, 1800, 1));
         call(alice, bob);
-        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
         Dialog a = alice.app.dialog;
         // 2 s interval, refresher alice (she supports timers and asked no one else): UPDATE every second.
-        await(() -> net.count(s -> request(s, alice, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
+        net.await(() -> net.distinct(s -> request(s, alice, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
         assertEquals(Dialog.State.CONFIRMED, a.state());
         assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
-        assertTrue(net.count(s -> s.from() == bob && s.isResponse(200, "UPDATE")) >= 2);
+        net.await(() -> net.distinct(s -> s.from() == bob && s.isResponse(200, "UPDATE")) >= 2, "refreshes answered");
         SipRequest refresh = (SipRequest) net.matching(s -> request(s, alice, "UPDATE")).get(0).message();
         assertEquals("2;refresher=uac", refresh.header("Session-Expires"));
         alice.dialogs.bye(a);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
 
     @Test
@@ -229,15 +230,15 @@ class DialogLayerTest {
         alice.withDialogs(alice.defaults().withSessionTimers(false, 1800, 90));
         bob.withDialogs(bob.defaults().withSessionTimers(true, 2, 1));
         call(alice, bob);
-        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
         SipResponse ok = (SipResponse) net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
         assertEquals("2;refresher=uas", ok.header("Session-Expires"));
         assertTrue(ok.require().isEmpty(), "no Require: timer for a peer that does not support it");
         // alice's 200s to the refreshes carry no Session-Expires; bob goes on refreshing (RFC 4028 9, 7.2).
-        await(() -> net.count(s -> request(s, bob, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
+        net.await(() -> net.distinct(s -> request(s, bob, "UPDATE")) >= 3, Duration.ofSeconds(8), "three refreshes");
         assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
         alice.dialogs.bye(alice.app.dialog);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
 
     @Test
@@ -249,14 +250,14 @@ class DialogLayerTest {
                 && net.count(x -> "fork2".equals(x.message().to().tag())) == 0
                 ? List.of(((SipResponse) s.message()).toBuilder().toTag("fork2").build()) : List.of();
         call(alice, bob);
-        await(() -> alice.dialogs.activeDialogs() == 2, "two early dialogs");
-        assertEquals(2, alice.app.count("provisional:180:early"));
+        net.await(() -> alice.app.count("provisional:180:early") == 2, "two early dialogs");
+        assertEquals(2, alice.dialogs.activeDialogs());
         bob.app.invite.accept(App.SDP);
-        await(() -> alice.app.dialog != null, "answer");
-        await(() -> alice.dialogs.activeDialogs() == 1, "the other early dialog ends");
+        net.await(() -> alice.app.dialog != null, "answer");
+        net.await(() -> alice.dialogs.activeDialogs() == 1, "the other early dialog ends");
         assertNotEquals("fork2", alice.app.dialog.id().remoteTag());
         alice.dialogs.bye(alice.app.dialog);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
         assertEquals(0, net.count(s -> request(s, alice, "BYE") && "fork2".equals(s.message().to().tag())),
                 "an early dialog that never answered gets no BYE");
     }
@@ -268,9 +269,9 @@ class DialogLayerTest {
         net.drop = s -> s.from() == alice && s.isRequest("UPDATE");
         call(alice, bob);
         // bob waits for refreshes and gives up at 2 - min(32, 2/3) s = 1.33 s.
-        await(() -> bob.app.saw("terminated:SESSION_EXPIRED"), Duration.ofSeconds(5), "expiry at bob");
-        await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
-        assertEquals(1, net.count(s -> request(s, bob, "BYE")));
+        net.await(() -> bob.app.saw("terminated:SESSION_EXPIRED"), Duration.ofSeconds(5), "expiry at bob");
+        net.await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
+        assertEquals(1, net.distinct(s -> request(s, bob, "BYE")));
         assertEquals(0, net.count(s -> request(s, alice, "BYE")));
     }
 
@@ -279,7 +280,7 @@ class DialogLayerTest {
         alice.withDialogs(alice.defaults().withSessionTimers(true, 600, 90));
         bob.withDialogs(bob.defaults().withSessionTimers(true, 1800, 1000));
         call(alice, bob);
-        await(() -> alice.app.dialog != null, "answer after the retry");
+        net.await(() -> alice.app.dialog != null, "answer after the retry");
         List<Sent> invites = net.matching(s -> request(s, alice, "INVITE"));
         SipRequest first = (SipRequest) invites.get(0).message();
         SipRequest second = (SipRequest) invites.get(invites.size() - 1).message();
@@ -294,7 +295,7 @@ class DialogLayerTest {
         assertEquals(1000, alice.app.dialog.sessionInterval());
         assertNull(alice.app.failure);
         alice.dialogs.bye(alice.app.dialog);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
 
     @Test
@@ -302,15 +303,20 @@ class DialogLayerTest {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
         call(alice, bob);
-        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
-        await(() -> net.count(s -> request(s, alice, "ACK")) == 1, "ACK");
+        net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > 0, "ACK");
         Dialog a = alice.app.dialog;
         Dialog b = bob.app.dialog;
 
         net.hold();
         var fromAlice = alice.dialogs.reinvite(a, App.SDP).toCompletableFuture();
         var fromBob = bob.dialogs.reinvite(b, App.SDP).toCompletableFuture();
-        await(() -> net.count(s -> s.isRequest("INVITE")) == 3, "both re-INVITEs on the wire");
+        net.await(() -> net.count(s -> request(s, alice, "INVITE") && s.message().cseq().seq() == 2) > 0
+                && net.count(s -> request(s, bob, "INVITE")) > 0, "both re-INVITEs on the wire");
+        // Both arrive before either side hears an answer, so each finds its own re-INVITE pending.
+        net.deliverHeld();
+        net.await(() -> net.count(s -> s.from() == alice && s.isResponse(491, "INVITE")) > 0
+                && net.count(s -> s.from() == bob && s.isResponse(491, "INVITE")) > 0, "491 both ways");
         net.release();
 
         assertEquals(200, fromAlice.get(10, TimeUnit.SECONDS).status());
@@ -326,7 +332,7 @@ class DialogLayerTest {
         assertEquals(alice, retries.get(retries.size() - 1).from());
 
         alice.dialogs.bye(a);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
 
     @Test
@@ -335,14 +341,14 @@ class DialogLayerTest {
         bob.withDialogs(bob.defaults());
         bob.app.onInvite = in -> in.provisional(180, null);
         DialogSet set = call(alice, bob);
-        await(() -> alice.app.saw("provisional:180:early"), "ringing");
+        net.await(() -> alice.app.saw("provisional:180:early"), "ringing");
         assertEquals(1, alice.dialogs.activeDialogs(), "the early dialog");
         set.cancel();
-        await(() -> alice.app.failure != null, "failure");
+        net.await(() -> alice.app.failure != null, "failure");
         assertEquals(InviteFailure.Kind.CANCELED, alice.app.failure.kind());
         assertEquals(487, alice.app.failure.status());
-        await(() -> bob.app.saw("cancel"), "bob hears the CANCEL");
-        assertEquals(1, net.count(s -> s.from() == bob && s.isResponse(200, "CANCEL")));
+        net.await(() -> bob.app.saw("cancel"), "bob hears the CANCEL");
+        assertEquals(1, net.distinct(s -> s.from() == bob && s.isResponse(200, "CANCEL")));
         assertTrue(alice.app.events.stream().noneMatch(e -> e.startsWith("terminated")));
     }
 
@@ -352,12 +358,12 @@ class DialogLayerTest {
         bob.withDialogs(bob.defaults());
         bob.app.onInvite = in -> in.provisional(180, null);
         call(alice, bob);
-        await(() -> alice.app.early != null, "ringing");
+        net.await(() -> alice.app.early != null, "ringing");
         alice.dialogs.bye(alice.app.early);
-        await(() -> bob.app.saw("cancel"), "bob hears the caller gave up");
-        await(() -> alice.app.failure != null, "INVITE failed");
+        net.await(() -> bob.app.saw("cancel"), "bob hears the caller gave up");
+        net.await(() -> alice.app.failure != null, "INVITE failed");
         assertEquals(487, alice.app.failure.status());
-        assertEquals(1, net.count(s -> s.from() == bob && s.isResponse(200, "BYE")));
+        assertEquals(1, net.distinct(s -> s.from() == bob && s.isResponse(200, "BYE")));
         assertEquals(0, bob.dialogs.pendingInvites());
         // bob's answer after the fact goes nowhere.
         bob.app.invite.accept(App.SDP);
@@ -404,17 +410,17 @@ class DialogLayerTest {
             }
         });
         call(alice, bob);
-        await(() -> alice.app.dialog != null, "answer");
+        net.await(() -> alice.app.dialog != null, "answer");
         SipRequest invite = (SipRequest) net.matching(s -> request(s, alice, "INVITE")).get(0).message();
         assertTrue(invite.supported().contains("100rel"));
         List<Sent> pracks = net.matching(s -> request(s, alice, "PRACK"));
-        assertEquals(1, pracks.size());
+        assertEquals(1, net.distinct(s -> request(s, alice, "PRACK")));
         SipRequest prack = (SipRequest) pracks.get(0).message();
         assertEquals("1 1 INVITE", prack.header("RAck"));
         assertEquals("b-raw", prack.to().tag());
         assertEquals(1, alice.app.count("provisional:183:early"));
         alice.dialogs.bye(alice.app.dialog);
-        await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE");
+        net.await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE");
     }
 
     @Test
@@ -422,17 +428,17 @@ class DialogLayerTest {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
         call(alice, bob);
-        await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
         Dialog a = alice.app.dialog;
         alice.dialogs.bye(a);
-        await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE");
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE");
         // A request built on the ended dialog and sent anyway finds no dialog at bob.
         alice.transactions.request(a.createRequest(SipMethod.INFO), bob.destination(), null);
-        await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "INFO")) == 1, "481");
+        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(481, "INFO")) > 0, "481");
         var info = alice.dialogs.request(a, SipMethod.INFO, null, null).toCompletableFuture();
-        await(info::isDone, "INFO refused");
+        net.await(info::isDone, "INFO refused");
         assertTrue(info.isCompletedExceptionally(), "a terminated dialog sends nothing");
-        assertEquals(1, net.count(s -> request(s, alice, "INFO")));
+        assertEquals(1, net.distinct(s -> request(s, alice, "INFO")));
     }
 
     private static String describe(SipMessage m) {

@@ -127,7 +127,8 @@ class DialogTest {
         assertEquals(70, bye.maxForwards());
         assertEquals("sip:bob@10.0.0.3:5070", bye.requestUriText());
         assertTrue(bye.contacts().isEmpty(), "BYE carries no Contact");
-        assertEquals("sip:me@127.0.0.1:5060", info.contacts().get(0).uri().toString());
+        // The dialog keeps the Contact its INVITE carried (RFC 3261 12.1.2: that is what the peer targets).
+        assertEquals("sip:alice@127.0.0.1:5060", info.contacts().get(0).uri().toString());
         assertNotEquals(bye.topVia().branch(), info.topVia().branch());
         assertTrue(bye.topVia().hasRfc3261Branch());
     }
@@ -188,6 +189,18 @@ class DialogTest {
         assertTrue(ctx.armedAt.isEmpty(), "the ACK stops retransmission and the give-up timer");
         assertEquals(1, ctx.ackArrived.size());
         assertEquals(Dialog.State.CONFIRMED, d.state());
+    }
+
+    @Test
+    void uas_hangUpBeforeTheAck_holdsTheByeUntilTheAckArrives() {
+        SipRequest invite = Msgs.invite("");
+        Dialog d = Dialog.uas(invite, responder, "u1", NO_TIMERS, TIMERS, ctx);
+        d.on(new Answer(invite, responder, 200, null, null, null));
+        d.on(new DialogEvent.SendBye());
+        assertTrue(ctx.sent.isEmpty(), "RFC 3261 15: no BYE before the ACK");
+        d.on(new AckReceived(Msgs.fromPeer(d, "ACK", 10, "", null)));
+        assertSame(SipMethod.BYE, ctx.lastSent().method());
+        assertEquals(List.of(Termination.LOCAL_BYE), ctx.terminations);
     }
 
     @Test

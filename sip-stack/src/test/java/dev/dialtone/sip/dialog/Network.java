@@ -141,10 +141,20 @@ final class Network implements AutoCloseable {
         }
     }
 
+    /** Stop holding and deliver what was held. */
     void release() {
+        deliverHeld(false);
+    }
+
+    /** Deliver what is held so far but go on holding what is sent from now on (the answers, say). */
+    void deliverHeld() {
+        deliverHeld(true);
+    }
+
+    private void deliverHeld(boolean keepHolding) {
         List<Runnable> now;
         synchronized (held) {
-            holding = false;
+            holding = keepHolding;
             now = new ArrayList<>(held);
             held.clear();
         }
@@ -155,23 +165,41 @@ final class Network implements AutoCloseable {
         return wire.stream().filter(p).count();
     }
 
+    /** Messages matching {@code p}, retransmissions counted once (same sender, start line, CSeq and top Via). */
+    long distinct(Predicate<Sent> p) {
+        return wire.stream().filter(p)
+                .map(s -> s.from() + " " + s.message().startLine() + " " + s.message().cseq() + " " + s.message().topVia())
+                .distinct().count();
+    }
+
     List<Sent> matching(Predicate<Sent> p) {
         return wire.stream().filter(p).toList();
     }
 
-    /** Polls {@code condition} until it holds, failing after {@code limit}. */
-    static void await(BooleanSupplier condition, Duration limit, String what) {
+    /** Polls {@code condition} until it holds, failing after {@code limit} with what went over the wire. */
+    void await(BooleanSupplier condition, Duration limit, String what) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what + "; wire:\n" + transcript());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
-    static void await(BooleanSupplier condition, String what) {
+    void await(BooleanSupplier condition, String what) {
         await(condition, Duration.ofSeconds(10), what);
+    }
+
+    /** One line per message: sender, start line, CSeq, tags. */
+    String transcript() {
+        StringBuilder sb = new StringBuilder();
+        for (Sent s : wire) {
+            SipMessage m = s.message();
+            sb.append(s.from()).append(": ").append(m.startLine()).append(" | ").append(m.cseq())
+                    .append(" | from-tag ").append(m.from().tag()).append(" to-tag ").append(m.to().tag()).append('\n');
+        }
+        return sb.toString();
     }
 
     /** Every dialog, pending INVITE, transaction and timer of every party is gone once the small timers ran out. */
