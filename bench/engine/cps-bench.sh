@@ -344,6 +344,12 @@ case "$MEM_CALLS: $SYSTEMS " in 0:*) ;; *" engine "*)
         jcmd "$SUT_PID" GC.heap_info 2>/dev/null | awk '/ used / && !/Metaspace|class space/ {
             for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); sum += v } } END { print sum }'
     }
+    # An ended call's transactions and dialogs stay for up to 64*T1 = 32 s (RFC 3261 17.2.2 Timer J, 17.1.1.2 Timer
+    # B/H) and keep what they reference; the idle figure is taken once the warm-up's have gone.
+    for _ in $(seq 1 300); do
+        [ "$(engine_metric dialtone_sip_transactions_active)" = 0 ] && [ "$(engine_metric dialtone_sip_dialogs_active)" = 0 ] && break
+        sleep 0.2
+    done
     heap0=$(heap_kb)
     rss0=$(rss_kb)
     port=$(free_port)
