@@ -32,6 +32,8 @@ MEM_HOLD_MS=${MEM_HOLD_MS:-30000}
 JAVA_OPTS=${JAVA_OPTS:-}
 # The engine's JIT compiles the call path during an uncounted warm-up at half START_RATE.
 WARMUP_SECONDS=${WARMUP_SECONDS:-30}
+# APP=http serves the document from a local HTTP server (python3, on LOAD_CPUS) instead of a file: URL.
+APP=${APP:-file}
 # MEM_CALLS=0 leaves out the memory phase.
 # Kamailio's UDP worker processes (its -n).
 KAMAILIO_CHILDREN=${KAMAILIO_CHILDREN:-4}
@@ -117,6 +119,7 @@ machine() {
     log "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ { print $2 }') GB"
     log "java: $(java -version 2>&1 | head -1); sipp: $(sipp -v 2>&1 | grep -o 'SIPp v[^ ]*' | head -1); $(kamailio -v 2>&1 | head -1)"
     log "pinning: system under test on CPUs $SUT_CPUS, SIPp caller and callee on CPUs $LOAD_CPUS; priority: $([ "$PRIORITY" = 1 ] && echo "nice $NICE in autogroups of their own" || echo default)"
+    log "application: $APP"
     log "steps: ${STEP_SECONDS} s each, hold ${HOLD_MS} ms, pass at <= ${MAX_FAIL_PCT} % failed calls; $REPS repetitions"
 }
 
@@ -145,9 +148,32 @@ start_engine() { # $1 extra JVM options
     local data="$OUT/engine-data-$RANDOM"
     printf '<Response><Dial><Sip>sip:uas@127.0.0.1:%s;transport=udp</Sip></Dial></Response>\n' "$CALLEE_PORT" \
         >"$OUT/app.xml"
+    local url="file:$OUT/app.xml"
+    if [ "$APP" = http ]; then
+        local app_port
+        app_port=$(free_port)
+        # Answers every webhook with the document; threads, so that the engine's concurrent requests do not queue.
+        run taskset -c "$LOAD_CPUS" python3 -c '
+import http.server, sys
+doc = open(sys.argv[2], "rb").read()
+class App(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(doc)))
+        self.end_headers()
+        self.wfile.write(doc)
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), App).serve_forever()
+' "$app_port" "$OUT/app.xml" >"$OUT/app.log" 2>&1 &
+        PIDS+=("$!")
+        url="http://127.0.0.1:$app_port/"
+    fi
     # shellcheck disable=SC2086
     run taskset -c "$SUT_CPUS" java $JAVA_OPTS $1 -jar "$JAR" --sip-host 127.0.0.1 --sip-port "$SUT_PORT" --tls-port 0 \
-        --http-port "$HTTP_PORT" --data-dir "$data" --inbound-url "file:$OUT/app.xml" --rtp-ports 20000-29999 \
+        --http-port "$HTTP_PORT" --data-dir "$data" --inbound-url "$url" --rtp-ports 20000-29999 \
         >>"$OUT/engine.log" 2>&1 &
     SUT_PID=$!
     PIDS+=("$SUT_PID")
