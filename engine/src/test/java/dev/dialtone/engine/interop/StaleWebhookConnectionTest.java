@@ -7,7 +7,6 @@ import dev.dialtone.sip.transport.Transport;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.SocketPolicy;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,12 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StaleWebhookConnectionTest {
 
-    // Root cause: WebhookClient builds its OkHttpClient with retryOnConnectionFailure(false) and a connection pool, so
-    // the first request on a connection the server has just closed fails with "unexpected end of stream" and the call
-    // gets 500 Application Error. Found by bench/engine/cps-bench.sh with APP=http (a python3 http.server
-    // application): every second call failed at 250 cps.
-    @Disabled("engine bug: WebhookClient (engine/src/main/java/dev/dialtone/engine/webhook/WebhookClient.java:83) "
-            + "never retries a request on a stale pooled connection; enable once fixed")
+    // Regression: WebhookClient was built with retryOnConnectionFailure(false), so the first request on a connection the
+    // server had just closed failed with "unexpected end of stream" and the call got 500 Application Error. Found by
+    // bench/engine/cps-bench.sh with APP=http (a python3 http.server application): every second call failed.
     @Test
     void documentRequestOnAConnectionTheServerClosed_isSentAgain() throws Exception {
         try (MockWebServer app = new MockWebServer(); Phone caller = new Phone(); Phone callee = new Phone()) {
