@@ -182,7 +182,7 @@ final class SipProbe {
                     (int) config.timeLimit().toMillis(), config.insecure());
         } catch (IOException e) {
             throw new Failure("Connect", 0, "cannot connect to " + target.address().getAddress().getHostAddress()
-                    + ":" + target.address().getPort() + " over " + config.transport() + ": " + e.getMessage());
+                    + ":" + target.address().getPort() + " over " + config.transport() + ": " + describe(e));
         }
     }
 
@@ -193,6 +193,10 @@ final class SipProbe {
         private final int localPort;
         private final String aor;
         private final String fromTag = token(10);
+        // OPTIONS and REGISTER share a Call-ID and a CSeq space, as one user agent's requests to its registrar do
+        // (RFC 3261 10.2: a UA uses the same Call-ID for all its registrations with a registrar).
+        private final String callId;
+        private long cseq;
 
         Dialogue(ProbeChannel channel) {
             this.channel = channel;
@@ -201,6 +205,7 @@ final class SipProbe {
             this.localHost = h.indexOf(':') >= 0 ? "[" + h + "]" : h;
             this.localPort = local.getPort();
             this.aor = "sip:" + config.user() + "@" + config.hostForUri();
+            this.callId = token(10) + "@" + localHost;
         }
 
         private String contact() {
@@ -255,15 +260,13 @@ final class SipProbe {
         void nonInvite(SipMethod method, Exchange x) throws Failure {
             String uri = method == SipMethod.REGISTER ? "sip:" + config.hostForUri() : aor;
             String to = "<" + aor + ">";
-            String callId = token(10) + "@" + localHost;
             DigestClient digest = config.authUser() == null ? null : new DigestClient(config.authUser(), config.password());
             List<AuthorizationHeader> auth = List.of();
-            long cseq = 1;
             x.start = System.nanoTime();
             long deadline = x.start + config.timeLimit().toNanos();
             for (int attempt = 0; ; attempt++) {
                 String branch = newBranch();
-                String text = request(method, uri, branch, callId, cseq, to, auth, null, null);
+                String text = request(method, uri, branch, callId, ++cseq, to, auth, null, null);
                 x.requests.add(text);
                 ProbeChannel.Received r = transact(text, branch, method, deadline, x, false);
                 if (r == null) {
@@ -276,7 +279,6 @@ final class SipProbe {
                 x.end = System.nanoTime();
                 if (resp.status() == 401 || resp.status() == 407) {
                     auth = answerChallenge(method, uri, digest, resp, attempt);
-                    cseq++;
                     continue;
                 }
                 if (resp.status() >= 300) {
@@ -354,7 +356,7 @@ final class SipProbe {
             try {
                 channel.send(text);
             } catch (IOException e) {
-                throw new Failure("Connect", 0, "cannot send: " + e.getMessage());
+                throw new Failure("Connect", 0, "cannot send: " + describe(e));
             }
             if (x != null && x.firstSent == 0) {
                 x.firstSent = System.nanoTime();
@@ -368,7 +370,7 @@ final class SipProbe {
                 try {
                     r = channel.receive(deadline);
                 } catch (IOException e) {
-                    throw new Failure("Connect", 0, "connection failed: " + e.getMessage());
+                    throw new Failure("Connect", 0, "connection failed: " + describe(e));
                 }
                 if (r == null || r.message() instanceof SipResponse) {
                     return r;
@@ -544,6 +546,13 @@ final class SipProbe {
                     + "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"
                     + "a=sendrecv\r\n";
         }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.net.PortUnreachableException) {
+            return "port unreachable (ICMP)";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static String newBranch() {
