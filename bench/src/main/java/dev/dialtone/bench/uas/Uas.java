@@ -47,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Uas implements DialogLayer.Listener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uas.class);
     private static final String REALM = "dialtone-uas";
+    private static final int MAX_BIND_ATTEMPTS = 8;
 
     private final UasConfig config;
     private final SipStack stack;
@@ -299,19 +300,29 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
             }
             if (echo == null) {
                 accept();
-                return;
+            } else {
+                bindEcho(MAX_BIND_ATTEMPTS);
             }
+        }
+
+        /** Binds the echo socket; a port another process holds goes back to the pool and the next one is tried. */
+        private void bindEcho(int attemptsLeft) {
             echo.open(mediaPort).whenComplete((channel, error) -> executor.execute(() -> {
-                if (error != null) {
+                if (error == null) {
+                    media = channel;
+                    accept();
+                    return;
+                }
+                log.debug("Call-ID {}: media port {} not bound: {}", invite.request().callId(), mediaPort,
+                        error.toString());
+                release();
+                mediaPort = attemptsLeft > 1 ? ports.take() : -1;
+                if (mediaPort < 0) {
                     counters.failed.increment();
-                    log.debug("Call-ID {}: media port {} not bound: {}", invite.request().callId(), mediaPort,
-                            error.toString());
-                    release();
                     invite.respond(503, "Media Port Busy", List.of());
                     return;
                 }
-                media = channel;
-                accept();
+                bindEcho(attemptsLeft - 1);
             }));
         }
 
