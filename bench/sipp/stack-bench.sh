@@ -35,6 +35,8 @@ CLIENT_PORT="${CLIENT_PORT:-25070}"
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx512m}"
 OUT="${OUT:-$(mktemp -d /tmp/stack-bench.XXXXXX)}"
 CLK_TCK="$(getconf CLK_TCK)"
+# The Dialtone transport asks for 1 MiB socket buffers; SIPp gets the same (its default is 64 KiB).
+SOCKET_BUFFER="${SOCKET_BUFFER:-1048576}"
 
 for tool in java sipp taskset awk ss; do
     command -v "$tool" >/dev/null || { echo "stack-bench: $tool not found" >&2; exit 2; }
@@ -72,7 +74,7 @@ start_server() { # server transport workload
             local scenario=(-sn uas)
             [[ $workload == options ]] && scenario=(-sf "$HERE/options-uas.xml")
             taskset -c "$SERVER_CPU" sipp "${scenario[@]}" -i 127.0.0.1 -p "$PORT" -t "$t" -max_socket 1000 \
-                -nostdin >"$OUT/server.log" 2>&1 &
+                -buff_size "$SOCKET_BUFFER" -nostdin >"$OUT/server.log" 2>&1 &
             ;;
     esac
     SERVER_PID=$!
@@ -101,7 +103,7 @@ run_step() { # transport workload rate
     t0=$(date +%s.%N)
     taskset -c "$CLIENT_CPU" sipp "${scenario[@]}" "127.0.0.1:$PORT" -i 127.0.0.1 -p "$CLIENT_PORT" -t "$t" \
         -r "$rate" -rp 1000 -m "$calls" -l $(( rate * 5 )) -recv_timeout 5000 \
-        -timeout $(( DURATION * 3 + 10 )) -timeout_error -max_socket 1000 \
+        -timeout $(( DURATION * 3 + 10 )) -timeout_error -max_socket 1000 -buff_size "$SOCKET_BUFFER" \
         -nostdin -trace_stat -stf "$stats" -fd 1 >/dev/null 2>&1 || rc=$?
     t1=$(date +%s.%N)
     after=$(cpu_ticks "$SERVER_PID")
