@@ -12,8 +12,9 @@
 # failed or timed out (-recv_timeout), and the last call done within DURATION+2 s (the server kept up). Each
 # repetition restarts the servers one after the other (so both see the same background load), warms each up for
 # WARMUP s, measures its cost (CPU seconds per 1,000 calls, utime+stime from /proc/PID/stat) over a DURATION step at
-# START_RATE, then climbs by STEP_UP (x1.4) until a step fails and bisects twice; later repetitions start from the
-# previous maximum. Reported per server, transport and workload: medians over REPS.
+# START_RATE (mostly the fixed cost of an idle process at that low rate), then climbs by STEP_UP (x1.4) until a step
+# fails and bisects twice; later repetitions start from the previous maximum. Reported per server, transport and
+# workload: medians over REPS of the maximum rate, of the cost at START_RATE and of the cost at the maximum rate.
 # Needs: java 17, sipp, taskset, a built bench/target/dialtone-bench.jar (mvn -pl bench -am package -DskipTests).
 set -euo pipefail
 
@@ -60,10 +61,15 @@ cpu_ticks() { # utime + stime of a process, in clock ticks
 start_server() { # server transport workload
     local server=$1 transport=$2 workload=$3 t
     t=$([[ $transport == tcp ]] && echo t1 || echo u1)
-    if [[ -n "$(ss -H -ln "sport = :$PORT" 2>/dev/null)" || -n "$(ss -H -ln "sport = :$CLIENT_PORT" 2>/dev/null)" ]]; then
-        echo "stack-bench: port $PORT or $CLIENT_PORT is taken; choose others with PORT=... CLIENT_PORT=..." >&2
-        exit 2
-    fi
+    local i
+    for i in $(seq 1 100); do
+        [[ -z "$(ss -H -ltun "sport = :$PORT" 2>/dev/null)$(ss -H -ltun "sport = :$CLIENT_PORT" 2>/dev/null)" ]] && break
+        if (( i == 100 )); then
+            echo "stack-bench: port $PORT or $CLIENT_PORT is taken; choose others with PORT=... CLIENT_PORT=..." >&2
+            exit 2
+        fi
+        sleep 0.1
+    done
     case $server in
         dialtone)
             # shellcheck disable=SC2086
@@ -79,7 +85,7 @@ start_server() { # server transport workload
     esac
     SERVER_PID=$!
     # A JVM on a busy machine can take seconds to bind: wait for the listening socket, up to 60 s.
-    local proto=$([[ $transport == tcp ]] && echo -t || echo -u) i
+    local proto=$([[ $transport == tcp ]] && echo -t || echo -u)
     for i in $(seq 1 600); do
         kill -0 "$SERVER_PID" 2>/dev/null || break
         [[ -n "$(ss -H -ln "$proto" "sport = :$PORT" 2>/dev/null)" ]] && return 0
@@ -123,7 +129,7 @@ run_step() { # transport workload rate
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 RESULTS="$OUT/results.csv"
-echo "server,transport,workload,rep,max_rate,cpu_s_per_1000_calls_at_start_rate" >"$RESULTS"
+echo "server,transport,workload,rep,max_rate,cpu_s_per_1000_calls_at_start_rate,cpu_s_per_1000_calls_at_max_rate" >"$RESULTS"
 echo "stack-bench: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -1)"
 echo "stack-bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg); output in $OUT"
 
@@ -140,12 +146,12 @@ for workload in $WORKLOADS; do
         cost=$(awk -v c="$cpu" -v n="$ok" 'BEGIN { printf "%.3f", n ? c * 1000 / n : 0 }')
         echo "  $server $transport $workload rep $rep: cost at $START_RATE/s: $verdict, ${cost} CPU s per 1000 calls"
         key="$server/$transport/$workload"
-        best=0; fail=0; rate=${GUESS[$key]:-$START_RATE}
+        best=0; best_cost=0; fail=0; rate=${GUESS[$key]:-$START_RATE}
         while (( rate <= MAX_RATE )); do
           read -r verdict ok bad re el cpu < <(run_step "$transport" "$workload" "$rate")
           echo "  $server $transport $workload rep $rep: $rate/s $verdict (ok $ok failed $bad retrans $re, ${el}s, server cpu ${cpu}s)"
           if [[ $verdict == pass ]]; then
-            best=$rate
+            best=$rate; best_cost=$(awk -v c="$cpu" -v n="$ok" 'BEGIN { printf "%.3f", n ? c * 1000 / n : 0 }')
             (( fail > 0 )) && break
             rate=$(awk -v r="$rate" -v s="$STEP_UP" 'BEGIN { printf "%d", r * s }')
           else
@@ -162,9 +168,13 @@ for workload in $WORKLOADS; do
           (( mid > best )) || break
           read -r verdict ok bad re el cpu < <(run_step "$transport" "$workload" "$mid")
           echo "  $server $transport $workload rep $rep: $mid/s $verdict (ok $ok failed $bad retrans $re, ${el}s, server cpu ${cpu}s)"
-          if [[ $verdict == pass ]]; then best=$mid; else fail=$mid; fi
+          if [[ $verdict == pass ]]; then
+            best=$mid; best_cost=$(awk -v c="$cpu" -v n="$ok" 'BEGIN { printf "%.3f", n ? c * 1000 / n : 0 }')
+          else
+            fail=$mid
+          fi
         done
-        echo "$server,$transport,$workload,$rep,$best,$cost" >>"$RESULTS"
+        echo "$server,$transport,$workload,$rep,$best,$cost,$best_cost" >>"$RESULTS"
         echo "  => $server $transport $workload rep $rep: max $best/s"
         GUESS[$key]=$(( best > 0 ? best : START_RATE ))
         cleanup
@@ -176,19 +186,20 @@ done
 
 echo "stack-bench: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| workload | transport | server | max rate/s (median of $REPS) | transactions/s | CPU s per 1,000 calls at $START_RATE/s | vs SIPp UAS |"
-echo "|---|---|---|---:|---:|---:|---:|"
+echo "| workload | transport | server | max rate/s (median of $REPS) | transactions/s | CPU s per 1,000 calls at $START_RATE/s | at the max rate | vs SIPp UAS |"
+echo "|---|---|---|---:|---:|---:|---:|---:|"
 for workload in $WORKLOADS; do
   for transport in $TRANSPORTS; do
     sipp_rate=$(awk -F, -v w="$workload" -v t="$transport" '$1 == "sipp" && $2 == t && $3 == w { print $5 }' "$RESULTS" | median)
     for server in $SERVERS; do
       rate=$(awk -F, -v s="$server" -v w="$workload" -v t="$transport" '$1 == s && $2 == t && $3 == w { print $5 }' "$RESULTS" | median)
       cpu=$(awk -F, -v s="$server" -v w="$workload" -v t="$transport" '$1 == s && $2 == t && $3 == w { print $6 * 1000 }' "$RESULTS" | median)
+      cpu_max=$(awk -F, -v s="$server" -v w="$workload" -v t="$transport" '$1 == s && $2 == t && $3 == w { print $7 * 1000 }' "$RESULTS" | median)
       if [[ $workload == call ]]; then tx=$(( rate * 2 )); else tx=$rate; fi
       ratio=$(awk -v a="$rate" -v b="$sipp_rate" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-      printf "| %s | %s | %s | %d | %d | %.3f | %s |\n" "$workload" "$transport" \
+      printf "| %s | %s | %s | %d | %d | %.3f | %.3f | %s |\n" "$workload" "$transport" \
         "$([[ $server == dialtone ]] && echo 'bench uas' || echo 'SIPp UAS')" "$rate" "$tx" \
-        "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$ratio"
+        "$(awk -v c="$cpu" 'BEGIN { print c / 1000 }')" "$(awk -v c="$cpu_max" 'BEGIN { print c / 1000 }')" "$ratio"
     done
   done
 done
