@@ -6,12 +6,14 @@
 # sustained calls per second, setup-time percentiles at that rate, the engine's CPU per call and RSS per
 # concurrent call. The engine is pinned to core 0, load and uas to core 1 (with two cores or more).
 #
-#   bench/e2e/run.sh                      defaults below, about two minutes
-#   RATE_MAX=2000 STEP_S=10 bench/e2e/run.sh
+#   bench/e2e/run.sh                      defaults below, about three minutes
+#   RATE_MAX=1000 RATE_STEP=50 STEP_S=10 bench/e2e/run.sh
 #
 # Settings (environment): RATE_START, RATE_STEP, RATE_MAX (calls/s), STEP_S (seconds per ramp step),
 # HOLD_MS (answer to BYE), MAX_FAILURE (percent), WARMUP_RATE (the warm-up climbs to it by 5 cps every 3 s),
-# MEASURE_S (the phase at the sustained rate), ENGINE_JAVA_OPTS, ENGINE_LOG (warn: engine logging off the measurement; info: as shipped), OUT (dir).
+# MEASURE_S (the phase at the sustained rate), ENGINE_JAVA_OPTS (none: as shipped), PEER_JAVA_OPTS (load and uas;
+# default C1 only, which halves their CPU in runs this short, so that they leave the engine's core alone),
+# ENGINE_LOG (warn: the engine's per-call INFO lines off the measurement; info: as shipped), OUT (dir).
 # Exit 0 when a rate was sustained, 1 when not even the first one was, 2 when something could not start.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -25,6 +27,7 @@ MAX_FAILURE=${MAX_FAILURE:-0.1}
 WARMUP_RATE=${WARMUP_RATE:-30}
 MEASURE_S=${MEASURE_S:-10}
 ENGINE_JAVA_OPTS=${ENGINE_JAVA_OPTS:-}
+PEER_JAVA_OPTS=${PEER_JAVA_OPTS--XX:TieredStopAtLevel=1}
 ENGINE_LOG=${ENGINE_LOG:-warn}
 OUT=${OUT:-$REPO/bench/target/e2e/run-$(date -u +%Y%m%dT%H%M%SZ)}
 
@@ -36,10 +39,10 @@ trap 'stop_all' EXIT
 trap 'exit 130' INT TERM
 
 read -r UAS_PORT SIP_PORT HTTP_PORT < <(free_ports 3)
-# Four media ports per call (two legs, RTP and RTCP): as large a block as is free, so that calls piling up
-# under overload fail on the engine's limits, not on the benchmark's port range.
-RTP_PORTS=$(free_udp_block 16000) || RTP_PORTS=$(free_udp_block 8000) || RTP_PORTS=$(free_udp_block 4000) \
-    || die "no free block of UDP ports for media"
+# Four media ports per call (two legs, RTP and RTCP): 8,000 ports are 2,000 calls at once, so that calls piling
+# up under overload fail on the engine's limits rather than on the range. The search starts at 10000 and an 8,000
+# block found there stays clear of 20000-39999, where other tools' defaults (uas, the engine) take ports mid-run.
+RTP_PORTS=$(free_udp_block 8000) || RTP_PORTS=$(free_udp_block 4000) || die "no free block of UDP ports for media"
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-e2e.XXXXXX")
 trap 'stop_all; rm -rf "$DATA"' EXIT
 
@@ -58,7 +61,8 @@ EOF
 log "machine: $(machine_line)"
 log "pinning: $PINNING; output in $OUT"
 
-LOGFILE=$OUT/uas.log start_bg $CORE_B java -jar "$BENCH_JAR" uas --bind 127.0.0.1 --port "$UAS_PORT"
+# shellcheck disable=SC2086
+LOGFILE=$OUT/uas.log start_bg $CORE_B java $PEER_JAVA_OPTS -jar "$BENCH_JAR" uas --bind 127.0.0.1 --port "$UAS_PORT"
 UAS_PID=$STARTED_PID
 wait_for_line "$OUT/uas.log" "listening" 30 "$UAS_PID" || die "uas did not start: $(tail -3 "$OUT/uas.log")"
 
@@ -76,7 +80,11 @@ done
 log "engine pid $ENGINE_PID sip 127.0.0.1:$SIP_PORT rtp $RTP_PORTS; uas pid $UAS_PID on $UAS_PORT"
 
 TARGET=sip:127.0.0.1:$SIP_PORT
-load() { $CORE_B java -jar "$BENCH_JAR" load --target "$TARGET" --hold "$HOLD_MS" --max-failure-rate "$MAX_FAILURE" "$@"; }
+# shellcheck disable=SC2086
+load() {
+    $CORE_B java $PEER_JAVA_OPTS -jar "$BENCH_JAR" load --target "$TARGET" --hold "$HOLD_MS" \
+        --max-failure-rate "$MAX_FAILURE" "$@"
+}
 
 # A cold engine on one core answers only a few calls a second while it compiles: climb gently, or the
 # retransmissions of calls piling up would keep it busy long after.
@@ -109,7 +117,12 @@ else
     MEASURE_RATE=$RATE_START
 fi
 
-sleep 2
+# Calls given up at the end of the ramp still retransmit and time out in the engine: start the measured phase
+# once the engine is idle again (under 3 % of a core for a second), or after 40 s.
+for _ in $(seq 1 40); do
+    C=$(cpu_ms "$ENGINE_PID"); sleep 1
+    (( $(cpu_ms "$ENGINE_PID") - C < 30 )) && break
+done
 CPU0=$(cpu_ms "$ENGINE_PID"); RSS0=$(rss_kb "$ENGINE_PID"); T0=$(date +%s.%N)
 log "measured phase: $MEASURE_RATE cps for $MEASURE_S s"
 set +e
@@ -154,6 +167,9 @@ if float(sustained) > 0:
 print(f"measured phase               {float(rate):g} cps for {m['durationSeconds']:.1f} s: {calls} calls, "
       f"{c['failed']} failed ({m['failureRatePercent']:.3f} %)")
 print(f"setup time p50/p90/p99       {setup['p50']:.2f} / {setup['p90']:.2f} / {setup['p99']:.2f} ms")
+# Latencies run from each call's intended start: a late load (a cold JVM on a busy core) shows here too.
+lag = m["latencies"]["startLag"]
+print(f"  load's own start lag p50/p99 {lag['p50']:.2f} / {lag['p99']:.2f} ms")
 if calls:
     print(f"engine CPU per call          {(cpu1 - cpu0) / calls:.3f} ms ({cpu1 - cpu0} ms for {calls} calls, "
           f"{(cpu1 - cpu0) / (t1 - t0) / 10:.1f} % of a core)")
