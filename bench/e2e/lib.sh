@@ -49,12 +49,13 @@ print(" ".join(map(str, out)))
 EOF
 }
 
-# A block of $1 consecutive free UDP ports below the ephemeral range, starting on an even port: "LO-HI".
+# A block of $1 consecutive free UDP ports from 10000 up, starting on an even port: "LO-HI". Above 32768 it may
+# share the ephemeral range; the engine's relay skips a port taken meanwhile.
 free_udp_block() {
     python3 - "$1" <<'EOF'
 import socket, sys
 size = int(sys.argv[1])
-for lo in range(10000, 32768 - size, 1000):
+for lo in range(10000, 61000 - size, 1000):
     socks, ok = [], True
     for p in range(lo, lo + size):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

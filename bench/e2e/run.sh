@@ -18,9 +18,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-RATE_START=${RATE_START:-25}
-RATE_STEP=${RATE_STEP:-25}
-RATE_MAX=${RATE_MAX:-400}
+RATE_START=${RATE_START:-50}
+RATE_STEP=${RATE_STEP:-50}
+RATE_MAX=${RATE_MAX:-600}
 STEP_S=${STEP_S:-4}
 HOLD_MS=${HOLD_MS:-1000}
 MAX_FAILURE=${MAX_FAILURE:-0.1}
@@ -40,8 +40,8 @@ trap 'exit 130' INT TERM
 
 read -r UAS_PORT SIP_PORT HTTP_PORT < <(free_ports 3)
 # Four media ports per call (two legs, RTP and RTCP): 8,000 ports are 2,000 calls at once, so that calls piling
-# up under overload fail on the engine's limits rather than on the range. The search starts at 10000 and an 8,000
-# block found there stays clear of 20000-39999, where other tools' defaults (uas, the engine) take ports mid-run.
+# up under overload fail on the engine's limits rather than on the range. Free when chosen; another program
+# binding ports in it later costs the engine retries, and a call a 503 after 16 of them.
 RTP_PORTS=$(free_udp_block 8000) || RTP_PORTS=$(free_udp_block 4000) || die "no free block of UDP ports for media"
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/dialtone-e2e.XXXXXX")
 trap 'stop_all; rm -rf "$DATA"' EXIT
@@ -165,7 +165,8 @@ if float(sustained) > 0:
     if p99:
         print(f"  its step's setup p99       {max(p99):.2f} ms (worst second)")
 print(f"measured phase               {float(rate):g} cps for {m['durationSeconds']:.1f} s: {calls} calls, "
-      f"{c['failed']} failed ({m['failureRatePercent']:.3f} %)")
+      f"{c['failed']} failed ({m['failureRatePercent']:.3f} %)"
+      + (" by reason: " + ", ".join(f"{k} {v}" for k, v in m["failuresByReason"].items()) if c["failed"] else ""))
 print(f"setup time p50/p90/p99       {setup['p50']:.2f} / {setup['p90']:.2f} / {setup['p99']:.2f} ms")
 # Latencies run from each call's intended start: a late load (a cold JVM on a busy core) shows here too.
 lag = m["latencies"]["startLag"]
