@@ -11,8 +11,8 @@
 #   bench/e2e/compare.sh                  about twelve minutes with the defaults
 #   REPS=1 RAMP_MAX=2050 bench/e2e/compare.sh    about three
 #
-# `load` and `uas` are also measured with C1 only (ALT_JAVA_OPTS, default -XX:TieredStopAtLevel=1): in runs this short, C2
-# compiling costs `load` and `uas` more CPU than their calls do.
+# `load` and `uas` are also measured with C1 only (ALT_JAVA_OPTS, default -XX:TieredStopAtLevel=1): in runs
+# this short, C2 compiling costs them more CPU than their calls do.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
 # rate); CPU_RATE, WARM_S, CPU_S (the UAC CPU run); UAS_RATE, UAS_S (the UAS run); MAX_FAILURE (percent); OUT.
 # A rate holds when no more than MAX_FAILURE % of its calls fail (a call not over 5 s after its last start
@@ -248,11 +248,12 @@ for rep in $(seq 1 "$REPS"); do
     done
 done
 
+printf ', %s at the end' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 python3 - "$RESULTS" "$OUT/machine.txt" "$CPU_RATE" "$UAS_RATE" "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX" "$STEP_S" \
     "$WARM_S" "$ALT_JAVA_OPTS" <<'EOF' | tee "$OUT/summary.md"
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
-machine = open(sys.argv[2]).read().strip()
+machine = open(sys.argv[2]).read().replace("\n", "")
 cpu_rate, uas_rate, r0, rs, rm, step, warm = sys.argv[3:10]
 pick = lambda kind, tool: [r for r in rows if r[0] == kind and r[1] == tool]
 med = lambda xs: statistics.median(xs) if xs else float("nan")

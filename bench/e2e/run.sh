@@ -2,7 +2,8 @@
 # The end-to-end benchmark in one command: load -> Dialtone engine -> uas, all on 127.0.0.1.
 #
 # Starts `uas` and the engine (with a local cXML application that dials the uas), warms them up, ramps `load`
-# until failures pass the limit, then holds the highest sustained rate for a measured phase and prints:
+# until failures pass the limit, then holds the highest sustained rate for a measured phase (one step lower, up
+# to three times, while that phase fails) and prints:
 # sustained calls per second, setup-time percentiles at that rate, the engine's CPU per call and RSS per
 # concurrent call. The engine is pinned to core 0, load and uas to core 1 (with two cores or more).
 #
@@ -20,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RATE_START=${RATE_START:-50}
 RATE_STEP=${RATE_STEP:-50}
-RATE_MAX=${RATE_MAX:-600}
+RATE_MAX=${RATE_MAX:-1000}
 STEP_S=${STEP_S:-4}
 HOLD_MS=${HOLD_MS:-1000}
 MAX_FAILURE=${MAX_FAILURE:-0.1}
@@ -109,7 +110,8 @@ load --rate "$RATE_START" --rate-step "$RATE_STEP" --rate-max "$RATE_MAX" --step
     --drain-timeout 10 --report "$OUT/ramp.json" --html "$OUT/ramp.html" >"$OUT/ramp.txt" 2>&1
 RAMP_RC=$?
 set -e
-SUSTAINED=$(python3 -c "import json; print(json.load(open('$OUT/ramp.json'))['sustainedRate'] or 0)" 2>/dev/null || echo 0)
+SUSTAINED=$(python3 -c "import json; print(json.load(open('$OUT/ramp.json'))['sustainedRate'] or 0)" 2>/dev/null \
+    || echo 0)
 log "ramp exit $RAMP_RC, sustained $SUSTAINED cps"
 if python3 -c "import sys; sys.exit(0 if float('$SUSTAINED') > 0 else 1)"; then
     MEASURE_RATE=$SUSTAINED
@@ -117,19 +119,34 @@ else
     MEASURE_RATE=$RATE_START
 fi
 
-# Calls given up at the end of the ramp still retransmit and time out in the engine: start the measured phase
-# once the engine is idle again (under 3 % of a core for a second), or after 40 s.
-for _ in $(seq 1 40); do
-    C=$(cpu_ms "$ENGINE_PID"); sleep 1
-    (( $(cpu_ms "$ENGINE_PID") - C < 30 )) && break
+# The measured phase at the ramp's sustained rate; if it fails there (the ramp judges a step by the calls that
+# ended by its end, so late failures can pass it), one step lower, up to three times.
+wait_engine_idle() {
+    # Calls given up at the end of a run still retransmit and time out in the engine: go on once it is idle
+    # again (under 3 % of a core for a second), or after 40 s.
+    local c
+    for _ in $(seq 1 40); do
+        c=$(cpu_ms "$ENGINE_PID"); sleep 1
+        (( $(cpu_ms "$ENGINE_PID") - c < 30 )) && break
+    done
+}
+for attempt in 1 2 3; do
+    wait_engine_idle
+    CPU0=$(cpu_ms "$ENGINE_PID"); RSS0=$(rss_kb "$ENGINE_PID"); T0=$(date +%s.%N)
+    log "measured phase: $MEASURE_RATE cps for $MEASURE_S s"
+    set +e
+    load --rate "$MEASURE_RATE" --duration "$MEASURE_S" --drain-timeout 10 --report "$OUT/measure.json" \
+        --html "$OUT/measure.html" >"$OUT/measure.txt" 2>&1
+    MEASURE_RC=$?
+    set -e
+    CPU1=$(cpu_ms "$ENGINE_PID"); RSS1=$(rss_kb "$ENGINE_PID"); T1=$(date +%s.%N)
+    (( MEASURE_RC == 0 )) && break
+    LOWER=$(python3 -c "print(f'{float(\"$MEASURE_RATE\") - float(\"$RATE_STEP\"):g}')")
+    python3 -c "import sys; sys.exit(0 if float('$LOWER') > 0 else 1)" || break
+    log "failures over $MAX_FAILURE % at $MEASURE_RATE cps: again at $LOWER"
+    cp "$OUT/measure.txt" "$OUT/measure-$MEASURE_RATE.txt"
+    MEASURE_RATE=$LOWER
 done
-CPU0=$(cpu_ms "$ENGINE_PID"); RSS0=$(rss_kb "$ENGINE_PID"); T0=$(date +%s.%N)
-log "measured phase: $MEASURE_RATE cps for $MEASURE_S s"
-set +e
-load --rate "$MEASURE_RATE" --duration "$MEASURE_S" --drain-timeout 10 --report "$OUT/measure.json" \
-    --html "$OUT/measure.html" >"$OUT/measure.txt" 2>&1
-set -e
-CPU1=$(cpu_ms "$ENGINE_PID"); RSS1=$(rss_kb "$ENGINE_PID"); T1=$(date +%s.%N)
 # Every call has ended (or was given up): what the engine still holds should be its listeners only.
 sleep 3
 ENGINE_SOCKETS=$(find "/proc/$ENGINE_PID/fd" -lname 'socket:*' 2>/dev/null | wc -l)
@@ -157,7 +174,9 @@ print(f"ramp steps (cps:verdict)     {steps}")
 first_fail = next((s for s in ramp["steps"] if not s["passed"]), None)
 if first_fail:
     print(f"first failing step           {first_fail['rate']:g} cps: {first_fail['verdict']}")
-print(f"sustained rate               {float(sustained):g} calls/s")
+held = m["failureRatePercent"] <= m["settings"]["maxFailureRatePercent"]
+print(f"sustained rate (ramp)        {float(sustained):g} calls/s")
+print(f"sustained rate (measured)    {float(rate):g} calls/s" + ("" if held else " NOT held: failures over the limit"))
 if float(sustained) > 0:
     st = next(s for s in ramp["steps"] if s["rate"] == float(sustained))
     p99 = [x["setupP99"] for x in ramp["timeline"] if st["startSeconds"] < x["t"] <= st["endSeconds"] + 0.5
