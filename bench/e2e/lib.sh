@@ -121,6 +121,6 @@ machine_line() {
     local model jdk sipp
     model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
     jdk=$(java -version 2>&1 | head -1)
-    sipp=$(sipp -v 2>/dev/null | grep -o 'v[0-9][^ ]*' | head -1)
+    sipp=$(sipp -v 2>/dev/null | grep -o 'v[0-9][^ ]*' | head -1) || true
     echo "nproc $(nproc), $model, $jdk, SIPp $sipp, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
