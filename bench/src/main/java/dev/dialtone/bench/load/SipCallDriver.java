@@ -46,7 +46,7 @@ public final class SipCallDriver implements CallDriver {
 
     private final LoadConfig config;
     private final IoEventLoopGroup group;
-    private final HashedWheelTimer wheel;
+    private final StoppableTimer wheel;
     private final SipTransportLayer transport;
     private final TransactionLayer transactions;
     private final Path tlsDir;
@@ -59,7 +59,7 @@ public final class SipCallDriver implements CallDriver {
     private Address to;
     private volatile boolean closed;
 
-    private SipCallDriver(LoadConfig config, IoEventLoopGroup group, HashedWheelTimer wheel,
+    private SipCallDriver(LoadConfig config, IoEventLoopGroup group, StoppableTimer wheel,
                           SipTransportLayer transport, TransactionLayer transactions, Path tlsDir,
                           Destination destination) {
         this.config = config;
@@ -92,11 +92,11 @@ public final class SipCallDriver implements CallDriver {
         TransportConfig tc = TransportConfig.builder().bindHost(config.localHost()).advertisedHost(config.localHost())
                 .port(config.localPort()).tlsPort(0).tls(tls).build();
         IoEventLoopGroup group = SipTransportLayer.newEventLoopGroup(0);
-        HashedWheelTimer wheel = new HashedWheelTimer(r -> {
+        StoppableTimer wheel = new StoppableTimer(new HashedWheelTimer(r -> {
             Thread t = new Thread(r, "bench-sip-timers");
             t.setDaemon(true);
             return t;
-        }, 10, TimeUnit.MILLISECONDS, 1024);
+        }, 10, TimeUnit.MILLISECONDS, 1024));
         SipTransportLayer transport = null;
         try {
             transport = new SipTransportLayer(tc, group);
@@ -255,8 +255,9 @@ public final class SipCallDriver implements CallDriver {
             return;
         }
         closed = true;
-        transport.close();
+        // Calls given up at the end of the drain still run transactions: their timers go quietly with the wheel.
         wheel.stop();
+        transport.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         deleteTree(tlsDir);
     }

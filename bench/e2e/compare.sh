@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# Dialtone's load tools against SIPp, measured in one run on this machine, all on 127.0.0.1 over UDP.
+#
+#  1. UAC: the highest rate `load` drives against SIPp's UAS, and the highest rate SIPp's UAC drives against the
+#     same UAS (same rate ladder, same limit), and each one's CPU per 1,000 calls at one common fixed rate
+#     (for `load`, over the seconds after WARM_S: a JVM's first seconds compile and load classes).
+#  2. UAS: `uas` and SIPp's UAS under the same SIPp UAC load, CPU per 1,000 calls of each.
+# The tool being measured runs on core 0, its peer on core 1. Each measurement is taken REPS times; the table
+# shows medians (and every value). Calls: INVITE with SDP, 180, 200, ACK, BYE, 200; no hold (SIPp's -d 0).
+#
+#   bench/e2e/compare.sh                  about twelve minutes with the defaults
+#   REPS=1 RAMP_MAX=2050 bench/e2e/compare.sh    about three
+#
+# `load` and `uas` are also measured with C1 only (ALT_JAVA_OPTS, default -XX:TieredStopAtLevel=1): in runs
+# this short, C2 compiling costs them more CPU than their calls do.
+# Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
+# rate); CPU_RATE, WARM_S, CPU_S (the UAC CPU run); UAS_RATE, UAS_S (the UAS run); MAX_FAILURE (percent); OUT.
+# A rate holds when no more than MAX_FAILURE % of its calls fail (a call not over 5 s after its last start
+# fails) and calls start at 95 % of it or better. The ladder's first, low rate is a warm-up for both tools and
+# is not judged: a cold JVM on a busy core answers late in its first second, its INVITEs are retransmitted, and
+# SIPp's UAS aborts a call that gets a retransmitted INVITE while it waits for the ACK.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+REPS=${REPS:-3}
+RAMP_START=${RAMP_START:-50}
+RAMP_STEP=${RAMP_STEP:-500}
+RAMP_MAX=${RAMP_MAX:-3550}
+STEP_S=${STEP_S:-5}
+CPU_RATE=${CPU_RATE:-400}
+WARM_S=${WARM_S:-5}
+CPU_S=${CPU_S:-10}
+UAS_RATE=${UAS_RATE:-400}
+UAS_S=${UAS_S:-10}
+MAX_FAILURE=${MAX_FAILURE:-0.1}
+ALT_JAVA_OPTS=${ALT_JAVA_OPTS:--XX:TieredStopAtLevel=1}
+OUT=${OUT:-$REPO/bench/target/e2e/compare-$(date -u +%Y%m%dT%H%M%SZ)}
+# SIPp's socket buffers as large as the Dialtone stack's (1 MiB), so that neither side drops what the other keeps.
+SIPP_OPTS=(-i 127.0.0.1 -nostdin -buff_size 1048576)
+
+command -v sipp >/dev/null || die "SIPp is needed (Debian: apt-get install sip-tester)"
+command -v python3 >/dev/null || die "python3 is needed to read the reports"
+[[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is needed"
+mkdir -p "$OUT"
+ensure_jars "$BENCH_JAR"
+setup_cores
+trap 'stop_all' EXIT
+trap 'exit 130' INT TERM
+RESULTS=$OUT/results.tsv
+: >"$RESULTS"
+record() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >>"$RESULTS"; }
+
+log "machine: $(machine_line)"
+log "pinning: $PINNING; output in $OUT"
+machine_line >"$OUT/machine.txt"
+
+# SIPp's UAS on a core, in the background, on a free port; sets PORT and PEER_PID. $1: core prefix, $2: log.
+# A port free a moment ago can be taken by then (other tools on the machine): a few tries.
+start_sipp_uas() {
+    for attempt in 1 2 3; do
+        read -r PORT < <(free_ports 1)
+        LOGFILE=$2 start_bg $1 sipp -sn uas "${SIPP_OPTS[@]}" -p "$PORT"
+        PEER_PID=$STARTED_PID
+        sleep 0.5
+        kill -0 "$PEER_PID" 2>/dev/null && return 0
+    done
+    die "SIPp UAS did not start: $(grep -m1 -i error "$2")"
+}
+
+# SIPp's UAC in the foreground: $1 core prefix, $2 target port, $3 rate, $4 calls, $5 file prefix.
+# Writes $5.time ("wall user sys") and $5.csv (SIPp's statistics); returns SIPp's exit status.
+run_sipp_uac() {
+    local core=$1 port=$2 rate=$3 calls=$4 f=$5
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%e %U %S" -o "$f.time" $core sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$port" \
+        -r "$rate" -m "$calls" -d 0 -l 1000000 -recv_timeout 5000 -trace_stat -stf "$f.csv" -fd 3600 \
+        >"$f.out" 2>&1
+}
+
+# "ok|FAIL calls failed started_rate" from a SIPp UAC run's statistics and time.
+sipp_uac_verdict() {
+    python3 - "$1" "$2" "$MAX_FAILURE" <<'EOF'
+import sys
+f, rate, limit = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+rows = [l.rstrip("\n").split(";") for l in open(f + ".csv") if l.strip()]
+head, last = rows[0], rows[-1]
+col = lambda name: int(last[head.index(name)])
+calls, failed = col("OutgoingCall(C)"), col("FailedCall(C)")
+wall = float(open(f + ".time").read().split("\n")[-2].split()[0])
+# The wall clock includes SIPp's start and the last calls' end: a lower bound of the rate calls started at.
+started = calls / wall if wall > 0 else 0
+ok = calls > 0 and 100.0 * failed / calls <= limit and started >= 0.95 * rate
+print("ok" if ok else "FAIL", calls, failed, f"{started:.0f}")
+EOF
+}
+
+# "user+sys seconds" from a GNU time file.
+time_cpu() { tail -1 "$1" | awk '{ printf "%.2f", $2 + $3 }'; }
+
+# The highest rate of a load ramp report that held, with the same rule as for SIPp: every step up to it within
+# the failure limit, and calls started at 95 % of its rate or better (the mean of the per-second start rates).
+load_ramp_max() {
+    python3 - "$1" "$MAX_FAILURE" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1])); limit = float(sys.argv[2])
+best, why = 0, "every step held"
+for s in r["steps"][1:]:
+    rates = [x["actualRate"] for x in r["timeline"] if s["startSeconds"] < x["t"] <= s["endSeconds"] + 0.05
+             and x["targetRate"] == s["rate"]]
+    started = sum(rates) / len(rates) if rates else 0
+    if s["failureRatePercent"] > limit or started < 0.95 * s["rate"]:
+        why = f"{s['rate']:g} cps: {s['failed']} of {s['scheduled']} failed, started at {started:.0f}/s"
+        break
+    best = s["rate"]
+print(f"{best:g}", why.replace(" ", "_"))
+EOF
+}
+
+# "cpu_seconds calls" of a running load between its progress lines for seconds $3 and $4. $1: the pid of the
+# GNU time wrapper (load is its child), $2: load's output.
+sample_load_window() {
+    local wrapper=$1 out=$2 from=$3 to=$4 pid="" c0="" n0="" line t n
+    for _ in $(seq 1 100); do
+        pid=$(pgrep -P "$wrapper" | head -1) && [[ -n $pid ]] && break
+        sleep 0.05
+    done
+    [[ -n $pid ]] || { echo "0 0"; return; }
+    while kill -0 "$pid" 2>/dev/null; do
+        line=$(grep -E '^ *[0-9.]+s started [0-9]+' "$out" 2>/dev/null | tail -1)
+        if [[ -n $line ]]; then
+            t=$(awk '{ sub(/s$/, "", $1); print int($1 + 0.5) }' <<<"$line")
+            n=$(awk '{ print $3 }' <<<"$line")
+            if [[ -z $c0 ]] && (( t >= from )); then c0=$(cpu_ms "$pid"); n0=$n; fi
+            if [[ -n $c0 ]] && (( t >= to )); then
+                echo "$(awk -v a="$c0" -v b="$(cpu_ms "$pid")" 'BEGIN { printf "%.2f", (b - a) / 1000 }') $((n - n0))"
+                return
+            fi
+        fi
+        sleep 0.05
+    done
+    echo "0 0"
+}
+
+for rep in $(seq 1 "$REPS"); do
+    R=$OUT/rep$rep
+    mkdir -p "$R"
+
+    # 1a. load's highest rate against SIPp's UAS, as shipped and with C1 only.
+    for VARIANT in load load-c1; do
+        [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+        start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT.log"
+        log "rep $rep: $VARIANT ramp $RAMP_START..$RAMP_MAX cps against SIPp UAS"
+        set +e
+        # shellcheck disable=SC2086
+        /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-ramp.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
+            --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$RAMP_START" --rate-step "$RAMP_STEP" \
+            --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" \
+            --report "$R/$VARIANT-ramp.json" >"$R/$VARIANT-ramp.txt" 2>&1
+        set -e
+        stop_pid "$PEER_PID"
+        read -r MAX WHY < <(load_ramp_max "$R/$VARIANT-ramp.json")
+        record uac-max "$VARIANT" "$rep" "$MAX" "$WHY"
+        log "  $VARIANT held $MAX cps (${WHY//_/ })"
+    done
+
+    # 1b. SIPp UAC's highest rate against SIPp's UAS: one fresh UAC per rate of the same ladder.
+    start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp.log"
+    MAX=0; WHY="every_step_held"
+    for RATE in $(seq "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX"); do
+        set +e
+        run_sipp_uac "$CORE_A" "$PORT" "$RATE" $((RATE * STEP_S)) "$R/sipp-uac-$RATE"
+        set -e
+        read -r V CALLS FAILED STARTED < <(sipp_uac_verdict "$R/sipp-uac-$RATE" "$RATE")
+        [[ $RATE == "$RAMP_START" ]] && continue
+        if [[ $V != ok ]]; then WHY="${RATE}_cps:_${FAILED}_of_${CALLS}_failed,_started_at_${STARTED}/s"; break; fi
+        MAX=$RATE
+    done
+    stop_pid "$PEER_PID"
+    record uac-max sipp "$rep" "$MAX" "$WHY"
+    log "  SIPp UAC held $MAX cps (${WHY//_/ })"
+
+    # 1c. CPU per 1,000 calls of each UAC at one fixed rate, and load's start-up cost (one call).
+    start_sipp_uas "$CORE_B" "$R/sipp-uas-for-cpu.log"
+    N=$((CPU_RATE * CPU_S))
+    set +e
+    for VARIANT in load load-c1; do
+        [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+        # load prints a line each second ("  5.0s started 2000 ..."): /proc/PID/stat is read when the line for
+        # WARM_S appears and when the one for WARM_S + CPU_S does, and the calls started in between are counted.
+        # shellcheck disable=SC2086
+        /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-cpu.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
+            --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$CPU_RATE" --duration $((WARM_S + CPU_S + 1)) \
+            --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" --report "$R/$VARIANT-cpu.json" \
+            >"$R/$VARIANT-cpu.txt" 2>&1 &
+        TIME_PID=$!
+        WINDOW=$(sample_load_window "$TIME_PID" "$R/$VARIANT-cpu.txt" "$WARM_S" $((WARM_S + CPU_S)))
+        wait "$TIME_PID"
+        # shellcheck disable=SC2086
+        /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-start.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
+            --target "sip:127.0.0.1:$PORT" --hold 0 --rate 1 --calls 1 >"$R/$VARIANT-start.txt" 2>&1
+        FAILED=$(python3 -c "import json; print(json.load(open('$R/$VARIANT-cpu.json'))['counts']['failed'])")
+        read -r WCPU WCALLS <<<"$WINDOW"
+        record uac-cpu "$VARIANT" "$rep" "$WCPU" "$WCALLS" "$FAILED" "$(time_cpu "$R/$VARIANT-start.time")" \
+            "$(time_cpu "$R/$VARIANT-cpu.time")"
+        log "  $VARIANT at $CPU_RATE cps: $WCPU s CPU for $WCALLS calls after its first $WARM_S s (whole run" \
+            "$(time_cpu "$R/$VARIANT-cpu.time") s, start-up alone $(time_cpu "$R/$VARIANT-start.time") s)"
+    done
+    run_sipp_uac "$CORE_A" "$PORT" "$CPU_RATE" "$N" "$R/sipp-uac-cpu"
+    set -e
+    stop_pid "$PEER_PID"
+    read -r _ _ SIPP_FAILED _ < <(sipp_uac_verdict "$R/sipp-uac-cpu" "$CPU_RATE")
+    record uac-cpu sipp "$rep" "$(time_cpu "$R/sipp-uac-cpu.time")" "$N" "$SIPP_FAILED" 0 \
+        "$(time_cpu "$R/sipp-uac-cpu.time")"
+    log "  SIPp UAC at $CPU_RATE cps: $(time_cpu "$R/sipp-uac-cpu.time") s CPU for $N calls"
+
+    # 2. uas and SIPp's UAS under the same SIPp UAC load; CPU from /proc/PID/stat around the measured run.
+    for TOOL in uas uas-c1 sipp; do
+        read -r PORT < <(free_ports 1)
+        if [[ $TOOL == uas* ]]; then
+            [[ $TOOL == uas ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+            # A port free a moment ago can be taken by then (other tools on the machine): try a few.
+            for attempt in 1 2 3; do
+                # shellcheck disable=SC2086
+                LOGFILE=$R/uas-$TOOL.log start_bg $CORE_A java $JOPTS -jar "$BENCH_JAR" uas --bind 127.0.0.1 \
+                    --port "$PORT"
+                UAS_PID=$STARTED_PID
+                wait_for_line "$R/uas-$TOOL.log" listening 30 "$UAS_PID" && break
+                (( attempt == 3 )) && die "uas did not start: $(tail -2 "$R/uas-$TOOL.log")"
+                read -r PORT < <(free_ports 1)
+            done
+        else
+            start_sipp_uas "$CORE_A" "$R/uas-$TOOL.log"
+            UAS_PID=$PEER_PID
+        fi
+        set +e
+        # The same warm-up for both, so that the JIT has compiled the uas's paths before the measured run.
+        run_sipp_uac "$CORE_B" "$PORT" "$UAS_RATE" $((UAS_RATE * 5)) "$R/uas-$TOOL-warmup"
+        C0=$(cpu_ms "$UAS_PID")
+        run_sipp_uac "$CORE_B" "$PORT" "$UAS_RATE" $((UAS_RATE * UAS_S)) "$R/uas-$TOOL-run"
+        C1=$(cpu_ms "$UAS_PID")
+        set -e
+        RSS=$(rss_kb "$UAS_PID")
+        stop_pid "$UAS_PID"
+        read -r V CALLS FAILED STARTED < <(sipp_uac_verdict "$R/uas-$TOOL-run" "$UAS_RATE")
+        record uas-cpu "$TOOL" "$rep" "$(( C1 - C0 ))" "$CALLS" "$FAILED" "$RSS"
+        log "  $TOOL under SIPp UAC at $UAS_RATE cps: $(( C1 - C0 )) ms CPU for $CALLS calls ($FAILED failed)," \
+            "RSS $(( RSS / 1024 )) MiB"
+    done
+done
+
+printf ', %s at the end' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+python3 - "$RESULTS" "$OUT/machine.txt" "$CPU_RATE" "$UAS_RATE" "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX" "$STEP_S" \
+    "$WARM_S" "$ALT_JAVA_OPTS" <<'EOF' | tee "$OUT/summary.md"
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+machine = open(sys.argv[2]).read().replace("\n", "")
+cpu_rate, uas_rate, r0, rs, rm, step, warm = sys.argv[3:10]
+pick = lambda kind, tool: [r for r in rows if r[0] == kind and r[1] == tool]
+med = lambda xs: statistics.median(xs) if xs else float("nan")
+fmt = lambda xs, f="{:.0f}": ", ".join(f.format(x) for x in xs)
+print(f"Machine: {machine}.\n")
+print(f"Rate ladder {r0} (warm-up, not judged), then {int(r0) + int(rs)}..{rm} calls/s by {rs}, {step} s per rate. "
+      f"Medians of {len(pick('uac-max', 'load'))} runs, every run in brackets.\n")
+print(f"| UAC against SIPp's UAS | highest rate held (calls/s) | CPU per 1,000 calls at {cpu_rate} calls/s (ms) "
+      "| failed calls in that run |")
+print("|---|---|---|---|")
+res = {}
+alt = "C1 only, " + " ".join(sys.argv[10:])
+for tool, name in (("load", "Dialtone `load`"), ("load-c1", f"Dialtone `load` ({alt})"),
+                   ("sipp", "SIPp UAC (`sipp -sn uac`)")):
+    mx = [float(r[3]) for r in pick("uac-max", tool)]
+    cpu = [1e6 * float(r[3]) / int(r[4]) if int(r[4]) else float("nan") for r in pick("uac-cpu", tool)]
+    failed = [int(r[5]) for r in pick("uac-cpu", tool)]
+    res[tool] = (med(mx) if mx else 0, med(cpu))
+    held = f"{med(mx):.0f} ({fmt(mx)})" if mx else "not measured"
+    print(f"| {name} | {held} | {med(cpu):.1f} ({fmt(cpu, '{:.1f}')}) | {fmt(failed)} |")
+lr = pick("uac-cpu", "load")
+if lr:
+    whole = [1e6 * float(r[7]) / (int(cpu_rate) * (int(warm) + 1) + int(r[4])) for r in lr]
+    print(f"\n`load`'s CPU is counted over the calls started after its first {warm} s; over its whole run, start-up "
+          f"included, it is {med(whole):.1f} ms per 1,000 calls; JVM start-up and exit with a single call alone take "
+          f"{med([1000 * float(r[6]) for r in lr]):.0f} ms. SIPp's UAC is counted over its whole run (it starts in "
+          "milliseconds).")
+if res["sipp"][0] and res["sipp"][1]:
+    print(f"\nload / SIPp: highest rate {res['load'][0] / res['sipp'][0]:.2f}x ({alt}: "
+          f"{res['load-c1'][0] / res['sipp'][0]:.2f}x), CPU per call {res['load'][1] / res['sipp'][1]:.1f}x "
+          f"({alt}: {res['load-c1'][1] / res['sipp'][1]:.1f}x).")
+print(f"\n| UAS under SIPp's UAC at {uas_rate} calls/s | CPU per 1,000 calls (ms) | failed calls | RSS after (MiB) |")
+print("|---|---|---|---|")
+uo = {}
+for tool, name in (("uas", "Dialtone `uas`"), ("uas-c1", f"Dialtone `uas` ({alt})"),
+                   ("sipp", "SIPp UAS (`sipp -sn uas`)")):
+    rr = pick("uas-cpu", tool)
+    cpu = [1000 * int(r[3]) / max(1, int(r[4])) for r in rr]
+    uo[tool] = med(cpu)
+    print(f"| {name} | {med(cpu):.1f} ({fmt(cpu, '{:.1f}')}) | {fmt([int(r[5]) for r in rr])} "
+          f"| {med([int(r[6]) / 1024 for r in rr]):.0f} |")
+if uo.get("sipp"):
+    print(f"\nuas / SIPp UAS: CPU per call {uo['uas'] / uo['sipp']:.1f}x ({alt}: {uo['uas-c1'] / uo['sipp']:.1f}x).")
+EOF
+log "raw results: $RESULTS; every run's output under $OUT/rep*/"
