@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Parse, read every standard header and the URIs, serialize: the same work on the same bytes through
- * Dialtone's codec and the two peers. The codec is a parameter rather than a method so that one run measures
+ * Dialtone's codec and the two peers. The library is a parameter rather than a method so that one run measures
  * the three on each message kind back to back, and load on a shared machine falls on all three alike.
  * Run: see bench/RESULTS.md.
  */
@@ -32,7 +32,7 @@ public class CodecBenchmark {
     public String kind;
 
     @Param({"dialtone", "jainSip", "pkts"})
-    public String codec;
+    public String library;
 
     private byte[] bytes;
     private Work work;
@@ -45,11 +45,11 @@ public class CodecBenchmark {
     @Setup
     public void load() {
         bytes = Corpus.load(kind);
-        work = switch (codec) {
+        work = switch (library) {
             case "dialtone" -> DialtoneCodec::work;
             case "jainSip" -> PeerCodecs::jainSip;
             case "pkts" -> PeerCodecs::pkts;
-            default -> throw new IllegalArgumentException("unknown codec " + codec);
+            default -> throw new IllegalArgumentException("unknown library " + library);
         };
     }
 

@@ -97,11 +97,12 @@ final class Grammar {
         }
         int schemeLength = pos - start;
         pos++;
+        int c0 = s.charAt(start) | 0x20;
         if ((schemeLength == 3 || schemeLength == 4 && (s.charAt(start + 3) | 0x20) == 's')
-            && s.regionMatches(true, start, "sip", 0, 3)) {
+            && c0 == 's' && (s.charAt(start + 1) | 0x20) == 'i' && (s.charAt(start + 2) | 0x20) == 'p') {
             return sipUri(schemeLength == 4);
         }
-        if (schemeLength == 3 && s.regionMatches(true, start, "tel", 0, 3)) {
+        if (schemeLength == 3 && c0 == 't' && (s.charAt(start + 1) | 0x20) == 'e' && (s.charAt(start + 2) | 0x20) == 'l') {
             return telUri();
         }
         String scheme = s.substring(start, pos - 1);
@@ -177,7 +178,7 @@ final class Grammar {
                 throw fail("empty URI parameter");
             }
             if (params == null) {
-                params = new Pairs();
+                params = new Pairs(2);
             }
             params.add(paramName(pos, nameEnd, true));
             pos = nameEnd;
@@ -195,7 +196,7 @@ final class Grammar {
         }
         Pairs headers = null;
         if (peek() == '?') {
-            headers = new Pairs();
+            headers = new Pairs(2);
             do {
                 pos++;
                 int nameEnd = scan(Escaping.HEADER, '=');
@@ -378,7 +379,7 @@ final class Grammar {
         if (n < COMMON_BY_LENGTH.length) {
             char first = s.charAt(from);
             for (String c : COMMON_BY_LENGTH[n]) {
-                if (c.charAt(0) == first && s.startsWith(c, from)) {
+                if (c.charAt(0) == first && regionEquals(c, from)) {
                     return c;
                 }
             }
@@ -386,10 +387,24 @@ final class Grammar {
         return uriParam ? unescape(from, to, Escaping.PARAM, "URI parameter") : s.substring(from, to);
     }
 
+    /** True if {@code s} holds {@code c} at {@code from} (the caller has checked that it fits). */
+    private boolean regionEquals(String c, int from) {
+        for (int i = 0; i < c.length(); i++) {
+            if (s.charAt(from + i) != c.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Alternating names and values, collected without the boxing and copying of a list. */
     private static final class Pairs {
-        private String[] a = new String[8];
+        private String[] a;
         private int n;
+
+        Pairs(int capacity) {
+            a = new String[capacity];
+        }
 
         void add(String v) {
             if (n == a.length) {
@@ -399,7 +414,11 @@ final class Grammar {
         }
 
         static Parameters toParameters(Pairs p) {
-            return p == null || p.n == 0 ? Parameters.EMPTY : Parameters.ofArray(java.util.Arrays.copyOf(p.a, p.n));
+            if (p == null || p.n == 0) {
+                return Parameters.EMPTY;
+            }
+            // The array is handed over when full, which it is for the usual one or two parameters.
+            return Parameters.ofArray(p.n == p.a.length ? p.a : java.util.Arrays.copyOf(p.a, p.n));
         }
     }
 
@@ -621,7 +640,7 @@ final class Grammar {
                 value = genValue();
             }
             if (pairs == null) {
-                pairs = new Pairs();
+                pairs = new Pairs(2);
             }
             pairs.add(name);
             pairs.add(value);
@@ -706,7 +725,7 @@ final class Grammar {
 
     private String transport(int from, int to) {
         for (String t : TRANSPORTS) {
-            if (t.length() == to - from && s.startsWith(t, from)) {
+            if (t.length() == to - from && regionEquals(t, from)) {
                 return t;
             }
         }
@@ -722,7 +741,7 @@ final class Grammar {
         g.skipToken("auth scheme");
         String scheme = g.pos - schemeStart == 6 && s.startsWith("Digest", schemeStart) ? "Digest"
             : s.substring(schemeStart, g.pos);
-        Pairs pairs = new Pairs();
+        Pairs pairs = new Pairs(16);
         g.skipWs();
         while (g.pos < g.end) {
             int nameStart = g.pos;

@@ -419,9 +419,29 @@ final class Head {
         T make(byte[] b, int from, int to);
     }
 
+    // Option tags seen in most Supported and Require headers, returned as shared constants.
+    private static final String[] COMMON_TOKENS = {
+        "timer", "100rel", "replaces", "path", "outbound", "gruu", "norefersub", "precondition", "histinfo"
+    };
+
     // Tokens are ASCII, so Latin-1 decoding gives what UTF-8 would.
-    private static final TokenFactory<String> TOKEN =
-        (b, from, to) -> new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    private static final TokenFactory<String> TOKEN = (b, from, to) -> {
+        for (String t : COMMON_TOKENS) {
+            if (t.length() == to - from && sameBytes(t, b, from)) {
+                return t;
+            }
+        }
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    };
+
+    private static boolean sameBytes(String t, byte[] b, int from) {
+        for (int i = 0; i < t.length(); i++) {
+            if (b[from + i] != t.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
     private static final TokenFactory<SipMethod> METHOD = SipMethod::of;
 
     private <T> List<T> tokenList(String name, TokenFactory<T> factory) {
