@@ -37,7 +37,7 @@ public class CodecBenchmark {
     private byte[] bytes;
     private Work work;
 
-    /** One codec's unit of work; each fork sees a single implementation, so the call is inlined. */
+    /** One library's unit of work; each fork sees a single implementation, so the call site is monomorphic. */
     interface Work {
         long run(byte[] bytes) throws Exception;
     }
