@@ -48,6 +48,7 @@ public final class DialtoneCodec {
             acc += c.isStar() ? 1 : uri(c.uri());
         }
         acc += m.contentLength();
+        // Dialtone has no typed Content-Type (media parses it where it needs it): the raw value is what it offers.
         String ct = m.contentType();
         if (ct != null) {
             acc += ct.length();

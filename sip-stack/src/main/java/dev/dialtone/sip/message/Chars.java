@@ -5,10 +5,10 @@ final class Chars {
 
     private static final int TOKEN = 1;
     private static final int UNRESERVED = 2;
-    private static final int USER = 4;
-    private static final int PASSWORD = 8;
-    private static final int PARAM = 16;
-    private static final int HNV = 32;
+    static final int USER = 4;
+    static final int PASSWORD = 8;
+    static final int PARAM = 16;
+    static final int HNV = 32;
     private static final int HOST = 64;
 
     private static final int[] CLASS = new int[128];
@@ -50,7 +50,7 @@ final class Chars {
     private Chars() {
     }
 
-    private static boolean is(int c, int k) {
+    static boolean is(int c, int k) {
         return c >= 0 && c < 128 && (CLASS[c] & k) != 0;
     }
 

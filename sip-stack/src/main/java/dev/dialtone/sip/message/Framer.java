@@ -167,8 +167,8 @@ final class Framer {
                 }
                 throw new SipParseException(p, p + 1 < len ? "Bad line ending" : "Incomplete header section");
             }
-            int lf = lineEnd(b, p, len);
             if (c == ' ' || c == '\t') {
+                int lf = lineEnd(b, p, p, len);
                 if (h.count == 0) {
                     throw new SipParseException(p, "Bad header: continuation line before first header");
                 }
@@ -176,10 +176,19 @@ final class Framer {
                 p = lf + 1;
                 continue;
             }
+            // The name's case-folded hash is taken in the same pass that checks it is a token.
             int nameEnd = p;
-            while (nameEnd < lf && Chars.isToken(b[nameEnd])) {
+            int hash = 0;
+            while (nameEnd < len) {
+                int t = b[nameEnd];
+                if (!Chars.isToken(t)) {
+                    break;
+                }
+                hash = 31 * hash + (t | 0x20);
                 nameEnd++;
             }
+            // A token holds no CR or LF, so the line end is searched for from the name's end.
+            int lf = lineEnd(b, p, nameEnd, len);
             int colon = nameEnd;
             while (colon < lf && (b[colon] == ' ' || b[colon] == '\t')) {
                 colon++;
@@ -192,7 +201,7 @@ final class Framer {
             while (vs < ve && (b[vs] == ' ' || b[vs] == '\t')) {
                 vs++;
             }
-            h.add(HeaderName.canonical(b, p, nameEnd), p, vs, ve, lf + 1);
+            h.add(HeaderName.canonical(b, p, nameEnd, hash), p, vs, ve, lf + 1);
             p = lf + 1;
         }
     }
@@ -257,8 +266,11 @@ final class Framer {
         return (int) v;
     }
 
-    /** Index of the LF ending the line at {@code from}; a CR anywhere but right before it is an error. */
-    private static int lineEnd(byte[] b, int from, int len) {
+    /**
+     * Index of the LF ending the line that starts at {@code lineStart}, searched for from {@code from}; a CR
+     * anywhere but right before it is an error.
+     */
+    private static int lineEnd(byte[] b, int lineStart, int from, int len) {
         for (int i = from; i < len; i++) {
             byte c = b[i];
             if (c > '\r' || c < 0) {
@@ -271,7 +283,7 @@ final class Framer {
                 throw new SipParseException(i, i + 1 >= len ? "Incomplete header line" : "Bad header: bare CR");
             }
         }
-        throw new SipParseException(from, "Incomplete header line");
+        throw new SipParseException(lineStart, "Incomplete header line");
     }
 
     static int indexOf(byte[] b, int from, int to, byte c) {

@@ -12,7 +12,15 @@ import java.util.List;
  */
 final class Grammar {
 
-    enum Escaping { USER, PASSWORD, PARAM, HEADER }
+    enum Escaping {
+        USER(Chars.USER), PASSWORD(Chars.PASSWORD), PARAM(Chars.PARAM), HEADER(Chars.HNV);
+
+        final int chars;
+
+        Escaping(int chars) {
+            this.chars = chars;
+        }
+    }
 
     private final String s;
     private final int end;
@@ -87,14 +95,17 @@ final class Grammar {
         if (peek() != ':') {
             throw fail("URI without scheme");
         }
-        String scheme = s.substring(start, pos);
+        int schemeLength = pos - start;
         pos++;
-        if (scheme.equalsIgnoreCase("sip") || scheme.equalsIgnoreCase("sips")) {
-            return sipUri(scheme.length() == 4);
+        int c0 = s.charAt(start) | 0x20;
+        if ((schemeLength == 3 || schemeLength == 4 && (s.charAt(start + 3) | 0x20) == 's')
+            && c0 == 's' && (s.charAt(start + 1) | 0x20) == 'i' && (s.charAt(start + 2) | 0x20) == 'p') {
+            return sipUri(schemeLength == 4);
         }
-        if (scheme.equalsIgnoreCase("tel")) {
+        if (schemeLength == 3 && c0 == 't' && (s.charAt(start + 1) | 0x20) == 'e' && (s.charAt(start + 2) | 0x20) == 'l') {
             return telUri();
         }
+        String scheme = s.substring(start, pos - 1);
         int rest = pos;
         if (rest == end) {
             throw fail("empty " + scheme + " URI");
@@ -159,14 +170,17 @@ final class Grammar {
                 throw fail("port out of range");
             }
         }
-        List<String> params = new ArrayList<>(4);
+        Pairs params = null;
         while (peek() == ';') {
             pos++;
             int nameEnd = scan(Escaping.PARAM, '=');
             if (nameEnd == pos) {
                 throw fail("empty URI parameter");
             }
-            params.add(unescape(pos, nameEnd, Escaping.PARAM, "URI parameter"));
+            if (params == null) {
+                params = new Pairs(2);
+            }
+            params.add(paramName(pos, nameEnd, true));
             pos = nameEnd;
             if (peek() == '=') {
                 pos++;
@@ -180,8 +194,9 @@ final class Grammar {
                 params.add(null);
             }
         }
-        List<String> headers = new ArrayList<>(0);
+        Pairs headers = null;
         if (peek() == '?') {
+            headers = new Pairs(2);
             do {
                 pos++;
                 int nameEnd = scan(Escaping.HEADER, '=');
@@ -198,7 +213,7 @@ final class Grammar {
         if (pos != end) {
             throw fail("invalid character '" + printable(s.charAt(pos)) + "' in URI");
         }
-        return new SipUri(secure, user, password, host, port, Parameters.ofPairs(params), Parameters.ofPairs(headers));
+        return new SipUri(secure, user, password, host, port, Pairs.toParameters(params), Pairs.toParameters(headers));
     }
 
     /** End of a run of characters allowed in {@code mode} (escapes included), stopping at {@code stop}. */
@@ -285,12 +300,7 @@ final class Grammar {
     }
 
     private static boolean allowed(char c, Escaping mode) {
-        return switch (mode) {
-            case USER -> Chars.isUser(c);
-            case PASSWORD -> Chars.isPassword(c);
-            case PARAM -> Chars.isParam(c);
-            case HEADER -> Chars.isHeaderChar(c);
-        };
+        return Chars.is(c, mode.chars);
     }
 
     private String unescape(int from, int to, Escaping mode, String what) {
@@ -344,6 +354,74 @@ final class Grammar {
         }
     }
 
+    // Parameter names that recur in almost every message: returning the constant saves a String per parameter.
+    private static final String[] COMMON_PARAMS = {
+        "tag", "branch", "lr", "transport", "rport", "received", "maddr", "user", "ttl", "method", "expires", "q",
+        "ob", "refresher", "realm", "nonce", "algorithm", "qop", "opaque", "username", "uri", "response", "cnonce",
+        "nc", "stale", "domain"
+    };
+    private static final String[][] COMMON_BY_LENGTH = new String[10][];
+
+    static {
+        for (int n = 0; n < COMMON_BY_LENGTH.length; n++) {
+            int length = n;
+            COMMON_BY_LENGTH[n] = java.util.Arrays.stream(COMMON_PARAMS).filter(c -> c.length() == length)
+                .toArray(String[]::new);
+        }
+    }
+
+    /**
+     * The parameter name in {@code s[from, to)}, which the caller has checked against the grammar: a shared
+     * constant for a common name spelled in lower case, else a new string ({@code unescape} for URI parameters).
+     */
+    private String paramName(int from, int to, boolean uriParam) {
+        int n = to - from;
+        if (n < COMMON_BY_LENGTH.length) {
+            char first = s.charAt(from);
+            for (String c : COMMON_BY_LENGTH[n]) {
+                if (c.charAt(0) == first && regionEquals(c, from)) {
+                    return c;
+                }
+            }
+        }
+        return uriParam ? unescape(from, to, Escaping.PARAM, "URI parameter") : s.substring(from, to);
+    }
+
+    /** True if {@code s} holds {@code c} at {@code from} (the caller has checked that it fits). */
+    private boolean regionEquals(String c, int from) {
+        for (int i = 0; i < c.length(); i++) {
+            if (s.charAt(from + i) != c.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Alternating names and values, collected without the boxing and copying of a list. */
+    private static final class Pairs {
+        private String[] a;
+        private int n;
+
+        Pairs(int capacity) {
+            a = new String[capacity];
+        }
+
+        void add(String v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        static Parameters toParameters(Pairs p) {
+            if (p == null || p.n == 0) {
+                return Parameters.EMPTY;
+            }
+            // The array is handed over when full, which it is for the usual one or two parameters.
+            return Parameters.ofArray(p.n == p.a.length ? p.a : java.util.Arrays.copyOf(p.a, p.n));
+        }
+    }
+
     // ---- name-addr / addr-spec
 
     static Address address(String s, int from, int to, String ctx, int base) {
@@ -370,7 +448,7 @@ final class Grammar {
             }
             if (peek() == '<') {
                 nameAddr = true;
-                display = collapse(s.substring(start, pos));
+                display = collapse(start, pos);
                 if (display.isEmpty()) {
                     display = null;
                 }
@@ -418,6 +496,23 @@ final class Grammar {
         return new Address(display, uri, params);
     }
 
+    /** {@code s[from, to)} with whitespace trimmed and each inner run of it made one space. */
+    private String collapse(int from, int to) {
+        while (from < to && Chars.isWs(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && Chars.isWs(s.charAt(to - 1))) {
+            to--;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '\t' || c == ' ' && s.charAt(i + 1) == ' ') {
+                return collapse(s.substring(from, to));
+            }
+        }
+        return s.substring(from, to);
+    }
+
     private static String collapse(String v) {
         StringBuilder sb = new StringBuilder(v.length());
         boolean ws = false;
@@ -439,6 +534,17 @@ final class Grammar {
     /** A quoted-string at {@code pos}: decoded content, or the raw text including quotes when {@code decode} is false. */
     private String quoted(boolean decode) {
         int start = pos;
+        for (int i = pos + 1; i < end; i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                // No quoted-pair before the closing quote: the content is the text itself.
+                pos = i + 1;
+                return decode ? s.substring(start + 1, i) : s.substring(start, pos);
+            }
+            if (c == '\\') {
+                break;
+            }
+        }
         pos++;
         StringBuilder sb = decode ? new StringBuilder() : null;
         while (pos < end) {
@@ -467,6 +573,9 @@ final class Grammar {
     static String unquote(String v) {
         if (v.length() < 2 || v.charAt(0) != '"' || v.charAt(v.length() - 1) != '"') {
             return v;
+        }
+        if (v.indexOf('\\') < 0) {
+            return v.substring(1, v.length() - 1);
         }
         StringBuilder sb = new StringBuilder(v.length());
         for (int i = 1; i < v.length() - 1; i++) {
@@ -503,7 +612,7 @@ final class Grammar {
     // ---- generic-param list: *( SEMI generic-param ), generic-param = token [ EQUAL gen-value ]
 
     private Parameters params(boolean allowEmpty) {
-        List<String> pairs = null;
+        Pairs pairs = null;
         while (true) {
             skipWs();
             if (pos >= end) {
@@ -520,7 +629,9 @@ final class Grammar {
                 }
                 throw fail("empty parameter");
             }
-            String name = token("parameter name");
+            int nameStart = pos;
+            skipToken("parameter name");
+            String name = paramName(nameStart, pos, false);
             skipWs();
             String value = null;
             if (peek() == '=') {
@@ -529,12 +640,12 @@ final class Grammar {
                 value = genValue();
             }
             if (pairs == null) {
-                pairs = new ArrayList<>(4);
+                pairs = new Pairs(2);
             }
             pairs.add(name);
             pairs.add(value);
         }
-        return pairs == null ? Parameters.EMPTY : Parameters.ofPairs(pairs);
+        return Pairs.toParameters(pairs);
     }
 
     /** gen-value = token / host / quoted-string (host covers IPv6 references, bracketed or not, RFC 5118 4.5). */
@@ -566,7 +677,8 @@ final class Grammar {
         skipWs();
         int start = pos;
         skipToken("protocol name");
-        if (pos - start != 3 || !s.regionMatches(true, start, "SIP", 0, 3)) {
+        if (pos - start != 3 || (s.charAt(start) | 0x20) != 's' || (s.charAt(start + 1) | 0x20) != 'i'
+            || (s.charAt(start + 2) | 0x20) != 'p') {
             throw fail("unknown protocol " + s.substring(start, pos));
         }
         skipWs();
@@ -580,7 +692,9 @@ final class Grammar {
         skipWs();
         expect('/', "after protocol version");
         skipWs();
-        String transport = token("transport");
+        int transportStart = pos;
+        skipToken("transport");
+        String transport = transport(transportStart, pos);
         int before = pos;
         skipWs();
         if (pos == before) {
@@ -607,16 +721,32 @@ final class Grammar {
         return new Via(transport, host, port, params(false));
     }
 
+    private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "WS", "WSS"};
+
+    private String transport(int from, int to) {
+        for (String t : TRANSPORTS) {
+            if (t.length() == to - from && regionEquals(t, from)) {
+                return t;
+            }
+        }
+        return s.substring(from, to);
+    }
+
     // ---- auth: challenge / credentials = auth-scheme LWS auth-param *(COMMA auth-param)
 
     static AuthHeader auth(String s, String ctx, int base) {
         Grammar g = new Grammar(s, 0, s.length(), ctx, base);
         g.skipWs();
-        String scheme = g.token("auth scheme");
-        List<String> pairs = new ArrayList<>(16);
+        int schemeStart = g.pos;
+        g.skipToken("auth scheme");
+        String scheme = g.pos - schemeStart == 6 && s.startsWith("Digest", schemeStart) ? "Digest"
+            : s.substring(schemeStart, g.pos);
+        Pairs pairs = new Pairs(16);
         g.skipWs();
         while (g.pos < g.end) {
-            String name = g.token("auth parameter");
+            int nameStart = g.pos;
+            g.skipToken("auth parameter");
+            String name = g.paramName(nameStart, g.pos, false);
             g.skipWs();
             g.expect('=', "after auth parameter name");
             g.skipWs();
@@ -628,7 +758,7 @@ final class Grammar {
                 g.skipWs();
             }
         }
-        return new AuthHeader(scheme, Parameters.ofPairs(pairs));
+        return new AuthHeader(scheme, Pairs.toParameters(pairs));
     }
 
     /** A value followed by parameters (Session-Expires, Content-Disposition, Event, ...); the parameters go to {@code out[0]}. */
@@ -713,6 +843,18 @@ final class Grammar {
      * returned as [start, end) offsets into {@code v} (empty elements included, so callers can reject them).
      */
     static int[] split(String v) {
+        if (v.indexOf(',') < 0) {
+            // One element, the common case: no scan for quotes and brackets needed.
+            int a = 0;
+            int b = v.length();
+            while (a < b && Chars.isWs(v.charAt(a))) {
+                a++;
+            }
+            while (b > a && Chars.isWs(v.charAt(b - 1))) {
+                b--;
+            }
+            return new int[] {a, b};
+        }
         int[] out = new int[8];
         int n = 0;
         int start = 0;

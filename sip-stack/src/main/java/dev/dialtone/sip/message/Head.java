@@ -22,6 +22,8 @@ final class Head {
 
     int count;
     String[] names = new String[16];
+    // A one-word Bloom filter of the names present (bit = hash mod 64): most lookups are for absent headers.
+    private long present;
     // per header: line start, value start, value end, line end (after LF); a negative value end marks a folded value
     private int[] slices = new int[16 * STRIDE];
     private String[] values;
@@ -45,6 +47,7 @@ final class Head {
             slices = Framer.grow(slices);
         }
         names[count] = name;
+        present |= 1L << name.hashCode();
         int k = count * STRIDE;
         slices[k] = lineStart;
         slices[k + 1] = valueStart;
@@ -119,8 +122,28 @@ final class Head {
     }
 
     int indexOf(String canonicalName, int from) {
+        if (HeaderName.isKnown(canonicalName)) {
+            return indexOfKnown(canonicalName, from);
+        }
         for (int i = from; i < count; i++) {
             if (HeaderName.same(names[i], canonicalName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@link #indexOf} for one of the {@link HeaderName} constants: the framer stores that very constant for every
+     * spelling of a known header, and an unknown name never equals a known one, so identity is the whole test.
+     */
+    int indexOfKnown(String constant, int from) {
+        if ((present & 1L << constant.hashCode()) == 0) {
+            return -1;
+        }
+        String[] n = names;
+        for (int i = from, c = count; i < c; i++) {
+            if (n[i] == constant) {
                 return i;
             }
         }
@@ -134,7 +157,7 @@ final class Head {
             return null;
         }
         String v = value(i);
-        if (HeaderName.isList(canonical) && v.indexOf(',') >= 0) {
+        if (HeaderName.isListCanonical(canonical) && v.indexOf(',') >= 0) {
             int[] parts = Grammar.split(v);
             return v.substring(parts[0], parts[1]);
         }
@@ -143,7 +166,7 @@ final class Head {
 
     List<String> all(String name) {
         String canonical = HeaderName.canonical(name);
-        boolean list = HeaderName.isList(canonical);
+        boolean list = HeaderName.isListCanonical(canonical);
         List<String> out = new ArrayList<>(2);
         for (int i = indexOf(canonical, 0); i >= 0; i = indexOf(canonical, i + 1)) {
             String v = value(i);
@@ -185,7 +208,7 @@ final class Head {
 
     private <T> List<T> list(String name, String ctx, ElementParser<T> parser) {
         List<T> out = new ArrayList<>(2);
-        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+        for (int i = indexOfKnown(name, 0); i >= 0; i = indexOfKnown(name, i + 1)) {
             String v = value(i);
             int[] parts = Grammar.split(v);
             for (int k = 0; k < parts.length; k += 2) {
@@ -244,7 +267,7 @@ final class Head {
     }
 
     private Object single(String name, String ctx) {
-        int i = indexOf(name, 0);
+        int i = indexOfKnown(name, 0);
         if (i < 0) {
             return NONE;
         }
@@ -255,7 +278,7 @@ final class Head {
     CSeq cseq() {
         Object v = cseq;
         if (v == null) {
-            int i = indexOf(HeaderName.CSEQ, 0);
+            int i = indexOfKnown(HeaderName.CSEQ, 0);
             v = i < 0 ? NONE : guard(() -> parseCSeq(value(i), valueStart(i)), "Bad CSeq", i);
             cseq = v;
         }
@@ -299,7 +322,7 @@ final class Head {
         Object v = contacts;
         if (v == null) {
             List<Contact> out = new ArrayList<>(1);
-            for (int i = indexOf(HeaderName.CONTACT, 0); i >= 0; i = indexOf(HeaderName.CONTACT, i + 1)) {
+            for (int i = indexOfKnown(HeaderName.CONTACT, 0); i >= 0; i = indexOfKnown(HeaderName.CONTACT, i + 1)) {
                 if (value(i).equals("*")) {
                     out.add(Contact.STAR);
                 }
@@ -308,7 +331,7 @@ final class Head {
                 for (Address a : list(HeaderName.CONTACT, "Bad Contact", Grammar::address)) {
                     out.add(new Contact(a));
                 }
-            } else if (out.size() > 1 || indexOf(HeaderName.CONTACT, indexOf(HeaderName.CONTACT, 0) + 1) >= 0) {
+            } else if (out.size() > 1 || indexOfKnown(HeaderName.CONTACT, indexOfKnown(HeaderName.CONTACT, 0) + 1) >= 0) {
                 // RFC 3261 10.2.2: "*" only alone
                 throw new SipParseException(0, "Bad Contact: '*' must be the only value");
             }
@@ -325,7 +348,7 @@ final class Head {
     Integer maxForwards() {
         Object v = maxForwards;
         if (v == null) {
-            int i = indexOf(HeaderName.MAX_FORWARDS, 0);
+            int i = indexOfKnown(HeaderName.MAX_FORWARDS, 0);
             if (i < 0) {
                 v = NONE;
             } else {
@@ -361,9 +384,13 @@ final class Head {
     }
 
     List<AuthHeader> auth(String name) {
-        List<AuthHeader> out = new ArrayList<>(1);
+        int first = indexOfKnown(name, 0);
+        if (first < 0) {
+            return Collections.emptyList();
+        }
+        List<AuthHeader> out = new ArrayList<>(2);
         String ctx = "Bad " + name;
-        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+        for (int i = indexOfKnown(name, 0); i >= 0; i = indexOfKnown(name, i + 1)) {
             String v = value(i);
             int offset = valueStart(i);
             out.add(guard(() -> Grammar.auth(v, ctx, offset), ctx, i));
@@ -372,7 +399,7 @@ final class Head {
     }
 
     Long seconds(String name) {
-        int i = indexOf(name, 0);
+        int i = indexOfKnown(name, 0);
         if (i < 0) {
             return null;
         }
@@ -380,9 +407,55 @@ final class Head {
     }
 
     List<String> tokens(String name) {
-        List<String> out = new ArrayList<>(4);
+        return tokenList(name, TOKEN);
+    }
+
+    /** The elements of a list of methods (Allow): no string is made for a standard method. */
+    List<SipMethod> methods(String name) {
+        return tokenList(name, METHOD);
+    }
+
+    private interface TokenFactory<T> {
+        T make(byte[] b, int from, int to);
+    }
+
+    // Option tags seen in most Supported and Require headers, returned as shared constants.
+    private static final String[] COMMON_TOKENS = {
+        "timer", "100rel", "replaces", "path", "outbound", "gruu", "norefersub", "precondition", "histinfo"
+    };
+
+    // Tokens are ASCII, so Latin-1 decoding gives what UTF-8 would.
+    private static final TokenFactory<String> TOKEN = (b, from, to) -> {
+        for (String t : COMMON_TOKENS) {
+            if (t.length() == to - from && sameBytes(t, b, from)) {
+                return t;
+            }
+        }
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    };
+
+    private static boolean sameBytes(String t, byte[] b, int from) {
+        for (int i = 0; i < t.length(); i++) {
+            if (b[from + i] != t.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    private static final TokenFactory<SipMethod> METHOD = SipMethod::of;
+
+    private <T> List<T> tokenList(String name, TokenFactory<T> factory) {
+        int first = indexOfKnown(name, 0);
+        if (first < 0) {
+            return Collections.emptyList();
+        }
+        List<T> out = new ArrayList<>(8);
         String ctx = "Bad " + name;
-        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+        for (int i = first; i >= 0; i = indexOfKnown(name, i + 1)) {
+            if (slices[i * STRIDE + 2] >= 0) {
+                tokens(valueStart(i), valueEnd(i), ctx, factory, out);
+                continue;
+            }
             String v = value(i);
             int[] parts = Grammar.split(v);
             for (int k = 0; k < parts.length; k += 2) {
@@ -394,14 +467,52 @@ final class Head {
                     throw new SipParseException(valueStart(i) + parts[k],
                         ctx + (t.isEmpty() ? ": empty list element" : ": not a token"));
                 }
-                out.add(t);
+                byte[] bytes = t.getBytes(StandardCharsets.ISO_8859_1);
+                out.add(factory.make(bytes, 0, bytes.length));
             }
         }
         return Collections.unmodifiableList(out);
     }
 
+    /**
+     * The comma-separated tokens of an unfolded value {@code b[from, to)}, straight from the bytes. Splitting on
+     * every comma is enough here: an element holding a quote or bracket is not a token, and is rejected at the same
+     * offset as when quotes and brackets are honoured.
+     */
+    private <T> void tokens(int from, int to, String ctx, TokenFactory<T> factory, List<T> out) {
+        int start = from;
+        boolean single = true;
+        for (int p = from; p <= to; p++) {
+            if (p < to && b[p] != ',') {
+                continue;
+            }
+            single &= p == to;
+            int a = start;
+            int e = p;
+            while (a < e && Chars.isWs(b[a])) {
+                a++;
+            }
+            while (e > a && Chars.isWs(b[e - 1])) {
+                e--;
+            }
+            start = p + 1;
+            if (a == e) {
+                if (single) {
+                    continue;
+                }
+                throw new SipParseException(a, ctx + ": empty list element");
+            }
+            for (int k = a; k < e; k++) {
+                if (!Chars.isToken(b[k])) {
+                    throw new SipParseException(a, ctx + ": not a token");
+                }
+            }
+            out.add(factory.make(b, a, e));
+        }
+    }
+
     SessionExpires sessionExpires() {
-        int i = indexOf(HeaderName.SESSION_EXPIRES, 0);
+        int i = indexOfKnown(HeaderName.SESSION_EXPIRES, 0);
         if (i < 0) {
             return null;
         }
@@ -413,7 +524,7 @@ final class Head {
     }
 
     RAck rack() {
-        int i = indexOf(HeaderName.RACK, 0);
+        int i = indexOfKnown(HeaderName.RACK, 0);
         if (i < 0) {
             return null;
         }

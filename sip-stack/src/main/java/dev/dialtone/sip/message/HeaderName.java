@@ -108,6 +108,8 @@ public final class HeaderName {
     static {
         for (String n : ALL) {
             BY_LOWER.put(n.toLowerCase(Locale.ROOT), n);
+            // The canonical spelling maps to itself, so looking up a constant needs no lower-casing.
+            BY_LOWER.put(n, n);
         }
         for (String n : ALL) {
             int i = foldedHash(n) & TABLE_MASK;
@@ -156,8 +158,27 @@ public final class HeaderName {
         return LISTS.contains(canonical(name));
     }
 
+    /** {@link #isList(String)} for a name already canonical. */
+    static boolean isListCanonical(String canonical) {
+        return LISTS.contains(canonical);
+    }
+
+    /** True if {@code canonical} is one of the constants (the framer stores exactly these for known headers). */
+    static boolean isKnown(String canonical) {
+        return BY_LOWER.get(canonical) == canonical;
+    }
+
     /** Canonical name of the header name in {@code b[from, to)}: a constant when known, else the bytes as a string. */
     static String canonical(byte[] b, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + (b[i] | 0x20);
+        }
+        return canonical(b, from, to, h);
+    }
+
+    /** {@link #canonical(byte[], int, int)} given the name's case-folded hash ({@code h = 31 * h + (byte | 0x20)}). */
+    static String canonical(byte[] b, int from, int to, int foldedHash) {
         int len = to - from;
         if (len == 1) {
             int c = b[from];
@@ -166,7 +187,7 @@ public final class HeaderName {
                 return n;
             }
         } else {
-            String n = knownByBytes(b, from, len);
+            String n = knownByBytes(b, from, len, foldedHash);
             if (n != null) {
                 return n;
             }
@@ -174,11 +195,7 @@ public final class HeaderName {
         return new String(b, from, len, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static String knownByBytes(byte[] b, int from, int len) {
-        int h = 0;
-        for (int i = from; i < from + len; i++) {
-            h = 31 * h + (b[i] | 0x20);
-        }
+    private static String knownByBytes(byte[] b, int from, int len, int h) {
         for (int i = mix(h) & TABLE_MASK; TABLE[i] != null; i = (i + 1) & TABLE_MASK) {
             String n = TABLE[i];
             if (n.length() == len && equalsIgnoreCase(n, b, from)) {
@@ -204,7 +221,7 @@ public final class HeaderName {
         for (int i = 0; i < n.length(); i++) {
             int c = b[from + i];
             int k = n.charAt(i);
-            if (c != k && ((c | 0x20) != (k | 0x20) || !Character.isLetter(k))) {
+            if (c != k && ((c | 0x20) != (k | 0x20) || (k | 0x20) < 'a' || (k | 0x20) > 'z')) {
                 return false;
             }
         }

@@ -23,6 +23,11 @@ public final class Parameters {
         return pairs.isEmpty() ? EMPTY : new Parameters(pairs.toArray(new String[0]));
     }
 
+    /** Takes ownership of {@code pairs} (alternating names and values). */
+    static Parameters ofArray(String[] pairs) {
+        return pairs.length == 0 ? EMPTY : new Parameters(pairs);
+    }
+
     /** Parameters from alternating names and values (a null value for a flag). */
     public static Parameters of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
@@ -66,7 +71,8 @@ public final class Parameters {
 
     private int index(String name) {
         for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i].equalsIgnoreCase(name)) {
+            String n = pairs[i];
+            if (n == name || n.equalsIgnoreCase(name)) {
                 return i;
             }
         }

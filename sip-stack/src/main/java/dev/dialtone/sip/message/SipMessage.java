@@ -153,7 +153,7 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
     }
 
     default List<SipMethod> allow() {
-        return head(this).tokens(HeaderName.ALLOW).stream().map(SipMethod::valueOf).toList();
+        return head(this).methods(HeaderName.ALLOW);
     }
 
     default Long rseq() {
