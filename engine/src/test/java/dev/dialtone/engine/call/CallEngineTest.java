@@ -1,15 +1,12 @@
 package dev.dialtone.engine.call;
 
-import dev.dialtone.engine.cxml.HttpMethod;
 import dev.dialtone.engine.webhook.StatusCallbacks;
 import dev.dialtone.engine.webhook.WebhookClient;
 import dev.dialtone.media.rtp.RtpRelay;
-import dev.dialtone.media.rtp.RtpRelayConfig;
 import dev.dialtone.sip.SipStack;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.transport.Transport;
-import dev.dialtone.sip.transport.TransportConfig;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -21,19 +18,14 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -49,7 +41,7 @@ class CallEngineTest {
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final BlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
     private final BlockingQueue<Map<String, String>> statusEvents = new LinkedBlockingQueue<>();
-    private ExecutorService appExecutor;
+    private EngineHarness harness;
     private WebhookClient webhooks;
     private StatusCallbacks callbacks;
     private RtpRelay relay;
@@ -74,20 +66,12 @@ class CallEngineTest {
                         : new MockResponse().setBody(doc).setHeader("Content-Type", "application/xml");
             }
         });
-        app.start(InetAddress.getByName("127.0.0.1"), 0);
-        appExecutor = Executors.newFixedThreadPool(2);
-        webhooks = WebhookClient.builder().readTimeout(Duration.ofSeconds(5)).build();
-        callbacks = StatusCallbacks.create(webhooks);
-        relay = RtpRelay.create(RtpRelayConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1"))
-                .ports(43000, 43999).ioThreads(1).build());
-        engine = new CallEngine(new EngineConfig("AC-test", "127.0.0.1", app.url("/").toString(), HttpMethod.POST,
-                Duration.ZERO, Duration.ofSeconds(2)), relay, new DocumentFetcher(webhooks, null, appExecutor),
-                callbacks, Clock.systemUTC());
-        engineStack = SipStack.builder()
-                .transport(TransportConfig.builder().bindHost("127.0.0.1").advertisedHost("127.0.0.1").port(0)
-                        .tlsPort(0).build())
-                .timers(Phone.FAST).threads(2).listener(engine).start();
-        engine.attach(engineStack);
+        harness = new EngineHarness(app, 43000, 43999);
+        webhooks = harness.webhooks;
+        callbacks = harness.callbacks;
+        relay = harness.relay;
+        engine = harness.engine;
+        engineStack = harness.stack;
         caller = new Phone();
         callee = new Phone();
     }
@@ -95,24 +79,11 @@ class CallEngineTest {
     @AfterEach
     void stop() throws Exception {
         try {
-            // Nothing a call created outlives it: sessions, dialogs, transactions, timers, media ports, callbacks.
-            awaitTrue("engine holds no call", () -> engine.activeCalls() == 0);
-            awaitTrue("relay ports released", () -> relay.activeSessions() == 0 && relay.allocator().inUse() == 0);
-            awaitTrue("no dialog or transaction left", () -> engineStack.dialogs().activeDialogs() == 0
-                    && engineStack.transactions().activeTransactions() == 0
-                    && caller.activity() == 0 && callee.activity() == 0);
-            awaitTrue("no timer left", () -> engineStack.transactions().armedTimers() == 0
-                    && engineStack.dialogs().armedTimers() == 0);
-            awaitTrue("status callbacks drained", () -> callbacks.activeCalls() == 0);
+            harness.assertNothingLeft(caller, callee);
         } finally {
             caller.close();
             callee.close();
-            engineStack.close();
-            relay.close();
-            callbacks.close();
-            webhooks.close();
-            appExecutor.shutdownNow();
-            app.shutdown();
+            harness.close();
         }
     }
 
@@ -154,7 +125,7 @@ class CallEngineTest {
         assertTrue(offer.lines().anyMatch(l -> l.matches("m=audio \\d+ RTP/AVP 8 101")), offer);
         assertTrue(new String(answer.body(), StandardCharsets.US_ASCII).contains("RTP/AVP 8"));
 
-        awaitTrue("bridged", () -> statusEvents.size() >= 3);
+        EngineHarness.awaitTrue("bridged", () -> statusEvents.size() >= 3);
         call.hangUp();
         assertEquals("ended bob REMOTE_BYE", callee.events.poll(5, TimeUnit.SECONDS));
 
@@ -335,13 +306,5 @@ class CallEngineTest {
                     URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return m;
-    }
-
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + " within 10 s");
-            Thread.sleep(20);
-        }
     }
 }

@@ -4,7 +4,6 @@ import dev.dialtone.engine.cxml.HttpMethod;
 import dev.dialtone.engine.webhook.StatusCallbacks;
 import dev.dialtone.engine.webhook.WebhookClient;
 import dev.dialtone.media.rtp.RtpRelay;
-import dev.dialtone.media.rtp.RtpRelayConfig;
 import dev.dialtone.sip.SipStack;
 import dev.dialtone.sip.dialog.IncomingRequest;
 import dev.dialtone.sip.message.Header;
@@ -12,7 +11,6 @@ import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.transport.Destination;
 import dev.dialtone.sip.transport.Transport;
-import dev.dialtone.sip.transport.TransportConfig;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
@@ -21,10 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,11 +27,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -52,7 +44,7 @@ class InboundRoutingTest {
     private final MockWebServer app = new MockWebServer();
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final BlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
-    private ExecutorService appExecutor;
+    private EngineHarness harness;
     private WebhookClient webhooks;
     private StatusCallbacks callbacks;
     private RtpRelay relay;
@@ -73,20 +65,12 @@ class InboundRoutingTest {
                         : new MockResponse().setBody(doc).setHeader("Content-Type", "application/xml");
             }
         });
-        app.start(InetAddress.getByName("127.0.0.1"), 0);
-        appExecutor = Executors.newFixedThreadPool(2);
-        webhooks = WebhookClient.builder().readTimeout(Duration.ofSeconds(5)).build();
-        callbacks = StatusCallbacks.create(webhooks);
-        relay = RtpRelay.create(RtpRelayConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1"))
-                .ports(44000, 44999).ioThreads(1).build());
-        engine = new CallEngine(new EngineConfig("AC-test", "127.0.0.1", app.url("/").toString(), HttpMethod.POST,
-                Duration.ZERO, Duration.ofSeconds(2)), relay, new DocumentFetcher(webhooks, null, appExecutor),
-                callbacks, Clock.systemUTC());
-        engineStack = SipStack.builder()
-                .transport(TransportConfig.builder().bindHost("127.0.0.1").advertisedHost("127.0.0.1").port(0)
-                        .tlsPort(0).build())
-                .timers(Phone.FAST).threads(2).listener(engine).start();
-        engine.attach(engineStack);
+        harness = new EngineHarness(app, 44000, 44999);
+        webhooks = harness.webhooks;
+        callbacks = harness.callbacks;
+        relay = harness.relay;
+        engine = harness.engine;
+        engineStack = harness.stack;
         caller = new Phone();
         callee = new Phone();
         callee2 = new Phone();
@@ -95,24 +79,12 @@ class InboundRoutingTest {
     @AfterEach
     void stop() throws Exception {
         try {
-            awaitTrue("engine holds no call", () -> engine.activeCalls() == 0);
-            awaitTrue("relay ports released", () -> relay.activeSessions() == 0 && relay.allocator().inUse() == 0);
-            awaitTrue("no dialog or transaction left", () -> engineStack.dialogs().activeDialogs() == 0
-                    && engineStack.transactions().activeTransactions() == 0
-                    && caller.activity() == 0 && callee.activity() == 0 && callee2.activity() == 0);
-            awaitTrue("no timer left", () -> engineStack.transactions().armedTimers() == 0
-                    && engineStack.dialogs().armedTimers() == 0);
-            awaitTrue("status callbacks drained", () -> callbacks.activeCalls() == 0);
+            harness.assertNothingLeft(caller, callee, callee2);
         } finally {
             caller.close();
             callee.close();
             callee2.close();
-            engineStack.close();
-            relay.close();
-            callbacks.close();
-            webhooks.close();
-            appExecutor.shutdownNow();
-            app.shutdown();
+            harness.close();
         }
     }
 
@@ -154,7 +126,7 @@ class InboundRoutingTest {
         call.hangUp();
         assertEquals(487, call.failed.get(10, TimeUnit.SECONDS));
         decided.complete(Route.Application.of(app.url("/").toString(), HttpMethod.POST));
-        awaitTrue("routing forgotten", () -> engine.activeCalls() == 0);
+        EngineHarness.awaitTrue("routing forgotten", () -> engine.activeCalls() == 0);
         assertNull(requests.poll(200, TimeUnit.MILLISECONDS), "the late route started nothing");
     }
 
@@ -242,15 +214,5 @@ class InboundRoutingTest {
         engine.setRouter(invite -> CompletableFuture.completedFuture(new Route.DialEndpoint("nobody", null, List.of())));
         assertEquals(404, caller.call(enginePort()).failed.get(10, TimeUnit.SECONDS));
         assertNull(requests.poll(100, TimeUnit.MILLISECONDS), "a direct call runs no application");
-    }
-
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }
