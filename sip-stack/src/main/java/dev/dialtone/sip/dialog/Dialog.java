@@ -665,69 +665,40 @@ public final class Dialog {
         }
     }
 
-    /**
-     * RFC 4028 9: the UAS side of a refresh. Keep the requested interval (already checked against Min-SE), name
-     * the refresher (the requester's choice, else the UAC when it supports timers, else us), and Require timer
-     * when the peer supports it.
-     */
+    /** RFC 4028 9: the UAS side of a refresh (the interval already passed the Min-SE check). */
     private void sessionAnswer(SipRequest request, SipResponse.Builder b) {
         if (!config.sessionTimers()) {
             return;
         }
-        boolean peerSupports = request.supported().contains("timer");
-        SessionExpires se = request.sessionExpires();
-        long interval;
-        String who;
-        if (se != null) {
-            interval = se.delta();
-            who = se.refresher() != null ? se.refresher() : peerSupports ? "uac" : "uas";
-        } else {
-            interval = sessionInterval > 0 ? sessionInterval : Math.max(config.sessionExpires(), minSe);
-            who = "uas";
-        }
-        who = "uac".equalsIgnoreCase(who) && peerSupports ? "uac" : "uas";
-        b.header(HeaderName.SESSION_EXPIRES, interval + ";refresher=" + who);
-        if (peerSupports) {
+        long fallback = sessionInterval > 0 ? sessionInterval : Math.max(config.sessionExpires(), minSe);
+        SessionTimer.Answer answer = SessionTimer.answer(request, fallback);
+        b.header(HeaderName.SESSION_EXPIRES, answer.interval() + ";refresher=" + answer.refresher());
+        if (answer.requireTimer()) {
             b.header(HeaderName.REQUIRE, "timer");
         }
-        startSessionTimer(interval, who.equals("uas"));
+        startSessionTimer(answer.terms());
     }
 
-    /**
-     * RFC 4028 7.2: the UAC side: the 2xx says the interval and who refreshes. A 2xx without Session-Expires from a
-     * peer that supports timers turns the timer off; from one that does not, we keep the interval we asked for and
-     * refresh ourselves, which needs nothing of the peer but answering re-INVITEs or UPDATEs.
-     */
+    /** RFC 4028 7.2: the UAC side of a 2xx to an INVITE or UPDATE. */
     private void sessionFromResponse(SipRequest request, SipResponse response) {
-        if (!config.sessionTimers()) {
-            return;
-        }
-        SessionExpires se = response.sessionExpires();
-        if (se != null) {
-            startSessionTimer(se.delta(), !"uas".equalsIgnoreCase(se.refresher()));
-            return;
-        }
-        SessionExpires asked = request.sessionExpires();
-        boolean peerSupports = response.supported().contains("timer") || response.require().contains("timer");
-        if (asked != null && !peerSupports) {
-            startSessionTimer(asked.delta(), true);
-        } else {
-            stopSessionTimer();
+        if (config.sessionTimers()) {
+            startSessionTimer(SessionTimer.fromResponse(request, response));
         }
     }
 
-    private void startSessionTimer(long interval, boolean weRefresh) {
-        sessionInterval = interval;
-        refresher = weRefresh;
-        long ms = interval * 1000;
-        if (weRefresh) {
-            ctx.schedule(DialogTimer.SESSION_REFRESH, ms / 2);
+    private void startSessionTimer(SessionTimer.Terms terms) {
+        if (terms.interval() == 0) {
+            stopSessionTimer();
+            return;
+        }
+        sessionInterval = terms.interval();
+        refresher = terms.weRefresh();
+        if (refresher) {
+            ctx.schedule(DialogTimer.SESSION_REFRESH, SessionTimer.refreshDelayMillis(sessionInterval));
         } else {
             ctx.cancel(DialogTimer.SESSION_REFRESH);
         }
-        // RFC 4028 10: the side that waits for refreshes sends BYE a little before the session would expire,
-        // at interval - min(32 s, interval/3); the refresher, whose refreshes got no answer, at the expiry itself.
-        ctx.schedule(DialogTimer.SESSION_EXPIRES, weRefresh ? ms : ms - Math.min(32_000, ms / 3));
+        ctx.schedule(DialogTimer.SESSION_EXPIRES, SessionTimer.expiryDelayMillis(sessionInterval, refresher));
     }
 
     private void stopSessionTimer() {

@@ -243,9 +243,11 @@ public final class DialogLayer implements TransactionLayer.User {
     public void onRequest(ServerTransaction txn) {
         SipRequest request = txn.request();
         try {
+            if (request.to() == null || request.from() == null || request.cseq() == null || request.callId() == null) {
+                txn.respond(request.createResponse(400, "Missing To, From, Call-ID or CSeq"));
+                return;
+            }
             String toTag = request.to().tag();
-            request.from();
-            request.cseq();
             if (toTag != null) {
                 Slot slot = dialogs.get(DialogId.ofReceivedRequest(request));
                 if (slot == null) {
@@ -354,6 +356,9 @@ public final class DialogLayer implements TransactionLayer.User {
     public void onAck(Inbound inbound) {
         SipRequest ack = (SipRequest) inbound.message();
         try {
+            if (ack.to() == null || ack.from() == null || ack.cseq() == null) {
+                return;
+            }
             Slot slot = dialogs.get(DialogId.ofReceivedRequest(ack));
             if (slot != null) {
                 deliver(slot.dialog, new AckReceived(ack));
@@ -369,7 +374,8 @@ public final class DialogLayer implements TransactionLayer.User {
     public void onStrayResponse(Inbound inbound) {
         SipResponse response = (SipResponse) inbound.message();
         try {
-            if (response.status() / 100 != 2 || response.cseq().method() != SipMethod.INVITE) {
+            if (response.status() / 100 != 2 || response.cseq() == null || response.cseq().method() != SipMethod.INVITE
+                    || response.to() == null || response.from() == null) {
                 return;
             }
             Slot slot = dialogs.get(DialogId.ofReceivedResponse(response));

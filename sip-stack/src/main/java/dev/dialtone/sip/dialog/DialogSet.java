@@ -84,9 +84,15 @@ public final class DialogSet {
                     return;
                 }
                 try {
+                    if (response.to() == null) {
+                        log.debug("Call-ID {}: {} without To dropped", request.callId(), response.status());
+                        return;
+                    }
                     DialogSet.this.onResponse(response);
                 } catch (SipParseException e) {
                     log.debug("Call-ID {}: malformed {} dropped: {}", request.callId(), response.status(), e.reason());
+                } catch (RuntimeException e) {
+                    log.warn("Call-ID {}: {} not handled", request.callId(), response.status(), e);
                 }
             }
 

@@ -458,6 +458,22 @@ class DialogLayerTest {
         assertEquals(1, net.distinct(s -> request(s, alice, "INFO")));
     }
 
+    @Test
+    void malformedHeaderInADialogRequest_is400_andTheDialogLivesOn() throws Exception {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        call(alice, bob);
+        net.await(() -> alice.app.dialog != null && bob.app.dialog != null, "answer");
+        Dialog a = alice.app.dialog;
+        SipRequest bad = alice.executor.submit(() -> a.createRequest(SipMethod.UPDATE)).get(5, TimeUnit.SECONDS)
+                .toBuilder().header("Session-Expires", "soon").build();
+        alice.transactions.request(bad, bob.destination(), null);
+        net.await(() -> net.count(s -> s.from() == bob && s.isResponse(400, "UPDATE")) > 0, "400");
+        assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
+        alice.dialogs.bye(a);
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+    }
+
     private static String describe(SipMessage m) {
         return m instanceof SipRequest r ? r.method().name()
                 : ((SipResponse) m).status() + " " + m.cseq().method();
