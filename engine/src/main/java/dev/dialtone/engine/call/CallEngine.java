@@ -167,8 +167,8 @@ public final class CallEngine implements DialogLayer.Listener {
     private void startSession(IncomingRequest invite, Route route, EventExecutor executor) {
         var request = invite.request();
         SipUri fromUri = request.from().sipUri();
-        String from = fromUri != null ? bare(fromUri) : request.from().uri().toString();
-        String to = request.requestUri() instanceof SipUri ru ? bare(ru) : request.requestUriText();
+        String from = fromUri != null ? bare(fromUri).toString() : request.from().uri().toString();
+        String to = request.requestUri() instanceof SipUri ru ? bare(ru).toString() : request.requestUriText();
         String callerUser = fromUri != null && fromUri.user() != null ? fromUri.user() : "anonymous";
         CallSession session = new CallSession(this, invite, executor, from, to, request.from().displayName(),
                 callerUser, route);
@@ -275,8 +275,8 @@ public final class CallEngine implements DialogLayer.Listener {
         return new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(bare), port);
     }
 
-    /** {@code sip:user@host[:port]}, without parameters or headers: how From and To are reported. */
-    private static String bare(SipUri uri) {
-        return SipUri.builder(uri.host()).user(uri.user()).port(uri.port()).secure(uri.secure()).build().toString();
+    /** {@code sip:user@host[:port]}, without parameters or headers: how From and To are reported and addressed. */
+    static SipUri bare(SipUri uri) {
+        return SipUri.builder(uri.host()).user(uri.user()).port(uri.port()).secure(uri.secure()).build();
     }
 }

@@ -14,6 +14,7 @@ import dev.dialtone.sip.dialog.Dialog;
 import dev.dialtone.sip.dialog.DialogSet;
 import dev.dialtone.sip.dialog.InviteFailure;
 import dev.dialtone.sip.dialog.InviteListener;
+import dev.dialtone.sip.dialog.Locator;
 import dev.dialtone.sip.dialog.Termination;
 import dev.dialtone.sip.dns.NextHop;
 import dev.dialtone.sip.dns.TargetList;
@@ -103,8 +104,7 @@ final class OutboundLeg implements InviteListener {
         SipUri requestUri = SipUri.parse(target.requestUri());
         transport = contact != null ? contact.destination().transport()
                 : Optional.ofNullable(Transport.fromName(target.transport())).orElse(Transport.TLS);
-        Address to = Address.of(SipUri.builder(requestUri.host()).user(requestUri.user()).port(requestUri.port())
-                .secure(requestUri.secure()).build());
+        Address to = Address.of(CallEngine.bare(requestUri));
         // To an endpoint: the Request-URI is its registered Contact, the To stays its address-of-record
         // (RFC 3261 16.5, 16.6 step 1).
         SipRequest.Builder b = parent.engine.stack().dialogs().createInvite(
@@ -127,7 +127,8 @@ final class OutboundLeg implements InviteListener {
             send(invite, contact.destination());
             return;
         }
-        Destination numeric = numericDestination(requestUri);
+        // An IP-literal host needs no DNS; the stack's numeric locator reads its port, transport and maddr.
+        Destination numeric = Locator.numeric().locate(requestUri, transport);
         if (numeric != null) {
             send(invite, numeric);
             return;
@@ -148,12 +149,6 @@ final class OutboundLeg implements InviteListener {
             var t = list.current().get();
             send(invite, Destination.of(t.transport(), t.address()));
         }, parent.executor);
-    }
-
-    private Destination numericDestination(SipUri uri) {
-        int port = uri.port() > 0 ? uri.port() : transport.defaultPort();
-        var address = CallEngine.numeric(uri.host(), port);
-        return address == null ? null : Destination.of(transport, address);
     }
 
     private void send(SipRequest request, Destination destination) {
