@@ -157,7 +157,7 @@ final class Head {
             return null;
         }
         String v = value(i);
-        if (HeaderName.isListCanonical(canonical) && v.indexOf(',') >= 0) {
+        if (v.indexOf(',') >= 0 && HeaderName.isListCanonical(canonical)) {
             int[] parts = Grammar.split(v);
             return v.substring(parts[0], parts[1]);
         }
@@ -206,25 +206,70 @@ final class Head {
         T parse(String v, int from, int to, String ctx, int offset);
     }
 
-    private <T> List<T> list(String name, String ctx, ElementParser<T> parser) {
+    /** The fast path for one element of a list header; null when the full grammar must decide. */
+    private interface QuickParser<T> {
+        T parse(Quick q);
+    }
+
+    private static final QuickParser<Via> QUICK_VIA = Quick::via;
+    private static final QuickParser<Address> QUICK_ADDRESS = Quick::address;
+
+    private <T> List<T> list(String name, String ctx, ElementParser<T> parser, QuickParser<T> quick) {
+        int first = indexOfKnown(name, 0);
+        if (first < 0) {
+            return Collections.emptyList();
+        }
         List<T> out = new ArrayList<>(2);
-        for (int i = indexOfKnown(name, 0); i >= 0; i = indexOfKnown(name, i + 1)) {
-            String v = value(i);
-            int[] parts = Grammar.split(v);
-            for (int k = 0; k < parts.length; k += 2) {
-                if (parts[k] == parts[k + 1]) {
-                    throw new SipParseException(valueStart(i) + parts[k], ctx + ": empty list element");
-                }
-                try {
-                    out.add(parser.parse(v, parts[k], parts[k + 1], ctx, valueStart(i)));
-                } catch (SipParseException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    throw new SipParseException(valueStart(i), ctx + ": malformed value");
-                }
+        for (int i = first; i >= 0; i = indexOfKnown(name, i + 1)) {
+            if (!quickElements(i, quick, out)) {
+                elements(i, ctx, parser, out);
             }
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** The elements of header {@code i} by the fast path, added to {@code out}; false (and nothing added) if it gave up. */
+    private <T> boolean quickElements(int i, QuickParser<T> quick, List<T> out) {
+        if (slices[i * STRIDE + 2] < 0) {
+            return false;
+        }
+        Quick q = new Quick(b, valueStart(i), valueEnd(i));
+        int mark = out.size();
+        do {
+            T t = quick.parse(q);
+            if (t == null) {
+                out.subList(mark, out.size()).clear();
+                return false;
+            }
+            out.add(t);
+        } while (q.nextElement());
+        if (!q.atEnd()) {
+            out.subList(mark, out.size()).clear();
+            return false;
+        }
+        return true;
+    }
+
+    private <T> void elements(int i, String ctx, ElementParser<T> parser, List<T> out) {
+        String v = value(i);
+        int[] parts = Grammar.split(v);
+        for (int k = 0; k < parts.length; k += 2) {
+            if (parts[k] == parts[k + 1]) {
+                throw new SipParseException(valueStart(i) + parts[k], ctx + ": empty list element");
+            }
+            try {
+                out.add(parser.parse(v, parts[k], parts[k + 1], ctx, valueStart(i)));
+            } catch (SipParseException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new SipParseException(valueStart(i), ctx + ": malformed value");
+            }
+        }
+    }
+
+    /** True if header {@code i} is on one line, so its value is {@code b[valueStart, valueEnd)} as it stands. */
+    private boolean unfolded(int i) {
+        return slices[i * STRIDE + 2] >= 0;
     }
 
     private <T> T guard(java.util.function.Supplier<T> parse, String ctx, int i) {
@@ -242,7 +287,7 @@ final class Head {
     List<Via> vias() {
         Object v = vias;
         if (v == null) {
-            v = list(HeaderName.VIA, "Bad Via", Grammar::via);
+            v = list(HeaderName.VIA, "Bad Via", Grammar::via, QUICK_VIA);
             vias = v;
         }
         return (List<Via>) v;
@@ -271,6 +316,13 @@ final class Head {
         if (i < 0) {
             return NONE;
         }
+        if (unfolded(i)) {
+            Quick q = new Quick(b, valueStart(i), valueEnd(i));
+            Address a = q.address();
+            if (a != null && q.atEnd()) {
+                return a;
+            }
+        }
         String v = value(i);
         return guard(() -> Grammar.address(v, 0, v.length(), ctx, valueStart(i)), ctx, i);
     }
@@ -279,7 +331,10 @@ final class Head {
         Object v = cseq;
         if (v == null) {
             int i = indexOfKnown(HeaderName.CSEQ, 0);
-            v = i < 0 ? NONE : guard(() -> parseCSeq(value(i), valueStart(i)), "Bad CSeq", i);
+            v = i < 0 ? NONE : unfolded(i) ? Quick.cseq(b, valueStart(i), valueEnd(i)) : null;
+            if (v == null) {
+                v = guard(() -> parseCSeq(value(i), valueStart(i)), "Bad CSeq", i);
+            }
             cseq = v;
         }
         return v == NONE ? null : (CSeq) v;
@@ -323,12 +378,12 @@ final class Head {
         if (v == null) {
             List<Contact> out = new ArrayList<>(1);
             for (int i = indexOfKnown(HeaderName.CONTACT, 0); i >= 0; i = indexOfKnown(HeaderName.CONTACT, i + 1)) {
-                if (value(i).equals("*")) {
+                if (unfolded(i) ? valueEnd(i) - valueStart(i) == 1 && b[valueStart(i)] == '*' : value(i).equals("*")) {
                     out.add(Contact.STAR);
                 }
             }
             if (out.isEmpty()) {
-                for (Address a : list(HeaderName.CONTACT, "Bad Contact", Grammar::address)) {
+                for (Address a : list(HeaderName.CONTACT, "Bad Contact", Grammar::address, QUICK_ADDRESS)) {
                     out.add(new Contact(a));
                 }
             } else if (out.size() > 1 || indexOfKnown(HeaderName.CONTACT, indexOfKnown(HeaderName.CONTACT, 0) + 1) >= 0) {
@@ -352,7 +407,10 @@ final class Head {
             if (i < 0) {
                 v = NONE;
             } else {
-                long n = Grammar.number(value(i), 3, "Bad Max-Forwards");
+                long n = unfolded(i) ? Quick.digits(b, valueStart(i), valueEnd(i)) : -1;
+                if (n < 0 || n > 255) {
+                    n = Grammar.number(value(i), 3, "Bad Max-Forwards");
+                }
                 if (n > 255) {
                     throw new SipParseException(valueStart(i), "Bad Max-Forwards: value out of range");
                 }
@@ -367,7 +425,7 @@ final class Head {
     List<Address> routes() {
         Object v = routes;
         if (v == null) {
-            v = list(HeaderName.ROUTE, "Bad Route", Grammar::address);
+            v = list(HeaderName.ROUTE, "Bad Route", Grammar::address, QUICK_ADDRESS);
             routes = v;
         }
         return (List<Address>) v;
@@ -377,7 +435,7 @@ final class Head {
     List<Address> recordRoutes() {
         Object v = recordRoutes;
         if (v == null) {
-            v = list(HeaderName.RECORD_ROUTE, "Bad Record-Route", Grammar::address);
+            v = list(HeaderName.RECORD_ROUTE, "Bad Record-Route", Grammar::address, QUICK_ADDRESS);
             recordRoutes = v;
         }
         return (List<Address>) v;
@@ -391,9 +449,13 @@ final class Head {
         List<AuthHeader> out = new ArrayList<>(2);
         String ctx = "Bad " + name;
         for (int i = indexOfKnown(name, 0); i >= 0; i = indexOfKnown(name, i + 1)) {
-            String v = value(i);
-            int offset = valueStart(i);
-            out.add(guard(() -> Grammar.auth(v, ctx, offset), ctx, i));
+            AuthHeader a = unfolded(i) ? new Quick(b, valueStart(i), valueEnd(i)).auth() : null;
+            if (a == null) {
+                String v = value(i);
+                int offset = valueStart(i);
+                a = guard(() -> Grammar.auth(v, ctx, offset), ctx, i);
+            }
+            out.add(a);
         }
         return Collections.unmodifiableList(out);
     }
@@ -403,7 +465,8 @@ final class Head {
         if (i < 0) {
             return null;
         }
-        return Grammar.deltaSeconds(value(i), "Bad " + name);
+        long n = unfolded(i) ? Quick.digits(b, valueStart(i), valueEnd(i)) : -1;
+        return n >= 0 ? n : Grammar.deltaSeconds(value(i), "Bad " + name);
     }
 
     List<String> tokens(String name) {
@@ -420,28 +483,15 @@ final class Head {
     }
 
     // Option tags seen in most Supported and Require headers, returned as shared constants.
-    private static final String[] COMMON_TOKENS = {
-        "timer", "100rel", "replaces", "path", "outbound", "gruu", "norefersub", "precondition", "histinfo"
-    };
+    private static final Interned<String> COMMON_TOKENS = Interned.of(
+        "timer", "100rel", "replaces", "path", "outbound", "gruu", "norefersub", "precondition", "histinfo");
 
     // Tokens are ASCII, so Latin-1 decoding gives what UTF-8 would.
     private static final TokenFactory<String> TOKEN = (b, from, to) -> {
-        for (String t : COMMON_TOKENS) {
-            if (t.length() == to - from && sameBytes(t, b, from)) {
-                return t;
-            }
-        }
-        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+        String t = COMMON_TOKENS.get(b, from, to);
+        return t != null ? t : new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     };
 
-    private static boolean sameBytes(String t, byte[] b, int from) {
-        for (int i = 0; i < t.length(); i++) {
-            if (b[from + i] != t.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
     private static final TokenFactory<SipMethod> METHOD = SipMethod::of;
 
     private <T> List<T> tokenList(String name, TokenFactory<T> factory) {
@@ -516,8 +566,16 @@ final class Head {
         if (i < 0) {
             return null;
         }
-        String v = value(i);
         Parameters[] params = new Parameters[1];
+        if (unfolded(i)) {
+            int vs = valueStart(i);
+            int digitsEnd = new Quick(b, vs, valueEnd(i)).digitsThenParams(params);
+            long n = digitsEnd < 0 ? -1 : Quick.digits(b, vs, digitsEnd);
+            if (n >= 0) {
+                return new SessionExpires(n, params[0]);
+            }
+        }
+        String v = value(i);
         String delta = guard(() -> Grammar.valueWithParams(v, "Bad Session-Expires", valueStart(i), params),
             "Bad Session-Expires", i);
         return new SessionExpires(Grammar.deltaSeconds(delta, "Bad Session-Expires"), params[0]);

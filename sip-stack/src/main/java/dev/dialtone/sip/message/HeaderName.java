@@ -104,6 +104,9 @@ public final class HeaderName {
     // Open-addressing table of the full names keyed by a case-folded hash of their bytes, for the framer.
     private static final int TABLE_MASK = 255;
     private static final String[] TABLE = new String[TABLE_MASK + 1];
+    // Per slot of TABLE: the name's folded hash and its bytes in lower case, so a probe compares ints then bytes.
+    private static final int[] TABLE_HASH = new int[TABLE_MASK + 1];
+    private static final byte[][] TABLE_LOWER = new byte[TABLE_MASK + 1][];
 
     static {
         for (String n : ALL) {
@@ -117,6 +120,8 @@ public final class HeaderName {
                 i = (i + 1) & TABLE_MASK;
             }
             TABLE[i] = n;
+            TABLE_HASH[i] = foldedHash(n);
+            TABLE_LOWER[i] = n.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
         for (String[] c : COMPACT) {
             BY_LOWER.put(c[0], c[1]);
@@ -196,13 +201,30 @@ public final class HeaderName {
     }
 
     private static String knownByBytes(byte[] b, int from, int len, int h) {
-        for (int i = mix(h) & TABLE_MASK; TABLE[i] != null; i = (i + 1) & TABLE_MASK) {
-            String n = TABLE[i];
-            if (n.length() == len && equalsIgnoreCase(n, b, from)) {
-                return n;
+        int mixed = mix(h);
+        for (int i = mixed & TABLE_MASK; TABLE[i] != null; i = (i + 1) & TABLE_MASK) {
+            if (TABLE_HASH[i] == mixed && sameFolded(TABLE_LOWER[i], b, from, len)) {
+                return TABLE[i];
             }
         }
         return null;
+    }
+
+    /**
+     * True if the token {@code b[from, from + len)} is {@code lower} ignoring case. The known names hold only letters
+     * and '-', and {@code c | 0x20} maps no other token character onto a lower-case letter or '-', so one OR per
+     * byte is the whole case-insensitive compare.
+     */
+    private static boolean sameFolded(byte[] lower, byte[] b, int from, int len) {
+        if (lower.length != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if ((b[from + i] | 0x20) != lower[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int foldedHash(String n) {
@@ -215,17 +237,6 @@ public final class HeaderName {
 
     private static int mix(int h) {
         return h ^ (h >>> 8) ^ (h >>> 16);
-    }
-
-    private static boolean equalsIgnoreCase(String n, byte[] b, int from) {
-        for (int i = 0; i < n.length(); i++) {
-            int c = b[from + i];
-            int k = n.charAt(i);
-            if (c != k && ((c | 0x20) != (k | 0x20) || (k | 0x20) < 'a' || (k | 0x20) > 'z')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static boolean same(String canonicalA, String canonicalB) {
