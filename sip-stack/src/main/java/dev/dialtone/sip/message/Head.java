@@ -447,10 +447,10 @@ final class Head {
             return Collections.emptyList();
         }
         List<AuthHeader> out = new ArrayList<>(2);
-        String ctx = "Bad " + name;
         for (int i = indexOfKnown(name, 0); i >= 0; i = indexOfKnown(name, i + 1)) {
             AuthHeader a = unfolded(i) ? new Quick(b, valueStart(i), valueEnd(i)).auth() : null;
             if (a == null) {
+                String ctx = "Bad " + name;
                 String v = value(i);
                 int offset = valueStart(i);
                 a = guard(() -> Grammar.auth(v, ctx, offset), ctx, i);
@@ -500,28 +500,72 @@ final class Head {
             return Collections.emptyList();
         }
         List<T> out = new ArrayList<>(8);
-        String ctx = "Bad " + name;
         for (int i = first; i >= 0; i = indexOfKnown(name, i + 1)) {
-            if (slices[i * STRIDE + 2] >= 0) {
-                tokens(valueStart(i), valueEnd(i), ctx, factory, out);
+            if (unfolded(i) && quickTokens(valueStart(i), valueEnd(i), factory, out)) {
                 continue;
             }
-            String v = value(i);
-            int[] parts = Grammar.split(v);
-            for (int k = 0; k < parts.length; k += 2) {
-                String t = v.substring(parts[k], parts[k + 1]);
-                if (t.isEmpty() && parts.length == 2) {
-                    continue;
-                }
-                if (!Chars.isToken(t)) {
-                    throw new SipParseException(valueStart(i) + parts[k],
-                        ctx + (t.isEmpty() ? ": empty list element" : ": not a token"));
-                }
-                byte[] bytes = t.getBytes(StandardCharsets.ISO_8859_1);
-                out.add(factory.make(bytes, 0, bytes.length));
-            }
+            slowTokens(i, name, factory, out);
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * The tokens of a well-formed value {@code b[from, to)} ("tok, tok,tok"), added to {@code out}; false (and
+     * nothing added) for anything else, which {@link #slowTokens} then rejects with the right error.
+     */
+    private <T> boolean quickTokens(int from, int to, TokenFactory<T> factory, List<T> out) {
+        int p = from;
+        if (p == to) {
+            return true;
+        }
+        int mark = out.size();
+        while (true) {
+            int a = p;
+            while (p < to && Chars.isToken(b[p])) {
+                p++;
+            }
+            if (p == a) {
+                break;
+            }
+            out.add(factory.make(b, a, p));
+            if (p == to) {
+                return true;
+            }
+            while (p < to && b[p] == ' ') {
+                p++;
+            }
+            if (p == to || b[p] != ',') {
+                break;
+            }
+            p++;
+            while (p < to && b[p] == ' ') {
+                p++;
+            }
+        }
+        out.subList(mark, out.size()).clear();
+        return false;
+    }
+
+    private <T> void slowTokens(int i, String name, TokenFactory<T> factory, List<T> out) {
+        String ctx = "Bad " + name;
+        if (unfolded(i)) {
+            tokens(valueStart(i), valueEnd(i), ctx, factory, out);
+            return;
+        }
+        String v = value(i);
+        int[] parts = Grammar.split(v);
+        for (int k = 0; k < parts.length; k += 2) {
+            String t = v.substring(parts[k], parts[k + 1]);
+            if (t.isEmpty() && parts.length == 2) {
+                continue;
+            }
+            if (!Chars.isToken(t)) {
+                throw new SipParseException(valueStart(i) + parts[k],
+                    ctx + (t.isEmpty() ? ": empty list element" : ": not a token"));
+            }
+            byte[] bytes = t.getBytes(StandardCharsets.ISO_8859_1);
+            out.add(factory.make(bytes, 0, bytes.length));
+        }
     }
 
     /**
