@@ -1,5 +1,8 @@
 package dev.dialtone.sip.message;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -266,16 +269,38 @@ final class Framer {
         return (int) v;
     }
 
+    // Eight bytes at a time: a line's bytes are mostly far above CR, and the word test below finds the first that
+    // is not (the lowest flagged byte is always a true hit: a borrow only runs upwards from one).
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** Index of the first byte in {@code [from, to)} that is at most CR (negative bytes, i.e. non-ASCII, excluded). */
+    private static int controlChar(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            long m = (x - ONES * 0x0E) & ~x & HIGHS;
+            if (m != 0) {
+                return i + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = b[i];
+            if (c <= '\r' && c >= 0) {
+                return i;
+            }
+        }
+        return to;
+    }
+
     /**
      * Index of the LF ending the line that starts at {@code lineStart}, searched for from {@code from}; a CR
      * anywhere but right before it is an error.
      */
     private static int lineEnd(byte[] b, int lineStart, int from, int len) {
-        for (int i = from; i < len; i++) {
+        for (int i = controlChar(b, from, len); i < len; i = controlChar(b, i + 1, len)) {
             byte c = b[i];
-            if (c > '\r' || c < 0) {
-                continue;
-            }
             if (c == '\n') {
                 return i;
             }
@@ -286,8 +311,18 @@ final class Framer {
         throw new SipParseException(lineStart, "Incomplete header line");
     }
 
+    /** Index of the first {@code c} in {@code b[from, to)}, or -1; eight bytes at a time. */
     static int indexOf(byte[] b, int from, int to, byte c) {
-        for (int i = from; i < to; i++) {
+        long pattern = ONES * (c & 0xFF);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ pattern;
+            long m = (x - ONES) & ~x & HIGHS;
+            if (m != 0) {
+                return i + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
             if (b[i] == c) {
                 return i;
             }
