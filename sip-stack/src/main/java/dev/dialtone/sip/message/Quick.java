@@ -387,7 +387,10 @@ final class Quick {
             scheme = ascii(schemeStart, pos);
         }
         skipWs();
-        String[] pairs = new String[16];
+        // Values stay in the bytes until read (Parameters.lazy): a client reads two or three of a challenge's.
+        // Room for five parameters, what a Digest challenge usually has (realm, nonce, opaque, algorithm, qop).
+        String[] names = new String[10];
+        int[] spans = new int[10];
         int n = 0;
         while (pos < end) {
             int nameStart = pos;
@@ -405,7 +408,6 @@ final class Quick {
             }
             pos++;
             skipWs();
-            String value;
             int start = pos;
             if (peek() == '"') {
                 int close = quotedEnd(pos);
@@ -419,12 +421,14 @@ final class Quick {
                     return null;
                 }
             }
-            value = ascii(start, pos);
-            if (n == pairs.length) {
-                pairs = java.util.Arrays.copyOf(pairs, n * 2);
+            if (n == names.length) {
+                names = java.util.Arrays.copyOf(names, n * 2);
+                spans = java.util.Arrays.copyOf(spans, n * 2);
             }
-            pairs[n++] = name;
-            pairs[n++] = value;
+            names[n] = name;
+            spans[n] = start;
+            spans[n + 1] = pos;
+            n += 2;
             skipWs();
             if (pos < end) {
                 if (b[pos] != ',') {
@@ -437,7 +441,11 @@ final class Quick {
                 }
             }
         }
-        return new AuthHeader(scheme, Parameters.ofArray(n == pairs.length ? pairs : java.util.Arrays.copyOf(pairs, n)));
+        if (n < names.length) {
+            names = java.util.Arrays.copyOf(names, n);
+            spans = java.util.Arrays.copyOf(spans, n);
+        }
+        return new AuthHeader(scheme, Parameters.lazy(names, b, spans));
     }
 
     // ---- numbers
