@@ -78,12 +78,7 @@ final class Quick {
     }
 
     private static int indexOf(byte[] b, int from, int to, int c) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == c) {
-                return i;
-            }
-        }
-        return -1;
+        return Framer.indexOf(b, from, to, (byte) c);
     }
 
     // ---- URIs
