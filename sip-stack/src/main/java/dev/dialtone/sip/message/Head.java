@@ -164,6 +164,12 @@ final class Head {
         return v;
     }
 
+    /** {@link #first} for a {@link HeaderName} constant of a header that is not a list (Call-ID, Content-Type). */
+    String firstSingle(String constant) {
+        int i = indexOfKnown(constant, 0);
+        return i < 0 ? null : value(i);
+    }
+
     List<String> all(String name) {
         String canonical = HeaderName.canonical(name);
         boolean list = HeaderName.isListCanonical(canonical);
@@ -376,6 +382,10 @@ final class Head {
     List<Contact> contacts() {
         Object v = contacts;
         if (v == null) {
+            if (indexOfKnown(HeaderName.CONTACT, 0) < 0) {
+                contacts = Collections.emptyList();
+                return Collections.emptyList();
+            }
             List<Contact> out = new ArrayList<>(1);
             for (int i = indexOfKnown(HeaderName.CONTACT, 0); i >= 0; i = indexOfKnown(HeaderName.CONTACT, i + 1)) {
                 if (unfolded(i) ? valueEnd(i) - valueStart(i) == 1 && b[valueStart(i)] == '*' : value(i).equals("*")) {

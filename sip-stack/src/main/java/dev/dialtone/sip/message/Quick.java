@@ -1,5 +1,8 @@
 package dev.dialtone.sip.message;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -239,9 +242,27 @@ final class Quick {
         return params == null ? null : new Address(display, uri, params);
     }
 
-    /** Index just past the closing quote of the quoted-string at {@code p}, or -1 (quoted-pairs, non-ASCII, none). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Index just past the closing quote of the quoted-string at {@code p}, or -1 (quoted-pairs, non-ASCII, none).
+     * Eight bytes at a time: the lowest byte flagged as a quote, a backslash or non-ASCII is always a true one.
+     */
     private int quotedEnd(int p) {
-        for (int i = p + 1; i < end; i++) {
+        int i = p + 1;
+        for (; i + 8 <= end; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            long q = x ^ ONES * '"';
+            long s = x ^ ONES * '\\';
+            long m = ((q - ONES) & ~q | (s - ONES) & ~s | x) & HIGHS;
+            if (m != 0) {
+                i += Long.numberOfTrailingZeros(m) >>> 3;
+                break;
+            }
+        }
+        for (; i < end; i++) {
             byte c = b[i];
             if (c == '"') {
                 return i + 1;

@@ -51,6 +51,21 @@ class QuickGrammarTest {
             "1800 ;refresher=uac", "1800;refresher", "1800;", "18x;refresher=uac", "1800,x", "", " ", "*",
             "\"Al\u00e9\" <sip:a@b>", "<sip:\u00e9@b>", "SIP/2.0/UDP h\u00e9",
         };
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.Arrays.asList(values));
+        // quoted strings of every length up to three words, with a quote, backslash or non-ASCII byte at each place
+        for (int n = 0; n < 26; n++) {
+            String text = "abcdefghijklmnopqrstuvwxyz".substring(0, n);
+            all.add("Digest realm=\"" + text + "\", nonce=\"" + text + text + "\"");
+            all.add("\"" + text + "\" <sip:a@b>;x=\"" + text + "\"");
+            for (int k = 0; k < n; k++) {
+                for (String c : new String[] {"\\\"", "\\\\", "\u00e9", "\"", "\t"}) {
+                    String t = text.substring(0, k) + c + text.substring(k);
+                    all.add("Digest realm=\"" + t + "\", qop=auth");
+                    all.add("\"" + t + "\" <sip:a@b>;tag=1");
+                }
+            }
+        }
+        values = all.toArray(new String[0]);
         for (String v : values) {
             byte[] b = ("X" + v).getBytes(StandardCharsets.UTF_8);
             compare(b, 1, b.length, new String(b, 1, b.length - 1, StandardCharsets.UTF_8));
