@@ -183,7 +183,7 @@ final class Framer {
             int nameEnd = p;
             int hash = 0;
             while (nameEnd < len) {
-                int t = b[nameEnd];
+                byte t = b[nameEnd];
                 if (!Chars.isToken(t)) {
                     break;
                 }
