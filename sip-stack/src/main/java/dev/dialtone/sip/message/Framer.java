@@ -40,6 +40,7 @@ final class Framer {
             startLineError = e;
         }
         try {
+            h.headerStart = lf + 1;
             headers(b, lf + 1, len, h, datagram);
             body(b, len, h, datagram);
         } catch (SipParseException e) {
@@ -204,7 +205,7 @@ final class Framer {
             while (vs < ve && (b[vs] == ' ' || b[vs] == '\t')) {
                 vs++;
             }
-            h.add(HeaderName.canonical(b, p, nameEnd, hash), p, vs, ve, lf + 1);
+            h.add(HeaderName.canonical(b, p, nameEnd, hash), vs, ve, lf + 1);
             p = lf + 1;
         }
     }

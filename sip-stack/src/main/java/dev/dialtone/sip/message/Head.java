@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class Head {
 
-    private static final int STRIDE = 4;
+    private static final int STRIDE = 3;
     private static final Object NONE = new Object();
 
     final byte[] b;
@@ -24,9 +24,11 @@ final class Head {
     String[] names = new String[16];
     // A one-word Bloom filter of the names present (bit = hash mod 64): most lookups are for absent headers.
     private long present;
-    // per header: line start, value start, value end, line end (after LF); a negative value end marks a folded value
+    // per header: value start, value end, line end (after LF); a negative value end marks a folded value. Header lines
+    // are contiguous, so a line starts where the one before ended (the first at headerStart).
     private int[] slices = new int[16 * STRIDE];
     private String[] values;
+    int headerStart;
 
     private Object vias;
     private Object from;
@@ -41,7 +43,7 @@ final class Head {
         this.b = b;
     }
 
-    void add(String name, int lineStart, int valueStart, int valueEnd, int lineEnd) {
+    void add(String name, int valueStart, int valueEnd, int lineEnd) {
         if (count == names.length) {
             names = java.util.Arrays.copyOf(names, count * 2);
             slices = Framer.grow(slices);
@@ -49,35 +51,34 @@ final class Head {
         names[count] = name;
         present |= 1L << name.hashCode();
         int k = count * STRIDE;
-        slices[k] = lineStart;
-        slices[k + 1] = valueStart;
-        slices[k + 2] = valueEnd;
-        slices[k + 3] = lineEnd;
+        slices[k] = valueStart;
+        slices[k + 1] = valueEnd;
+        slices[k + 2] = lineEnd;
         count++;
     }
 
     void extendLast(int valueEnd, int lineEnd) {
         int k = (count - 1) * STRIDE;
-        if (valueEnd > Math.abs(slices[k + 2])) {
-            slices[k + 2] = -valueEnd;
+        if (valueEnd > Math.abs(slices[k + 1])) {
+            slices[k + 1] = -valueEnd;
         }
-        slices[k + 3] = lineEnd;
+        slices[k + 2] = lineEnd;
     }
 
     int lineStart(int i) {
-        return slices[i * STRIDE];
+        return i == 0 ? headerStart : slices[(i - 1) * STRIDE + 2];
     }
 
     int lineEnd(int i) {
-        return slices[i * STRIDE + 3];
+        return slices[i * STRIDE + 2];
     }
 
     int valueStart(int i) {
-        return slices[i * STRIDE + 1];
+        return slices[i * STRIDE];
     }
 
     int valueEnd(int i) {
-        return Math.abs(slices[i * STRIDE + 2]);
+        return Math.abs(slices[i * STRIDE + 1]);
     }
 
     /** The value of header {@code i}: decoded as UTF-8, folding (CRLF + whitespace) replaced by one space. */
@@ -89,7 +90,7 @@ final class Head {
         if (v == null) {
             int vs = valueStart(i);
             int ve = valueEnd(i);
-            if (slices[i * STRIDE + 2] >= 0) {
+            if (slices[i * STRIDE + 1] >= 0) {
                 v = new String(b, vs, ve - vs, StandardCharsets.UTF_8);
             } else {
                 v = unfold(vs, ve);
@@ -236,7 +237,7 @@ final class Head {
 
     /** The elements of header {@code i} by the fast path, added to {@code out}; false (and nothing added) if it gave up. */
     private <T> boolean quickElements(int i, QuickParser<T> quick, List<T> out) {
-        if (slices[i * STRIDE + 2] < 0) {
+        if (slices[i * STRIDE + 1] < 0) {
             return false;
         }
         Quick q = new Quick(b, valueStart(i), valueEnd(i));
@@ -275,7 +276,7 @@ final class Head {
 
     /** True if header {@code i} is on one line, so its value is {@code b[valueStart, valueEnd)} as it stands. */
     private boolean unfolded(int i) {
-        return slices[i * STRIDE + 2] >= 0;
+        return slices[i * STRIDE + 1] >= 0;
     }
 
     private <T> T guard(java.util.function.Supplier<T> parse, String ctx, int i) {
