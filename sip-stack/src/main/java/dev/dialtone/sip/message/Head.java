@@ -31,6 +31,7 @@ final class Head {
     int headerStart;
 
     private Object vias;
+    private String callId;
     private Object from;
     private Object to;
     private Object cseq;
@@ -171,6 +172,21 @@ final class Head {
         return i < 0 ? null : value(i);
     }
 
+    /** Call-ID, cached on its own: it is read for every message, often alone, and needs no array of all values. */
+    String callId() {
+        String v = callId;
+        if (v == null) {
+            int i = indexOfKnown(HeaderName.CALL_ID, 0);
+            if (i < 0) {
+                return null;
+            }
+            v = values != null && values[i] != null ? values[i] : unfolded(i)
+                ? new String(b, valueStart(i), valueEnd(i) - valueStart(i), StandardCharsets.UTF_8) : value(i);
+            callId = v;
+        }
+        return v;
+    }
+
     List<String> all(String name) {
         String canonical = HeaderName.canonical(name);
         boolean list = HeaderName.isListCanonical(canonical);
@@ -226,13 +242,31 @@ final class Head {
         if (first < 0) {
             return Collections.emptyList();
         }
+        boolean alone = indexOfKnown(name, first + 1) < 0;
+        if (alone) {
+            // The usual case, one line with one value: no list to grow, one immutable singleton.
+            T t = quickAlone(first, quick);
+            if (t != null) {
+                return Collections.singletonList(t);
+            }
+        }
         List<T> out = new ArrayList<>(2);
-        for (int i = first; i >= 0; i = indexOfKnown(name, i + 1)) {
+        for (int i = first; i >= 0; i = alone ? -1 : indexOfKnown(name, i + 1)) {
             if (!quickElements(i, quick, out)) {
                 elements(i, ctx, parser, out);
             }
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** The value of header {@code i} by the fast path if it is a single element, else null. */
+    private <T> T quickAlone(int i, QuickParser<T> quick) {
+        if (!unfolded(i)) {
+            return null;
+        }
+        Quick q = new Quick(b, valueStart(i), valueEnd(i));
+        T t = quick.parse(q);
+        return t != null && q.atEnd() ? t : null;
     }
 
     /** The elements of header {@code i} by the fast path, added to {@code out}; false (and nothing added) if it gave up. */
@@ -383,9 +417,21 @@ final class Head {
     List<Contact> contacts() {
         Object v = contacts;
         if (v == null) {
-            if (indexOfKnown(HeaderName.CONTACT, 0) < 0) {
+            int first = indexOfKnown(HeaderName.CONTACT, 0);
+            if (first < 0) {
                 contacts = Collections.emptyList();
                 return Collections.emptyList();
+            }
+            if (indexOfKnown(HeaderName.CONTACT, first + 1) < 0) {
+                Address a = quickAlone(first, QUICK_ADDRESS);
+                if (a != null) {
+                    Contact c = new Contact(a);
+                    c.expires();
+                    c.q();
+                    v = Collections.singletonList(c);
+                    contacts = v;
+                    return (List<Contact>) v;
+                }
             }
             List<Contact> out = new ArrayList<>(1);
             for (int i = indexOfKnown(HeaderName.CONTACT, 0); i >= 0; i = indexOfKnown(HeaderName.CONTACT, i + 1)) {
@@ -457,18 +503,27 @@ final class Head {
         if (first < 0) {
             return Collections.emptyList();
         }
+        int second = indexOfKnown(name, first + 1);
+        if (second < 0) {
+            return Collections.singletonList(authAt(first, name));
+        }
         List<AuthHeader> out = new ArrayList<>(2);
-        for (int i = indexOfKnown(name, 0); i >= 0; i = indexOfKnown(name, i + 1)) {
-            AuthHeader a = unfolded(i) ? new Quick(b, valueStart(i), valueEnd(i)).auth() : null;
-            if (a == null) {
-                String ctx = "Bad " + name;
-                String v = value(i);
-                int offset = valueStart(i);
-                a = guard(() -> Grammar.auth(v, ctx, offset), ctx, i);
-            }
-            out.add(a);
+        out.add(authAt(first, name));
+        for (int i = second; i >= 0; i = indexOfKnown(name, i + 1)) {
+            out.add(authAt(i, name));
         }
         return Collections.unmodifiableList(out);
+    }
+
+    private AuthHeader authAt(int i, String name) {
+        AuthHeader a = unfolded(i) ? new Quick(b, valueStart(i), valueEnd(i)).auth() : null;
+        if (a == null) {
+            String ctx = "Bad " + name;
+            String v = value(i);
+            int offset = valueStart(i);
+            a = guard(() -> Grammar.auth(v, ctx, offset), ctx, i);
+        }
+        return a;
     }
 
     Long seconds(String name) {

@@ -81,7 +81,7 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
     }
 
     default String callId() {
-        return head(this).firstSingle(HeaderName.CALL_ID);
+        return head(this).callId();
     }
 
     default CSeq cseq() {
