@@ -111,13 +111,12 @@ final class Framer {
             throw new SipParseException(start, "Bad Status-Line: status code must be 3 digits");
         }
         int status = (b[start] - '0') * 100 + (b[start + 1] - '0') * 10 + (b[start + 2] - '0');
-        String reason = p < sle ? new String(b, p + 1, sle - p - 1, StandardCharsets.UTF_8) : "";
         for (int i = p + 1; i < sle; i++) {
             if (b[i] == '\r' || b[i] == 0) {
                 throw new SipParseException(i, "Bad Status-Line: control character in reason phrase");
             }
         }
-        return new SipResponse(h, status, reason, version);
+        return new SipResponse(h, status, p < sle ? p + 1 : sle, version);
     }
 
     // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (case-insensitive, RFC 3261 7.1)

@@ -107,6 +107,10 @@ public final class HeaderName {
     // Per slot of TABLE: the name's folded hash and its bytes in lower case, so a probe compares ints then bytes.
     private static final int[] TABLE_HASH = new int[TABLE_MASK + 1];
     private static final byte[][] TABLE_LOWER = new byte[TABLE_MASK + 1][];
+    // ... and its first eight lower-case bytes as one little-endian long (zero-padded), compared in one go.
+    private static final long[] TABLE_WORD = new long[TABLE_MASK + 1];
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (String n : ALL) {
@@ -122,6 +126,11 @@ public final class HeaderName {
             TABLE[i] = n;
             TABLE_HASH[i] = foldedHash(n);
             TABLE_LOWER[i] = n.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            long w = 0;
+            for (int k = Math.min(8, n.length()) - 1; k >= 0; k--) {
+                w = w << 8 | TABLE_LOWER[i][k];
+            }
+            TABLE_WORD[i] = w;
         }
         for (String[] c : COMPACT) {
             BY_LOWER.put(c[0], c[1]);
@@ -203,7 +212,7 @@ public final class HeaderName {
     private static String knownByBytes(byte[] b, int from, int len, int h) {
         int mixed = mix(h);
         for (int i = mixed & TABLE_MASK; TABLE[i] != null; i = (i + 1) & TABLE_MASK) {
-            if (TABLE_HASH[i] == mixed && sameFolded(TABLE_LOWER[i], b, from, len)) {
+            if (TABLE_HASH[i] == mixed && TABLE_LOWER[i].length == len && sameFolded(i, b, from, len)) {
                 return TABLE[i];
             }
         }
@@ -211,15 +220,25 @@ public final class HeaderName {
     }
 
     /**
-     * True if the token {@code b[from, from + len)} is {@code lower} ignoring case. The known names hold only letters
-     * and '-', and {@code c | 0x20} maps no other token character onto a lower-case letter or '-', so one OR per
-     * byte is the whole case-insensitive compare.
+     * True if the token {@code b[from, from + len)} is the name in slot {@code slot} ignoring case ({@code len} being
+     * its length). The known names hold only letters and '-', and {@code c | 0x20} maps no other token character onto
+     * a lower-case letter or '-', so one OR per byte (eight at a time for the first eight) is the whole
+     * case-insensitive compare.
      */
-    private static boolean sameFolded(byte[] lower, byte[] b, int from, int len) {
-        if (lower.length != len) {
-            return false;
+    private static boolean sameFolded(int slot, byte[] b, int from, int len) {
+        byte[] lower = TABLE_LOWER[slot];
+        int i = 0;
+        if (from + 8 <= b.length) {
+            long x = (long) LONGS.get(b, from) | 0x2020202020202020L;
+            if (len < 8) {
+                x &= (1L << (len << 3)) - 1;
+            }
+            if (x != TABLE_WORD[slot]) {
+                return false;
+            }
+            i = 8;
         }
-        for (int i = 0; i < len; i++) {
+        for (; i < len; i++) {
             if ((b[from + i] | 0x20) != lower[i]) {
                 return false;
             }

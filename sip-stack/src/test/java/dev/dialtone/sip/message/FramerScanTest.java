@@ -35,6 +35,28 @@ class FramerScanTest {
     }
 
     @Test
+    void headerNamesAreKnownInAnyCaseWhereverTheyEnd() {
+        String[][] names = {
+            {"VIA", "Via"}, {"v", "Via"}, {"call-id", "Call-ID"}, {"cOnTeNt-TyPe", "Content-Type"},
+            {"record-route", "Record-Route"}, {"WWW-AUTHENTICATE", "WWW-Authenticate"}, {"Max-Forwards", "Max-Forwards"},
+            {"Max-Forwardz", "Max-Forwardz"}, {"Via_", "Via_"}, {"Vi", "Vi"}, {"Contact-", "Contact-"},
+            {"Contacts", "Contacts"}, {"To", "To"}, {"tO", "To"}, {"Session-expires", "Session-Expires"},
+            {"Min-SE", "Min-SE"}, {"mime-version", "MIME-Version"}, {"Proxy-Authorizatioo", "Proxy-Authorizatioo"},
+        };
+        for (String[] n : names) {
+            // as the last line of a datagram (no eight bytes to read past the name) and inside the message
+            for (String text : new String[] {
+                "OPTIONS sip:a SIP/2.0\r\n" + n[0] + ": x\n",
+                "OPTIONS sip:a SIP/2.0\r\n" + n[0] + ": x\r\nSubject: a long enough line\r\n\r\n",
+            }) {
+                byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+                SipMessage m = SipMessage.parse(b, b.length, true);
+                assertEquals(n[1], m.allHeaders().get(0).name(), text);
+            }
+        }
+    }
+
+    @Test
     void linesWithControlAndNonAsciiBytesFrameAsBefore() {
         byte[] b = MESSAGE.getBytes(StandardCharsets.UTF_8);
         SipMessage m = SipMessage.parse(b, b.length, false);
