@@ -147,7 +147,8 @@ final class Quick {
 
     /** {@code ;name[=value]} URI parameters filling {@code b[p, to)} (p at a ';'), or null. */
     private static Parameters uriParams(byte[] b, int p, int to) {
-        String[] pairs = new String[4];
+        // one URI parameter (lr, transport, ob) is the usual case
+        String[] pairs = new String[2];
         int n = 0;
         while (p < to) {
             if (b[p] != ';') {
@@ -238,7 +239,7 @@ final class Quick {
             return null;
         }
         pos = gt + 1;
-        Parameters params = params();
+        Parameters params = params(2);
         return params == null ? null : new Address(display, uri, params);
     }
 
@@ -274,8 +275,11 @@ final class Quick {
         return -1;
     }
 
-    /** {@code *( SEMI generic-param )} up to the element's end, or null. */
-    private Parameters params() {
+    /**
+     * {@code *( SEMI generic-param )} up to the element's end, or null. {@code room} is the array size to start with
+     * (names and values): the usual count for the header, so that the array is seldom grown or trimmed.
+     */
+    private Parameters params(int room) {
         String[] pairs = null;
         int n = 0;
         while (true) {
@@ -308,7 +312,7 @@ final class Quick {
                 }
             }
             if (pairs == null) {
-                pairs = new String[4];
+                pairs = new String[room];
             } else if (n == pairs.length) {
                 pairs = java.util.Arrays.copyOf(pairs, n * 2);
             }
@@ -385,7 +389,7 @@ final class Quick {
                 return null;
             }
         }
-        Parameters params = params();
+        Parameters params = params(4);
         return params == null ? null : new Via(transport, host, port, params);
     }
 
@@ -516,7 +520,7 @@ final class Quick {
         if (digitsEnd == start || pos < end && b[pos] != ';' && b[pos] != ' ') {
             return -1;
         }
-        Parameters params = params();
+        Parameters params = params(2);
         if (params == null || pos != end) {
             return -1;
         }
