@@ -32,6 +32,7 @@ final class Head {
 
     private Object vias;
     private String callId;
+    private String contentType;
     private Object from;
     private Object to;
     private Object cseq;
@@ -166,25 +167,34 @@ final class Head {
         return v;
     }
 
-    /** {@link #first} for a {@link HeaderName} constant of a header that is not a list (Call-ID, Content-Type). */
-    String firstSingle(String constant) {
-        int i = indexOfKnown(constant, 0);
-        return i < 0 ? null : value(i);
-    }
-
     /** Call-ID, cached on its own: it is read for every message, often alone, and needs no array of all values. */
     String callId() {
         String v = callId;
         if (v == null) {
-            int i = indexOfKnown(HeaderName.CALL_ID, 0);
-            if (i < 0) {
-                return null;
-            }
-            v = values != null && values[i] != null ? values[i] : unfolded(i)
-                ? new String(b, valueStart(i), valueEnd(i) - valueStart(i), StandardCharsets.UTF_8) : value(i);
+            v = own(HeaderName.CALL_ID);
             callId = v;
         }
         return v;
+    }
+
+    /** Content-Type, cached on its own as Call-ID is. */
+    String contentType() {
+        String v = contentType;
+        if (v == null) {
+            v = own(HeaderName.CONTENT_TYPE);
+            contentType = v;
+        }
+        return v;
+    }
+
+    /** The first value of a header that is not a list, made without filling the array of all values; null if absent. */
+    private String own(String constant) {
+        int i = indexOfKnown(constant, 0);
+        if (i < 0) {
+            return null;
+        }
+        return values != null && values[i] != null ? values[i] : unfolded(i)
+            ? new String(b, valueStart(i), valueEnd(i) - valueStart(i), StandardCharsets.UTF_8) : value(i);
     }
 
     List<String> all(String name) {

@@ -15,12 +15,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class Quick {
 
-    // Parameter names that recur in almost every message: the shared constant saves a String per parameter.
-    static final Interned<String> PARAMS = Interned.of(
-        "tag", "branch", "lr", "transport", "rport", "received", "maddr", "user", "ttl", "method", "expires", "q",
-        "ob", "refresher", "realm", "nonce", "algorithm", "qop", "opaque", "username", "uri", "response", "cnonce",
-        "nc", "stale", "domain");
-    static final Interned<String> TRANSPORTS = Interned.of("UDP", "TCP", "TLS", "SCTP", "WS", "WSS");
+    // The grammar's shared words, so that both paths hand out the same constants.
+    static final Interned<String> PARAMS = Interned.of(Grammar.COMMON_PARAMS);
+    static final Interned<String> TRANSPORTS = Interned.of(Grammar.TRANSPORTS);
     private static final Interned<String> SCHEMES = Interned.of("Digest");
 
     private final byte[] b;

@@ -171,7 +171,7 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
 
     /** Content-Type, or null. */
     default String contentType() {
-        return head(this).firstSingle(HeaderName.CONTENT_TYPE);
+        return head(this).contentType();
     }
 
     /** A copy of the body (empty if none). */
