@@ -81,6 +81,14 @@ final class Quick {
         return Framer.indexOf(b, from, to, (byte) c);
     }
 
+    /**
+     * The next size of a names-and-values array holding {@code n}: one parameter more while small, so that a list
+     * of three or four ends up exactly full (no trimming copy), doubling beyond.
+     */
+    private static int grown(int n) {
+        return n < 8 ? n + 2 : n * 2;
+    }
+
     // ---- URIs
 
     /** A sip or sips URI filling {@code b[from, to)}, or null. */
@@ -178,7 +186,7 @@ final class Quick {
                 p = valueEnd;
             }
             if (n == pairs.length) {
-                pairs = java.util.Arrays.copyOf(pairs, n * 2);
+                pairs = java.util.Arrays.copyOf(pairs, grown(n));
             }
             pairs[n++] = name;
             pairs[n++] = value;
@@ -311,7 +319,7 @@ final class Quick {
             if (pairs == null) {
                 pairs = new String[room];
             } else if (n == pairs.length) {
-                pairs = java.util.Arrays.copyOf(pairs, n * 2);
+                pairs = java.util.Arrays.copyOf(pairs, grown(n));
             }
             pairs[n++] = name;
             pairs[n++] = value;
