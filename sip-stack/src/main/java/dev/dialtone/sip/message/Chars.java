@@ -12,6 +12,8 @@ final class Chars {
     private static final int HOST = 64;
 
     private static final int[] CLASS = new int[128];
+    // The same classes indexed by a byte's unsigned value (non-ASCII bytes in none): one load, no range checks.
+    private static final int[] BYTE_CLASS = new int[256];
 
     static {
         for (int c = 0; c < 128; c++) {
@@ -44,6 +46,7 @@ final class Chars {
                 k |= HOST;
             }
             CLASS[c] = k;
+            BYTE_CLASS[c] = k;
         }
     }
 
@@ -56,6 +59,22 @@ final class Chars {
 
     static boolean isToken(int c) {
         return is(c, TOKEN);
+    }
+
+    static boolean is(byte c, int k) {
+        return (BYTE_CLASS[c & 0xFF] & k) != 0;
+    }
+
+    static boolean isToken(byte c) {
+        return (BYTE_CLASS[c & 0xFF] & TOKEN) != 0;
+    }
+
+    static boolean isHost(byte c) {
+        return (BYTE_CLASS[c & 0xFF] & HOST) != 0;
+    }
+
+    static boolean isParam(byte c) {
+        return (BYTE_CLASS[c & 0xFF] & PARAM) != 0;
     }
 
     static boolean isUser(int c) {

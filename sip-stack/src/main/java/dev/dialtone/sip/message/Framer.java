@@ -1,5 +1,8 @@
 package dev.dialtone.sip.message;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -37,6 +40,7 @@ final class Framer {
             startLineError = e;
         }
         try {
+            h.headerStart = lf + 1;
             headers(b, lf + 1, len, h, datagram);
             body(b, len, h, datagram);
         } catch (SipParseException e) {
@@ -107,13 +111,12 @@ final class Framer {
             throw new SipParseException(start, "Bad Status-Line: status code must be 3 digits");
         }
         int status = (b[start] - '0') * 100 + (b[start + 1] - '0') * 10 + (b[start + 2] - '0');
-        String reason = p < sle ? new String(b, p + 1, sle - p - 1, StandardCharsets.UTF_8) : "";
         for (int i = p + 1; i < sle; i++) {
             if (b[i] == '\r' || b[i] == 0) {
                 throw new SipParseException(i, "Bad Status-Line: control character in reason phrase");
             }
         }
-        return new SipResponse(h, status, reason, version);
+        return new SipResponse(h, status, p < sle ? p + 1 : sle, version);
     }
 
     // SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (case-insensitive, RFC 3261 7.1)
@@ -180,7 +183,7 @@ final class Framer {
             int nameEnd = p;
             int hash = 0;
             while (nameEnd < len) {
-                int t = b[nameEnd];
+                byte t = b[nameEnd];
                 if (!Chars.isToken(t)) {
                     break;
                 }
@@ -201,7 +204,7 @@ final class Framer {
             while (vs < ve && (b[vs] == ' ' || b[vs] == '\t')) {
                 vs++;
             }
-            h.add(HeaderName.canonical(b, p, nameEnd, hash), p, vs, ve, lf + 1);
+            h.add(HeaderName.canonical(b, p, nameEnd, hash), vs, ve, lf + 1);
             p = lf + 1;
         }
     }
@@ -266,16 +269,38 @@ final class Framer {
         return (int) v;
     }
 
+    // Eight bytes at a time: a line's bytes are mostly far above CR, and the word test below finds the first that
+    // is not (the lowest flagged byte is always a true hit: a borrow only runs upwards from one).
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** Index of the first byte in {@code [from, to)} that is at most CR (negative bytes, i.e. non-ASCII, excluded). */
+    private static int controlChar(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            long m = (x - ONES * 0x0E) & ~x & HIGHS;
+            if (m != 0) {
+                return i + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte c = b[i];
+            if (c <= '\r' && c >= 0) {
+                return i;
+            }
+        }
+        return to;
+    }
+
     /**
      * Index of the LF ending the line that starts at {@code lineStart}, searched for from {@code from}; a CR
      * anywhere but right before it is an error.
      */
     private static int lineEnd(byte[] b, int lineStart, int from, int len) {
-        for (int i = from; i < len; i++) {
+        for (int i = controlChar(b, from, len); i < len; i = controlChar(b, i + 1, len)) {
             byte c = b[i];
-            if (c > '\r' || c < 0) {
-                continue;
-            }
             if (c == '\n') {
                 return i;
             }
@@ -286,8 +311,18 @@ final class Framer {
         throw new SipParseException(lineStart, "Incomplete header line");
     }
 
+    /** Index of the first {@code c} in {@code b[from, to)}, or -1; eight bytes at a time. */
     static int indexOf(byte[] b, int from, int to, byte c) {
-        for (int i = from; i < to; i++) {
+        long pattern = ONES * (c & 0xFF);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ pattern;
+            long m = (x - ONES) & ~x & HIGHS;
+            if (m != 0) {
+                return i + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
             if (b[i] == c) {
                 return i;
             }

@@ -355,7 +355,7 @@ final class Grammar {
     }
 
     // Parameter names that recur in almost every message: returning the constant saves a String per parameter.
-    private static final String[] COMMON_PARAMS = {
+    static final String[] COMMON_PARAMS = {
         "tag", "branch", "lr", "transport", "rport", "received", "maddr", "user", "ttl", "method", "expires", "q",
         "ob", "refresher", "realm", "nonce", "algorithm", "qop", "opaque", "username", "uri", "response", "cnonce",
         "nc", "stale", "domain"
@@ -721,7 +721,7 @@ final class Grammar {
         return new Via(transport, host, port, params(false));
     }
 
-    private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "WS", "WSS"};
+    static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "WS", "WSS"};
 
     private String transport(int from, int to) {
         for (String t : TRANSPORTS) {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class Head {
 
-    private static final int STRIDE = 4;
+    private static final int STRIDE = 3;
     private static final Object NONE = new Object();
 
     final byte[] b;
@@ -24,11 +24,15 @@ final class Head {
     String[] names = new String[16];
     // A one-word Bloom filter of the names present (bit = hash mod 64): most lookups are for absent headers.
     private long present;
-    // per header: line start, value start, value end, line end (after LF); a negative value end marks a folded value
+    // per header: value start, value end, line end (after LF); a negative value end marks a folded value. Header lines
+    // are contiguous, so a line starts where the one before ended (the first at headerStart).
     private int[] slices = new int[16 * STRIDE];
     private String[] values;
+    int headerStart;
 
     private Object vias;
+    private String callId;
+    private String contentType;
     private Object from;
     private Object to;
     private Object cseq;
@@ -41,7 +45,7 @@ final class Head {
         this.b = b;
     }
 
-    void add(String name, int lineStart, int valueStart, int valueEnd, int lineEnd) {
+    void add(String name, int valueStart, int valueEnd, int lineEnd) {
         if (count == names.length) {
             names = java.util.Arrays.copyOf(names, count * 2);
             slices = Framer.grow(slices);
@@ -49,35 +53,34 @@ final class Head {
         names[count] = name;
         present |= 1L << name.hashCode();
         int k = count * STRIDE;
-        slices[k] = lineStart;
-        slices[k + 1] = valueStart;
-        slices[k + 2] = valueEnd;
-        slices[k + 3] = lineEnd;
+        slices[k] = valueStart;
+        slices[k + 1] = valueEnd;
+        slices[k + 2] = lineEnd;
         count++;
     }
 
     void extendLast(int valueEnd, int lineEnd) {
         int k = (count - 1) * STRIDE;
-        if (valueEnd > Math.abs(slices[k + 2])) {
-            slices[k + 2] = -valueEnd;
+        if (valueEnd > Math.abs(slices[k + 1])) {
+            slices[k + 1] = -valueEnd;
         }
-        slices[k + 3] = lineEnd;
+        slices[k + 2] = lineEnd;
     }
 
     int lineStart(int i) {
-        return slices[i * STRIDE];
+        return i == 0 ? headerStart : slices[(i - 1) * STRIDE + 2];
     }
 
     int lineEnd(int i) {
-        return slices[i * STRIDE + 3];
+        return slices[i * STRIDE + 2];
     }
 
     int valueStart(int i) {
-        return slices[i * STRIDE + 1];
+        return slices[i * STRIDE];
     }
 
     int valueEnd(int i) {
-        return Math.abs(slices[i * STRIDE + 2]);
+        return Math.abs(slices[i * STRIDE + 1]);
     }
 
     /** The value of header {@code i}: decoded as UTF-8, folding (CRLF + whitespace) replaced by one space. */
@@ -89,7 +92,7 @@ final class Head {
         if (v == null) {
             int vs = valueStart(i);
             int ve = valueEnd(i);
-            if (slices[i * STRIDE + 2] >= 0) {
+            if (slices[i * STRIDE + 1] >= 0) {
                 v = new String(b, vs, ve - vs, StandardCharsets.UTF_8);
             } else {
                 v = unfold(vs, ve);
@@ -157,11 +160,41 @@ final class Head {
             return null;
         }
         String v = value(i);
-        if (HeaderName.isListCanonical(canonical) && v.indexOf(',') >= 0) {
+        if (v.indexOf(',') >= 0 && HeaderName.isListCanonical(canonical)) {
             int[] parts = Grammar.split(v);
             return v.substring(parts[0], parts[1]);
         }
         return v;
+    }
+
+    /** Call-ID, cached on its own: it is read for every message, often alone, and needs no array of all values. */
+    String callId() {
+        String v = callId;
+        if (v == null) {
+            v = own(HeaderName.CALL_ID);
+            callId = v;
+        }
+        return v;
+    }
+
+    /** Content-Type, cached on its own as Call-ID is. */
+    String contentType() {
+        String v = contentType;
+        if (v == null) {
+            v = own(HeaderName.CONTENT_TYPE);
+            contentType = v;
+        }
+        return v;
+    }
+
+    /** The first value of a header that is not a list, made without filling the array of all values; null if absent. */
+    private String own(String constant) {
+        int i = indexOfKnown(constant, 0);
+        if (i < 0) {
+            return null;
+        }
+        return values != null && values[i] != null ? values[i] : unfolded(i)
+            ? new String(b, valueStart(i), valueEnd(i) - valueStart(i), StandardCharsets.UTF_8) : value(i);
     }
 
     List<String> all(String name) {
@@ -206,25 +239,88 @@ final class Head {
         T parse(String v, int from, int to, String ctx, int offset);
     }
 
-    private <T> List<T> list(String name, String ctx, ElementParser<T> parser) {
+    /** The fast path for one element of a list header; null when the full grammar must decide. */
+    private interface QuickParser<T> {
+        T parse(Quick q);
+    }
+
+    private static final QuickParser<Via> QUICK_VIA = Quick::via;
+    private static final QuickParser<Address> QUICK_ADDRESS = Quick::address;
+
+    private <T> List<T> list(String name, String ctx, ElementParser<T> parser, QuickParser<T> quick) {
+        int first = indexOfKnown(name, 0);
+        if (first < 0) {
+            return Collections.emptyList();
+        }
+        boolean alone = indexOfKnown(name, first + 1) < 0;
+        if (alone) {
+            // The usual case, one line with one value: no list to grow, one immutable singleton.
+            T t = quickAlone(first, quick);
+            if (t != null) {
+                return Collections.singletonList(t);
+            }
+        }
         List<T> out = new ArrayList<>(2);
-        for (int i = indexOfKnown(name, 0); i >= 0; i = indexOfKnown(name, i + 1)) {
-            String v = value(i);
-            int[] parts = Grammar.split(v);
-            for (int k = 0; k < parts.length; k += 2) {
-                if (parts[k] == parts[k + 1]) {
-                    throw new SipParseException(valueStart(i) + parts[k], ctx + ": empty list element");
-                }
-                try {
-                    out.add(parser.parse(v, parts[k], parts[k + 1], ctx, valueStart(i)));
-                } catch (SipParseException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    throw new SipParseException(valueStart(i), ctx + ": malformed value");
-                }
+        for (int i = first; i >= 0; i = alone ? -1 : indexOfKnown(name, i + 1)) {
+            if (!quickElements(i, quick, out)) {
+                elements(i, ctx, parser, out);
             }
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** The value of header {@code i} by the fast path if it is a single element, else null. */
+    private <T> T quickAlone(int i, QuickParser<T> quick) {
+        if (!unfolded(i)) {
+            return null;
+        }
+        Quick q = new Quick(b, valueStart(i), valueEnd(i));
+        T t = quick.parse(q);
+        return t != null && q.atEnd() ? t : null;
+    }
+
+    /** The elements of header {@code i} by the fast path, added to {@code out}; false (and nothing added) if it gave up. */
+    private <T> boolean quickElements(int i, QuickParser<T> quick, List<T> out) {
+        if (slices[i * STRIDE + 1] < 0) {
+            return false;
+        }
+        Quick q = new Quick(b, valueStart(i), valueEnd(i));
+        int mark = out.size();
+        do {
+            T t = quick.parse(q);
+            if (t == null) {
+                out.subList(mark, out.size()).clear();
+                return false;
+            }
+            out.add(t);
+        } while (q.nextElement());
+        if (!q.atEnd()) {
+            out.subList(mark, out.size()).clear();
+            return false;
+        }
+        return true;
+    }
+
+    private <T> void elements(int i, String ctx, ElementParser<T> parser, List<T> out) {
+        String v = value(i);
+        int[] parts = Grammar.split(v);
+        for (int k = 0; k < parts.length; k += 2) {
+            if (parts[k] == parts[k + 1]) {
+                throw new SipParseException(valueStart(i) + parts[k], ctx + ": empty list element");
+            }
+            try {
+                out.add(parser.parse(v, parts[k], parts[k + 1], ctx, valueStart(i)));
+            } catch (SipParseException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new SipParseException(valueStart(i), ctx + ": malformed value");
+            }
+        }
+    }
+
+    /** True if header {@code i} is on one line, so its value is {@code b[valueStart, valueEnd)} as it stands. */
+    private boolean unfolded(int i) {
+        return slices[i * STRIDE + 1] >= 0;
     }
 
     private <T> T guard(java.util.function.Supplier<T> parse, String ctx, int i) {
@@ -242,7 +338,7 @@ final class Head {
     List<Via> vias() {
         Object v = vias;
         if (v == null) {
-            v = list(HeaderName.VIA, "Bad Via", Grammar::via);
+            v = list(HeaderName.VIA, "Bad Via", Grammar::via, QUICK_VIA);
             vias = v;
         }
         return (List<Via>) v;
@@ -271,6 +367,13 @@ final class Head {
         if (i < 0) {
             return NONE;
         }
+        if (unfolded(i)) {
+            Quick q = new Quick(b, valueStart(i), valueEnd(i));
+            Address a = q.address();
+            if (a != null && q.atEnd()) {
+                return a;
+            }
+        }
         String v = value(i);
         return guard(() -> Grammar.address(v, 0, v.length(), ctx, valueStart(i)), ctx, i);
     }
@@ -279,7 +382,10 @@ final class Head {
         Object v = cseq;
         if (v == null) {
             int i = indexOfKnown(HeaderName.CSEQ, 0);
-            v = i < 0 ? NONE : guard(() -> parseCSeq(value(i), valueStart(i)), "Bad CSeq", i);
+            v = i < 0 ? NONE : unfolded(i) ? Quick.cseq(b, valueStart(i), valueEnd(i)) : null;
+            if (v == null) {
+                v = guard(() -> parseCSeq(value(i), valueStart(i)), "Bad CSeq", i);
+            }
             cseq = v;
         }
         return v == NONE ? null : (CSeq) v;
@@ -321,14 +427,30 @@ final class Head {
     List<Contact> contacts() {
         Object v = contacts;
         if (v == null) {
+            int first = indexOfKnown(HeaderName.CONTACT, 0);
+            if (first < 0) {
+                contacts = Collections.emptyList();
+                return Collections.emptyList();
+            }
+            if (indexOfKnown(HeaderName.CONTACT, first + 1) < 0) {
+                Address a = quickAlone(first, QUICK_ADDRESS);
+                if (a != null) {
+                    Contact c = new Contact(a);
+                    c.expires();
+                    c.q();
+                    v = Collections.singletonList(c);
+                    contacts = v;
+                    return (List<Contact>) v;
+                }
+            }
             List<Contact> out = new ArrayList<>(1);
             for (int i = indexOfKnown(HeaderName.CONTACT, 0); i >= 0; i = indexOfKnown(HeaderName.CONTACT, i + 1)) {
-                if (value(i).equals("*")) {
+                if (unfolded(i) ? valueEnd(i) - valueStart(i) == 1 && b[valueStart(i)] == '*' : value(i).equals("*")) {
                     out.add(Contact.STAR);
                 }
             }
             if (out.isEmpty()) {
-                for (Address a : list(HeaderName.CONTACT, "Bad Contact", Grammar::address)) {
+                for (Address a : list(HeaderName.CONTACT, "Bad Contact", Grammar::address, QUICK_ADDRESS)) {
                     out.add(new Contact(a));
                 }
             } else if (out.size() > 1 || indexOfKnown(HeaderName.CONTACT, indexOfKnown(HeaderName.CONTACT, 0) + 1) >= 0) {
@@ -352,7 +474,10 @@ final class Head {
             if (i < 0) {
                 v = NONE;
             } else {
-                long n = Grammar.number(value(i), 3, "Bad Max-Forwards");
+                long n = unfolded(i) ? Quick.digits(b, valueStart(i), valueEnd(i)) : -1;
+                if (n < 0 || n > 255) {
+                    n = Grammar.number(value(i), 3, "Bad Max-Forwards");
+                }
                 if (n > 255) {
                     throw new SipParseException(valueStart(i), "Bad Max-Forwards: value out of range");
                 }
@@ -367,7 +492,7 @@ final class Head {
     List<Address> routes() {
         Object v = routes;
         if (v == null) {
-            v = list(HeaderName.ROUTE, "Bad Route", Grammar::address);
+            v = list(HeaderName.ROUTE, "Bad Route", Grammar::address, QUICK_ADDRESS);
             routes = v;
         }
         return (List<Address>) v;
@@ -377,7 +502,7 @@ final class Head {
     List<Address> recordRoutes() {
         Object v = recordRoutes;
         if (v == null) {
-            v = list(HeaderName.RECORD_ROUTE, "Bad Record-Route", Grammar::address);
+            v = list(HeaderName.RECORD_ROUTE, "Bad Record-Route", Grammar::address, QUICK_ADDRESS);
             recordRoutes = v;
         }
         return (List<Address>) v;
@@ -388,14 +513,27 @@ final class Head {
         if (first < 0) {
             return Collections.emptyList();
         }
+        int second = indexOfKnown(name, first + 1);
+        if (second < 0) {
+            return Collections.singletonList(authAt(first, name));
+        }
         List<AuthHeader> out = new ArrayList<>(2);
-        String ctx = "Bad " + name;
-        for (int i = indexOfKnown(name, 0); i >= 0; i = indexOfKnown(name, i + 1)) {
-            String v = value(i);
-            int offset = valueStart(i);
-            out.add(guard(() -> Grammar.auth(v, ctx, offset), ctx, i));
+        out.add(authAt(first, name));
+        for (int i = second; i >= 0; i = indexOfKnown(name, i + 1)) {
+            out.add(authAt(i, name));
         }
         return Collections.unmodifiableList(out);
+    }
+
+    private AuthHeader authAt(int i, String name) {
+        AuthHeader a = unfolded(i) ? new Quick(b, valueStart(i), valueEnd(i)).auth() : null;
+        if (a == null) {
+            String ctx = "Bad " + name;
+            String v = value(i);
+            int offset = valueStart(i);
+            a = guard(() -> Grammar.auth(v, ctx, offset), ctx, i);
+        }
+        return a;
     }
 
     Long seconds(String name) {
@@ -403,7 +541,8 @@ final class Head {
         if (i < 0) {
             return null;
         }
-        return Grammar.deltaSeconds(value(i), "Bad " + name);
+        long n = unfolded(i) ? Quick.digits(b, valueStart(i), valueEnd(i)) : -1;
+        return n >= 0 ? n : Grammar.deltaSeconds(value(i), "Bad " + name);
     }
 
     List<String> tokens(String name) {
@@ -420,28 +559,15 @@ final class Head {
     }
 
     // Option tags seen in most Supported and Require headers, returned as shared constants.
-    private static final String[] COMMON_TOKENS = {
-        "timer", "100rel", "replaces", "path", "outbound", "gruu", "norefersub", "precondition", "histinfo"
-    };
+    private static final Interned<String> COMMON_TOKENS = Interned.of(
+        "timer", "100rel", "replaces", "path", "outbound", "gruu", "norefersub", "precondition", "histinfo");
 
     // Tokens are ASCII, so Latin-1 decoding gives what UTF-8 would.
     private static final TokenFactory<String> TOKEN = (b, from, to) -> {
-        for (String t : COMMON_TOKENS) {
-            if (t.length() == to - from && sameBytes(t, b, from)) {
-                return t;
-            }
-        }
-        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+        String t = COMMON_TOKENS.get(b, from, to);
+        return t != null ? t : new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     };
 
-    private static boolean sameBytes(String t, byte[] b, int from) {
-        for (int i = 0; i < t.length(); i++) {
-            if (b[from + i] != t.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
     private static final TokenFactory<SipMethod> METHOD = SipMethod::of;
 
     private <T> List<T> tokenList(String name, TokenFactory<T> factory) {
@@ -450,28 +576,72 @@ final class Head {
             return Collections.emptyList();
         }
         List<T> out = new ArrayList<>(8);
-        String ctx = "Bad " + name;
         for (int i = first; i >= 0; i = indexOfKnown(name, i + 1)) {
-            if (slices[i * STRIDE + 2] >= 0) {
-                tokens(valueStart(i), valueEnd(i), ctx, factory, out);
+            if (unfolded(i) && quickTokens(valueStart(i), valueEnd(i), factory, out)) {
                 continue;
             }
-            String v = value(i);
-            int[] parts = Grammar.split(v);
-            for (int k = 0; k < parts.length; k += 2) {
-                String t = v.substring(parts[k], parts[k + 1]);
-                if (t.isEmpty() && parts.length == 2) {
-                    continue;
-                }
-                if (!Chars.isToken(t)) {
-                    throw new SipParseException(valueStart(i) + parts[k],
-                        ctx + (t.isEmpty() ? ": empty list element" : ": not a token"));
-                }
-                byte[] bytes = t.getBytes(StandardCharsets.ISO_8859_1);
-                out.add(factory.make(bytes, 0, bytes.length));
-            }
+            slowTokens(i, name, factory, out);
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * The tokens of a well-formed value {@code b[from, to)} ("tok, tok,tok"), added to {@code out}; false (and
+     * nothing added) for anything else, which {@link #slowTokens} then rejects with the right error.
+     */
+    private <T> boolean quickTokens(int from, int to, TokenFactory<T> factory, List<T> out) {
+        int p = from;
+        if (p == to) {
+            return true;
+        }
+        int mark = out.size();
+        while (true) {
+            int a = p;
+            while (p < to && Chars.isToken(b[p])) {
+                p++;
+            }
+            if (p == a) {
+                break;
+            }
+            out.add(factory.make(b, a, p));
+            if (p == to) {
+                return true;
+            }
+            while (p < to && b[p] == ' ') {
+                p++;
+            }
+            if (p == to || b[p] != ',') {
+                break;
+            }
+            p++;
+            while (p < to && b[p] == ' ') {
+                p++;
+            }
+        }
+        out.subList(mark, out.size()).clear();
+        return false;
+    }
+
+    private <T> void slowTokens(int i, String name, TokenFactory<T> factory, List<T> out) {
+        String ctx = "Bad " + name;
+        if (unfolded(i)) {
+            tokens(valueStart(i), valueEnd(i), ctx, factory, out);
+            return;
+        }
+        String v = value(i);
+        int[] parts = Grammar.split(v);
+        for (int k = 0; k < parts.length; k += 2) {
+            String t = v.substring(parts[k], parts[k + 1]);
+            if (t.isEmpty() && parts.length == 2) {
+                continue;
+            }
+            if (!Chars.isToken(t)) {
+                throw new SipParseException(valueStart(i) + parts[k],
+                    ctx + (t.isEmpty() ? ": empty list element" : ": not a token"));
+            }
+            byte[] bytes = t.getBytes(StandardCharsets.ISO_8859_1);
+            out.add(factory.make(bytes, 0, bytes.length));
+        }
     }
 
     /**
@@ -516,8 +686,16 @@ final class Head {
         if (i < 0) {
             return null;
         }
-        String v = value(i);
         Parameters[] params = new Parameters[1];
+        if (unfolded(i)) {
+            int vs = valueStart(i);
+            int digitsEnd = new Quick(b, vs, valueEnd(i)).digitsThenParams(params);
+            long n = digitsEnd < 0 ? -1 : Quick.digits(b, vs, digitsEnd);
+            if (n >= 0) {
+                return new SessionExpires(n, params[0]);
+            }
+        }
+        String v = value(i);
         String delta = guard(() -> Grammar.valueWithParams(v, "Bad Session-Expires", valueStart(i), params),
             "Bad Session-Expires", i);
         return new SessionExpires(Grammar.deltaSeconds(delta, "Bad Session-Expires"), params[0]);

@@ -104,6 +104,13 @@ public final class HeaderName {
     // Open-addressing table of the full names keyed by a case-folded hash of their bytes, for the framer.
     private static final int TABLE_MASK = 255;
     private static final String[] TABLE = new String[TABLE_MASK + 1];
+    // Per slot of TABLE: the name's folded hash and its bytes in lower case, so a probe compares ints then bytes.
+    private static final int[] TABLE_HASH = new int[TABLE_MASK + 1];
+    private static final byte[][] TABLE_LOWER = new byte[TABLE_MASK + 1][];
+    // ... and its first eight lower-case bytes as one little-endian long (zero-padded), compared in one go.
+    private static final long[] TABLE_WORD = new long[TABLE_MASK + 1];
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (String n : ALL) {
@@ -117,6 +124,13 @@ public final class HeaderName {
                 i = (i + 1) & TABLE_MASK;
             }
             TABLE[i] = n;
+            TABLE_HASH[i] = foldedHash(n);
+            TABLE_LOWER[i] = n.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            long w = 0;
+            for (int k = Math.min(8, n.length()) - 1; k >= 0; k--) {
+                w = w << 8 | TABLE_LOWER[i][k];
+            }
+            TABLE_WORD[i] = w;
         }
         for (String[] c : COMPACT) {
             BY_LOWER.put(c[0], c[1]);
@@ -196,13 +210,40 @@ public final class HeaderName {
     }
 
     private static String knownByBytes(byte[] b, int from, int len, int h) {
-        for (int i = mix(h) & TABLE_MASK; TABLE[i] != null; i = (i + 1) & TABLE_MASK) {
-            String n = TABLE[i];
-            if (n.length() == len && equalsIgnoreCase(n, b, from)) {
-                return n;
+        int mixed = mix(h);
+        for (int i = mixed & TABLE_MASK; TABLE[i] != null; i = (i + 1) & TABLE_MASK) {
+            if (TABLE_HASH[i] == mixed && TABLE_LOWER[i].length == len && sameFolded(i, b, from, len)) {
+                return TABLE[i];
             }
         }
         return null;
+    }
+
+    /**
+     * True if the token {@code b[from, from + len)} is the name in slot {@code slot} ignoring case ({@code len} being
+     * its length). The known names hold only letters and '-', and {@code c | 0x20} maps no other token character onto
+     * a lower-case letter or '-', so one OR per byte (eight at a time for the first eight) is the whole
+     * case-insensitive compare.
+     */
+    private static boolean sameFolded(int slot, byte[] b, int from, int len) {
+        byte[] lower = TABLE_LOWER[slot];
+        int i = 0;
+        if (from + 8 <= b.length) {
+            long x = (long) LONGS.get(b, from) | 0x2020202020202020L;
+            if (len < 8) {
+                x &= (1L << (len << 3)) - 1;
+            }
+            if (x != TABLE_WORD[slot]) {
+                return false;
+            }
+            i = 8;
+        }
+        for (; i < len; i++) {
+            if ((b[from + i] | 0x20) != lower[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int foldedHash(String n) {
@@ -215,17 +256,6 @@ public final class HeaderName {
 
     private static int mix(int h) {
         return h ^ (h >>> 8) ^ (h >>> 16);
-    }
-
-    private static boolean equalsIgnoreCase(String n, byte[] b, int from) {
-        for (int i = 0; i < n.length(); i++) {
-            int c = b[from + i];
-            int k = n.charAt(i);
-            if (c != k && ((c | 0x20) != (k | 0x20) || (k | 0x20) < 'a' || (k | 0x20) > 'z')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static boolean same(String canonicalA, String canonicalB) {

@@ -81,7 +81,7 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
     }
 
     default String callId() {
-        return head(this).first(HeaderName.CALL_ID);
+        return head(this).callId();
     }
 
     default CSeq cseq() {
@@ -171,7 +171,7 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
 
     /** Content-Type, or null. */
     default String contentType() {
-        return head(this).first(HeaderName.CONTENT_TYPE);
+        return head(this).contentType();
     }
 
     /** A copy of the body (empty if none). */

@@ -53,25 +53,13 @@ public final class SipMethod {
         return new SipMethod(name);
     }
 
+    private static final Interned<SipMethod> BY_BYTES = new Interned<>(
+        java.util.Arrays.stream(KNOWN).map(m -> m.name).toArray(String[]::new), KNOWN);
+
     /** The method in {@code b[from, to)}, which the caller has checked to be a token; no allocation for known methods. */
     static SipMethod of(byte[] b, int from, int to) {
-        int len = to - from;
-        for (SipMethod m : KNOWN) {
-            String n = m.name;
-            if (n.length() == len && matches(n, b, from)) {
-                return m;
-            }
-        }
-        return new SipMethod(new String(b, from, len, java.nio.charset.StandardCharsets.ISO_8859_1));
-    }
-
-    private static boolean matches(String n, byte[] b, int from) {
-        for (int i = 0; i < n.length(); i++) {
-            if (b[from + i] != n.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        SipMethod m = BY_BYTES.get(b, from, to);
+        return m != null ? m : new SipMethod(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     public String name() {

@@ -33,13 +33,16 @@ public final class SipRequest implements SipMessage {
     public Uri requestUri() {
         Uri u = requestUri;
         if (u == null) {
-            String text = requestUriText();
-            try {
-                u = Grammar.uri(text, 0, text.length(), "Bad Request-URI", uriStart);
-            } catch (SipParseException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new SipParseException(uriStart, "Bad Request-URI: malformed");
+            u = Quick.sipUri(head.b, uriStart, uriEnd);
+            if (u == null) {
+                String text = requestUriText();
+                try {
+                    u = Grammar.uri(text, 0, text.length(), "Bad Request-URI", uriStart);
+                } catch (SipParseException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new SipParseException(uriStart, "Bad Request-URI: malformed");
+                }
             }
             requestUri = u;
         }

@@ -8,13 +8,15 @@ public final class SipResponse implements SipMessage {
 
     final Head head;
     private final int status;
-    private final String reason;
+    // The reason phrase is b[reasonStart, startLineEnd), made into a String on first read (a race makes equal ones).
+    private final int reasonStart;
+    private String reason;
     private final String version;
 
-    SipResponse(Head head, int status, String reason, String version) {
+    SipResponse(Head head, int status, int reasonStart, String version) {
         this.head = head;
         this.status = status;
-        this.reason = reason;
+        this.reasonStart = reasonStart;
         this.version = version;
     }
 
@@ -25,7 +27,13 @@ public final class SipResponse implements SipMessage {
 
     /** The reason phrase, possibly empty. */
     public String reason() {
-        return reason;
+        String r = reason;
+        if (r == null) {
+            int end = head.startLineEnd;
+            r = reasonStart < end ? new String(head.b, reasonStart, end - reasonStart, StandardCharsets.UTF_8) : "";
+            reason = r;
+        }
+        return r;
     }
 
     public boolean isProvisional() {
@@ -138,7 +146,7 @@ public final class SipResponse implements SipMessage {
             super(source.head);
             this.source = source;
             this.status = source.status;
-            this.reason = source.reason;
+            this.reason = source.reason();
         }
 
         private Builder(int status, String reason) {
@@ -169,7 +177,7 @@ public final class SipResponse implements SipMessage {
 
         @Override
         void writeStartLine(ByteArrayOutputStream out) {
-            if (source != null && status == source.status && reason.equals(source.reason)) {
+            if (source != null && status == source.status && reason.equals(source.reason())) {
                 out.write(source.head.b, 0, source.head.startLineEnd);
                 return;
             }
