@@ -127,6 +127,10 @@ public final class LoadCommand implements Callable<Integer> {
             description = "After the last start, wait this long for calls to end. Default: hold + 80 s.")
     Double drainTimeout;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Event-loop threads (0: twice the cores).")
+    int threads;
+
     @Option(names = {"-v", "--verbose"}, description = "Log the SIP stack's debug output (to stderr).")
     boolean verbose;
 
@@ -212,7 +216,7 @@ public final class LoadCommand implements Callable<Integer> {
         String local = localHost != null ? SipCallDriver.bare(localHost) : routeTo(uri.host(), port);
         LoadConfig config = LoadConfig.builder(uri.host(), port).transport(tp).localHost(local).localPort(localPort)
                 .fromUser(fromUser).toUser(called).auth(authUser, authPassword).rtp(rtp).tlsInsecure(tlsInsecure)
-                .tlsTrust(tlsTrust).t1Millis(t1).build();
+                .tlsTrust(tlsTrust).t1Millis(t1).threads(threads).build();
         long drain = Math.round((drainTimeout != null ? drainTimeout : holdMillis / 1000.0 + 80) * 1e9);
         OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, concurrency, cancelRate, holdMillis, who,
                 maxFailureRate, drain);
