@@ -2,19 +2,20 @@
 # Dialtone's load tools against SIPp, measured in one run on this machine, all on 127.0.0.1 over UDP.
 #
 #  1. UAC: the highest rate `load` drives against SIPp's UAS, and the highest rate SIPp's UAC drives against the
-#     same UAS (same rate ladder, same limit), and each one's CPU per 1,000 calls at one common fixed rate
-#     (for `load`, over the seconds after WARM_S: a JVM's first seconds compile and load classes).
-#  2. UAS: `uas` and SIPp's UAS under the same SIPp UAC load, CPU per 1,000 calls of each.
+#     same UAS (same rate ladder, same limit), and each one's CPU per 1,000 calls at common fixed rates
+#     (for `load`, over the seconds after WARM_S: steady state, once the JIT has compiled the call path and the
+#     first calls' 64*T1 transaction timers have fired, 32 s after they started).
+#  2. UAS: `uas` and SIPp's UAS under the same SIPp UAC load, CPU per 1,000 calls of each, over UAS_S seconds
+#     after UAS_WARM_S seconds of the same load.
 # The tool being measured runs on core 0, its peer on core 1. Each measurement is taken REPS times; the table
 # shows medians (and every value). Calls: INVITE with SDP, 180, 200, ACK, BYE, 200; no hold (SIPp's -d 0).
 #
-#   bench/e2e/compare.sh                  about twelve minutes with the defaults
-#   REPS=1 RAMP_MAX=2050 bench/e2e/compare.sh    about three
+#   bench/e2e/compare.sh                  about twelve minutes with the defaults (REPS=3: over half an hour)
 #
-# `load` and `uas` are also measured with C1 only (ALT_JAVA_OPTS, default -XX:TieredStopAtLevel=1): in runs
-# this short, C2 compiling costs them more CPU than their calls do.
+# ALT_JAVA_OPTS (default: none) measures `load` and `uas` a second time with those JVM options.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
-# rate); CPU_RATE, WARM_S, CPU_S (the UAC CPU run); UAS_RATE, UAS_S (the UAS run); MAX_FAILURE (percent); OUT.
+# rate); CPU_RATES, WARM_S, CPU_S (the UAC CPU runs); UAS_RATES, UAS_WARM_S, UAS_S (the UAS runs);
+# MAX_FAILURE (percent); OUT.
 # A rate holds when no more than MAX_FAILURE % of its calls fail (a call not over 5 s after its last start
 # fails) and calls start at 95 % of it or better. The ladder's first, low rate is a warm-up for both tools and
 # is not judged: a cold JVM on a busy core answers late in its first second, its INVITEs are retransmitted, and
@@ -22,18 +23,21 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-REPS=${REPS:-3}
+REPS=${REPS:-1}
 RAMP_START=${RAMP_START:-50}
 RAMP_STEP=${RAMP_STEP:-500}
-RAMP_MAX=${RAMP_MAX:-3550}
+RAMP_MAX=${RAMP_MAX:-6050}
 STEP_S=${STEP_S:-5}
-CPU_RATE=${CPU_RATE:-400}
-WARM_S=${WARM_S:-5}
-CPU_S=${CPU_S:-10}
-UAS_RATE=${UAS_RATE:-400}
-UAS_S=${UAS_S:-10}
+CPU_RATES=${CPU_RATES:-400 1500}
+WARM_S=${WARM_S:-45}
+CPU_S=${CPU_S:-20}
+UAS_RATES=${UAS_RATES:-400 1500}
+UAS_WARM_S=${UAS_WARM_S:-45}
+UAS_S=${UAS_S:-20}
 MAX_FAILURE=${MAX_FAILURE:-0.1}
-ALT_JAVA_OPTS=${ALT_JAVA_OPTS:--XX:TieredStopAtLevel=1}
+ALT_JAVA_OPTS=${ALT_JAVA_OPTS:-}
+VARIANTS=(load); [[ -n $ALT_JAVA_OPTS ]] && VARIANTS+=(load-alt)
+UAS_TOOLS=(uas); [[ -n $ALT_JAVA_OPTS ]] && UAS_TOOLS+=(uas-alt)
 OUT=${OUT:-$REPO/bench/target/e2e/compare-$(date -u +%Y%m%dT%H%M%SZ)}
 # SIPp's socket buffers as large as the Dialtone stack's (1 MiB), so that neither side drops what the other keeps.
 SIPP_OPTS=(-i 127.0.0.1 -nostdin -buff_size 1048576)
@@ -145,8 +149,8 @@ for rep in $(seq 1 "$REPS"); do
     R=$OUT/rep$rep
     mkdir -p "$R"
 
-    # 1a. load's highest rate against SIPp's UAS, as shipped and with C1 only.
-    for VARIANT in load load-c1; do
+    # 1a. load's highest rate against SIPp's UAS (as shipped, and with ALT_JAVA_OPTS if set).
+    for VARIANT in "${VARIANTS[@]}"; do
         [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
         start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT.log"
         log "rep $rep: $VARIANT ramp $RAMP_START..$RAMP_MAX cps against SIPp UAS"
@@ -179,123 +183,146 @@ for rep in $(seq 1 "$REPS"); do
     record uac-max sipp "$rep" "$MAX" "$WHY"
     log "  SIPp UAC held $MAX cps (${WHY//_/ })"
 
-    # 1c. CPU per 1,000 calls of each UAC at one fixed rate, and load's start-up cost (one call).
-    start_sipp_uas "$CORE_B" "$R/sipp-uas-for-cpu.log"
-    N=$((CPU_RATE * CPU_S))
-    set +e
-    for VARIANT in load load-c1; do
-        [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
-        # load prints a line each second ("  5.0s started 2000 ..."): /proc/PID/stat is read when the line for
-        # WARM_S appears and when the one for WARM_S + CPU_S does, and the calls started in between are counted.
-        # shellcheck disable=SC2086
-        /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-cpu.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
-            --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$CPU_RATE" --duration $((WARM_S + CPU_S + 1)) \
-            --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" --report "$R/$VARIANT-cpu.json" \
-            >"$R/$VARIANT-cpu.txt" 2>&1 &
-        TIME_PID=$!
-        WINDOW=$(sample_load_window "$TIME_PID" "$R/$VARIANT-cpu.txt" "$WARM_S" $((WARM_S + CPU_S)))
-        wait "$TIME_PID"
-        # shellcheck disable=SC2086
-        /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-start.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
-            --target "sip:127.0.0.1:$PORT" --hold 0 --rate 1 --calls 1 >"$R/$VARIANT-start.txt" 2>&1
-        FAILED=$(python3 -c "import json; print(json.load(open('$R/$VARIANT-cpu.json'))['counts']['failed'])")
-        read -r WCPU WCALLS <<<"$WINDOW"
-        record uac-cpu "$VARIANT" "$rep" "$WCPU" "$WCALLS" "$FAILED" "$(time_cpu "$R/$VARIANT-start.time")" \
-            "$(time_cpu "$R/$VARIANT-cpu.time")"
-        log "  $VARIANT at $CPU_RATE cps: $WCPU s CPU for $WCALLS calls after its first $WARM_S s (whole run" \
-            "$(time_cpu "$R/$VARIANT-cpu.time") s, start-up alone $(time_cpu "$R/$VARIANT-start.time") s)"
-    done
-    run_sipp_uac "$CORE_A" "$PORT" "$CPU_RATE" "$N" "$R/sipp-uac-cpu"
-    set -e
-    stop_pid "$PEER_PID"
-    read -r _ _ SIPP_FAILED _ < <(sipp_uac_verdict "$R/sipp-uac-cpu" "$CPU_RATE")
-    record uac-cpu sipp "$rep" "$(time_cpu "$R/sipp-uac-cpu.time")" "$N" "$SIPP_FAILED" 0 \
-        "$(time_cpu "$R/sipp-uac-cpu.time")"
-    log "  SIPp UAC at $CPU_RATE cps: $(time_cpu "$R/sipp-uac-cpu.time") s CPU for $N calls"
-
-    # 2. uas and SIPp's UAS under the same SIPp UAC load; CPU from /proc/PID/stat around the measured run.
-    for TOOL in uas uas-c1 sipp; do
-        read -r PORT < <(free_ports 1)
-        if [[ $TOOL == uas* ]]; then
-            [[ $TOOL == uas ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
-            # A port free a moment ago can be taken by then (other tools on the machine): try a few.
-            for attempt in 1 2 3; do
-                # shellcheck disable=SC2086
-                LOGFILE=$R/uas-$TOOL.log start_bg $CORE_A java $JOPTS -jar "$BENCH_JAR" uas --bind 127.0.0.1 \
-                    --port "$PORT"
-                UAS_PID=$STARTED_PID
-                wait_for_line "$R/uas-$TOOL.log" listening 30 "$UAS_PID" && break
-                (( attempt == 3 )) && die "uas did not start: $(tail -2 "$R/uas-$TOOL.log")"
-                read -r PORT < <(free_ports 1)
-            done
-        else
-            start_sipp_uas "$CORE_A" "$R/uas-$TOOL.log"
-            UAS_PID=$PEER_PID
-        fi
+    # 1c. CPU per 1,000 calls of each UAC at each fixed rate, and load's start-up cost (one call).
+    for CPU_RATE in $CPU_RATES; do
+        start_sipp_uas "$CORE_B" "$R/sipp-uas-for-cpu-$CPU_RATE.log"
+        N=$((CPU_RATE * CPU_S))
         set +e
-        # The same warm-up for both, so that the JIT has compiled the uas's paths before the measured run.
-        run_sipp_uac "$CORE_B" "$PORT" "$UAS_RATE" $((UAS_RATE * 5)) "$R/uas-$TOOL-warmup"
-        C0=$(cpu_ms "$UAS_PID")
-        run_sipp_uac "$CORE_B" "$PORT" "$UAS_RATE" $((UAS_RATE * UAS_S)) "$R/uas-$TOOL-run"
-        C1=$(cpu_ms "$UAS_PID")
+        for VARIANT in "${VARIANTS[@]}"; do
+            [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+            F=$R/$VARIANT-cpu-$CPU_RATE
+            # load prints a line each second ("  5.0s started 2000 ..."): /proc/PID/stat is read when the line for
+            # WARM_S appears and when the one for WARM_S + CPU_S does, and the calls started in between are counted.
+            # shellcheck disable=SC2086
+            /usr/bin/time -f "%e %U %S" -o "$F.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
+                --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$CPU_RATE" --duration $((WARM_S + CPU_S + 1)) \
+                --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" --report "$F.json" >"$F.txt" 2>&1 &
+            TIME_PID=$!
+            WINDOW=$(sample_load_window "$TIME_PID" "$F.txt" "$WARM_S" $((WARM_S + CPU_S)))
+            wait "$TIME_PID"
+            # shellcheck disable=SC2086
+            /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-start.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
+                --target "sip:127.0.0.1:$PORT" --hold 0 --rate 1 --calls 1 >"$R/$VARIANT-start.txt" 2>&1
+            FAILED=$(python3 -c "import json; print(json.load(open('$F.json'))['counts']['failed'])")
+            read -r WCPU WCALLS <<<"$WINDOW"
+            record uac-cpu "$VARIANT" "$rep" "$CPU_RATE" "$WCPU" "$WCALLS" "$FAILED" \
+                "$(time_cpu "$R/$VARIANT-start.time")" "$(time_cpu "$F.time")"
+            log "  $VARIANT at $CPU_RATE cps: $WCPU s CPU for $WCALLS calls after its first $WARM_S s (whole run" \
+                "$(time_cpu "$F.time") s, start-up alone $(time_cpu "$R/$VARIANT-start.time") s; $FAILED failed)"
+        done
+        run_sipp_uac "$CORE_A" "$PORT" "$CPU_RATE" "$N" "$R/sipp-uac-cpu-$CPU_RATE"
         set -e
-        RSS=$(rss_kb "$UAS_PID")
-        stop_pid "$UAS_PID"
-        read -r V CALLS FAILED STARTED < <(sipp_uac_verdict "$R/uas-$TOOL-run" "$UAS_RATE")
-        record uas-cpu "$TOOL" "$rep" "$(( C1 - C0 ))" "$CALLS" "$FAILED" "$RSS"
-        log "  $TOOL under SIPp UAC at $UAS_RATE cps: $(( C1 - C0 )) ms CPU for $CALLS calls ($FAILED failed)," \
-            "RSS $(( RSS / 1024 )) MiB"
+        stop_pid "$PEER_PID"
+        read -r _ _ SIPP_FAILED _ < <(sipp_uac_verdict "$R/sipp-uac-cpu-$CPU_RATE" "$CPU_RATE")
+        record uac-cpu sipp "$rep" "$CPU_RATE" "$(time_cpu "$R/sipp-uac-cpu-$CPU_RATE.time")" "$N" "$SIPP_FAILED" 0 \
+            "$(time_cpu "$R/sipp-uac-cpu-$CPU_RATE.time")"
+        log "  SIPp UAC at $CPU_RATE cps: $(time_cpu "$R/sipp-uac-cpu-$CPU_RATE.time") s CPU for $N calls"
+    done
+
+    # 2. uas and SIPp's UAS under the same SIPp UAC load; CPU from /proc/PID/stat around the measured run, after
+    # a warm-up run at the same rate (long enough for the first calls' 32 s transaction timers to fire).
+    for UAS_RATE in $UAS_RATES; do
+        for TOOL in "${UAS_TOOLS[@]}" sipp; do
+            read -r PORT < <(free_ports 1)
+            if [[ $TOOL == uas* ]]; then
+                [[ $TOOL == uas ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+                # A port free a moment ago can be taken by then (other tools on the machine): try a few.
+                for attempt in 1 2 3; do
+                    # shellcheck disable=SC2086
+                    LOGFILE=$R/uas-$TOOL-$UAS_RATE.log start_bg $CORE_A java $JOPTS -jar "$BENCH_JAR" uas \
+                        --bind 127.0.0.1 --port "$PORT"
+                    UAS_PID=$STARTED_PID
+                    wait_for_line "$R/uas-$TOOL-$UAS_RATE.log" listening 30 "$UAS_PID" && break
+                    (( attempt == 3 )) && die "uas did not start: $(tail -2 "$R/uas-$TOOL-$UAS_RATE.log")"
+                    read -r PORT < <(free_ports 1)
+                done
+            else
+                start_sipp_uas "$CORE_A" "$R/uas-$TOOL-$UAS_RATE.log"
+                UAS_PID=$PEER_PID
+            fi
+            set +e
+            run_sipp_uac "$CORE_B" "$PORT" "$UAS_RATE" $((UAS_RATE * UAS_WARM_S)) "$R/uas-$TOOL-$UAS_RATE-warmup"
+            C0=$(cpu_ms "$UAS_PID")
+            run_sipp_uac "$CORE_B" "$PORT" "$UAS_RATE" $((UAS_RATE * UAS_S)) "$R/uas-$TOOL-$UAS_RATE-run"
+            C1=$(cpu_ms "$UAS_PID")
+            set -e
+            RSS=$(rss_kb "$UAS_PID")
+            stop_pid "$UAS_PID"
+            read -r V CALLS FAILED STARTED < <(sipp_uac_verdict "$R/uas-$TOOL-$UAS_RATE-run" "$UAS_RATE")
+            record uas-cpu "$TOOL" "$rep" "$UAS_RATE" "$(( C1 - C0 ))" "$CALLS" "$FAILED" "$RSS"
+            log "  $TOOL under SIPp UAC at $UAS_RATE cps: $(( C1 - C0 )) ms CPU for $CALLS calls ($FAILED failed)," \
+                "RSS $(( RSS / 1024 )) MiB"
+        done
     done
 done
 
 printf ', %s at the end' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
-python3 - "$RESULTS" "$OUT/machine.txt" "$CPU_RATE" "$UAS_RATE" "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX" "$STEP_S" \
-    "$WARM_S" "$ALT_JAVA_OPTS" <<'EOF' | tee "$OUT/summary.md"
+python3 - "$RESULTS" "$OUT/machine.txt" "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX" "$STEP_S" "$WARM_S" "$CPU_S" \
+    "$UAS_WARM_S" "$UAS_S" "$ALT_JAVA_OPTS" <<'EOF' | tee "$OUT/summary.md"
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 machine = open(sys.argv[2]).read().replace("\n", "")
-cpu_rate, uas_rate, r0, rs, rm, step, warm = sys.argv[3:10]
-pick = lambda kind, tool: [r for r in rows if r[0] == kind and r[1] == tool]
+r0, rs, rm, step, warm, cpu_s, uas_warm, uas_s = sys.argv[3:11]
+alt = " ".join(sys.argv[11:])
+pick = lambda kind, tool, rate=None: [r for r in rows if r[0] == kind and r[1] == tool
+                                      and (rate is None or r[3] == rate)]
 med = lambda xs: statistics.median(xs) if xs else float("nan")
 fmt = lambda xs, f="{:.0f}": ", ".join(f.format(x) for x in xs)
+names = {"load": "Dialtone `load`", "load-alt": f"Dialtone `load` ({alt})", "sipp": "SIPp UAC (`sipp -sn uac`)"}
+tools = [t for t in ("load", "load-alt", "sipp") if pick("uac-max", t) or pick("uac-cpu", t)]
 print(f"Machine: {machine}.\n")
-print(f"Rate ladder {r0} (warm-up, not judged), then {int(r0) + int(rs)}..{rm} calls/s by {rs}, {step} s per rate. "
-      f"Medians of {len(pick('uac-max', 'load'))} runs, every run in brackets.\n")
-print(f"| UAC against SIPp's UAS | highest rate held (calls/s) | CPU per 1,000 calls at {cpu_rate} calls/s (ms) "
-      "| failed calls in that run |")
-print("|---|---|---|---|")
-res = {}
-alt = "C1 only, " + " ".join(sys.argv[10:])
-for tool, name in (("load", "Dialtone `load`"), ("load-c1", f"Dialtone `load` ({alt})"),
-                   ("sipp", "SIPp UAC (`sipp -sn uac`)")):
-    mx = [float(r[3]) for r in pick("uac-max", tool)]
-    cpu = [1e6 * float(r[3]) / int(r[4]) if int(r[4]) else float("nan") for r in pick("uac-cpu", tool)]
-    failed = [int(r[5]) for r in pick("uac-cpu", tool)]
-    res[tool] = (med(mx) if mx else 0, med(cpu))
-    held = f"{med(mx):.0f} ({fmt(mx)})" if mx else "not measured"
-    print(f"| {name} | {held} | {med(cpu):.1f} ({fmt(cpu, '{:.1f}')}) | {fmt(failed)} |")
+print(f"Highest rate: ladder {r0} (warm-up, not judged), then {int(r0) + int(rs)}..{rm} calls/s by {rs}, {step} s "
+      f"per rate. Medians of {len(pick('uac-max', 'load'))} run(s), every run in brackets.\n")
+print("| UAC against SIPp's UAS | highest rate held (calls/s) |")
+print("|---|---|")
+mx = {}
+for t in tools:
+    xs = [float(r[3]) for r in pick("uac-max", t)]
+    mx[t] = med(xs) if xs else 0
+    print(f"| {names[t]} | {med(xs):.0f} ({fmt(xs)}) |" if xs else f"| {names[t]} | not measured |")
+if mx.get("sipp"):
+    print(f"\nload / SIPp UAC, highest rate: {mx['load'] / mx['sipp']:.2f}x.")
+rates = sorted({r[3] for r in rows if r[0] == "uac-cpu"}, key=float)
+print(f"\nCPU per 1,000 calls (ms, utime + stime): `load` over the calls started in the {cpu_s} s after its first "
+      f"{warm} s, SIPp's UAC over a whole run of {cpu_s} s. Failed calls of each run in brackets.\n")
+print("| UAC against SIPp's UAS | " + " | ".join(f"at {r} calls/s" for r in rates) + " |")
+print("|---|" + "---|" * len(rates))
+cpu = {}
+for t in tools:
+    cells = []
+    for rate in rates:
+        rr = pick("uac-cpu", t, rate)
+        xs = [1e6 * float(r[4]) / int(r[5]) if int(r[5]) else float("nan") for r in rr]
+        cpu[(t, rate)] = med(xs)
+        cells.append(f"{med(xs):.1f} ({fmt(xs, '{:.1f}')}; failed {fmt([int(r[6]) for r in rr])})")
+    print(f"| {names[t]} | " + " | ".join(cells) + " |")
+for rate in rates:
+    if cpu.get(("sipp", rate)):
+        print(f"\nAt {rate} calls/s, load / SIPp UAC CPU per call: {cpu[('load', rate)] / cpu[('sipp', rate)]:.2f}x.")
 lr = pick("uac-cpu", "load")
 if lr:
-    whole = [1e6 * float(r[7]) / (int(cpu_rate) * (int(warm) + 1) + int(r[4])) for r in lr]
-    print(f"\n`load`'s CPU is counted over the calls started after its first {warm} s; over its whole run, start-up "
-          f"included, it is {med(whole):.1f} ms per 1,000 calls; JVM start-up and exit with a single call alone take "
-          f"{med([1000 * float(r[6]) for r in lr]):.0f} ms. SIPp's UAC is counted over its whole run (it starts in "
-          "milliseconds).")
-if res["sipp"][0] and res["sipp"][1]:
-    print(f"\nload / SIPp: highest rate {res['load'][0] / res['sipp'][0]:.2f}x ({alt}: "
-          f"{res['load-c1'][0] / res['sipp'][0]:.2f}x), CPU per call {res['load'][1] / res['sipp'][1]:.1f}x "
-          f"({alt}: {res['load-c1'][1] / res['sipp'][1]:.1f}x).")
-print(f"\n| UAS under SIPp's UAC at {uas_rate} calls/s | CPU per 1,000 calls (ms) | failed calls | RSS after (MiB) |")
-print("|---|---|---|---|")
-uo = {}
-for tool, name in (("uas", "Dialtone `uas`"), ("uas-c1", f"Dialtone `uas` ({alt})"),
-                   ("sipp", "SIPp UAS (`sipp -sn uas`)")):
-    rr = pick("uas-cpu", tool)
-    cpu = [1000 * int(r[3]) / max(1, int(r[4])) for r in rr]
-    uo[tool] = med(cpu)
-    print(f"| {name} | {med(cpu):.1f} ({fmt(cpu, '{:.1f}')}) | {fmt([int(r[5]) for r in rr])} "
-          f"| {med([int(r[6]) / 1024 for r in rr]):.0f} |")
-if uo.get("sipp"):
-    print(f"\nuas / SIPp UAS: CPU per call {uo['uas'] / uo['sipp']:.1f}x ({alt}: {uo['uas-c1'] / uo['sipp']:.1f}x).")
+    print(f"\n`load`'s JVM start-up, warm-up and exit with a single call take "
+          f"{med([1000 * float(r[7]) for r in lr]):.0f} ms of CPU.")
+urates = sorted({r[3] for r in rows if r[0] == "uas-cpu"}, key=float)
+unames = {"uas": "Dialtone `uas`", "uas-alt": f"Dialtone `uas` ({alt})", "sipp": "SIPp UAS (`sipp -sn uas`)"}
+print(f"\nUAS under SIPp's UAC: CPU per 1,000 calls (ms) over a {uas_s} s run after a {uas_warm} s warm-up run at "
+      "the same rate; failed calls and RSS after the run in brackets.\n")
+print("| UAS | " + " | ".join(f"at {r} calls/s" for r in urates) + " |")
+print("|---|" + "---|" * len(urates))
+ucpu = {}
+for t in ("uas", "uas-alt", "sipp"):
+    if not pick("uas-cpu", t):
+        continue
+    cells = []
+    for rate in urates:
+        rr = pick("uas-cpu", t, rate)
+        xs = [1000 * int(r[4]) / max(1, int(r[5])) for r in rr]
+        ucpu[(t, rate)] = med(xs)
+        cells.append(f"{med(xs):.1f} ({fmt(xs, '{:.1f}')}; failed {fmt([int(r[6]) for r in rr])}; "
+                     f"{med([int(r[7]) / 1024 for r in rr]):.0f} MiB)")
+    print(f"| {unames[t]} | " + " | ".join(cells) + " |")
+for rate in urates:
+    if ucpu.get(("sipp", rate)):
+        print(f"\nAt {rate} calls/s, uas / SIPp UAS CPU per call: {ucpu[('uas', rate)] / ucpu[('sipp', rate)]:.2f}x.")
 EOF
 log "raw results: $RESULTS; every run's output under $OUT/rep*/"

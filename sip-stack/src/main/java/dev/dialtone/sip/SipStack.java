@@ -5,6 +5,7 @@ import dev.dialtone.sip.dialog.DialogLayer;
 import dev.dialtone.sip.dialog.Locator;
 import dev.dialtone.sip.dns.ServerLocator;
 import dev.dialtone.sip.message.Address;
+import dev.dialtone.sip.transaction.LoopTimer;
 import dev.dialtone.sip.transaction.TimerConfig;
 import dev.dialtone.sip.transaction.TransactionLayer;
 import dev.dialtone.sip.transport.SipTransportLayer;
@@ -12,7 +13,6 @@ import dev.dialtone.sip.transport.Transport;
 import dev.dialtone.sip.transport.TransportConfig;
 import dev.dialtone.sip.dialog.ViaFactory;
 import io.netty.channel.IoEventLoopGroup;
-import io.netty.util.HashedWheelTimer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * The SIP stack in one piece: transports, transactions and dialogs on one event-loop group and one timer wheel,
+ * The SIP stack in one piece: transports, transactions and dialogs on one event-loop group, whose loops also run
+ * their timers,
  * plus the RFC 3263 server locator. What an application (the engine, the bench tools) builds on.
  *
  * <pre>{@code
@@ -34,7 +35,7 @@ import java.util.function.UnaryOperator;
  */
 public final class SipStack implements AutoCloseable {
     private final IoEventLoopGroup group;
-    private final HashedWheelTimer wheel;
+    private final LoopTimer wheel;
     private final SipTransportLayer transport;
     private final TransactionLayer transactions;
     private final DialogLayer dialogs;
@@ -42,12 +43,8 @@ public final class SipStack implements AutoCloseable {
 
     private SipStack(Builder b) throws IOException {
         group = SipTransportLayer.newEventLoopGroup(b.threads);
-        // One wheel for every transaction and dialog timer of the stack (RFC 3261 timers are >= tens of ms).
-        wheel = new HashedWheelTimer(r -> {
-            Thread t = new Thread(r, "sip-timers");
-            t.setDaemon(true);
-            return t;
-        }, 10, TimeUnit.MILLISECONDS, 1024);
+        // Every transaction and dialog timer runs on the event loop of its call (see LoopTimer).
+        wheel = new LoopTimer(group);
         try {
             transport = new SipTransportLayer(b.transport, group);
             transactions = new TransactionLayer(b.timers, transport, wheel, transport.executors());

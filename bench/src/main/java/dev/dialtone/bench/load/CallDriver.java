@@ -8,6 +8,15 @@ public interface CallDriver extends AutoCloseable {
 
     void place(CallAttempt attempt);
 
+    /**
+     * Whether {@link #place} may be called ahead of a call's {@link CallAttempt#intendedStart()}: the driver then
+     * holds the call back until that time itself (on its event loop), which spares the generator a wake-up and a
+     * hand-over per call.
+     */
+    default boolean startsAtIntendedTime() {
+        return false;
+    }
+
     /** Releases sockets and threads; calls still running are dropped. */
     @Override
     void close();

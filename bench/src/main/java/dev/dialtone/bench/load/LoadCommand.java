@@ -127,6 +127,17 @@ public final class LoadCommand implements Callable<Integer> {
             description = "After the last start, wait this long for calls to end. Default: hold + 80 s.")
     Double drainTimeout;
 
+    @Option(names = "--warmup", paramLabel = "CALLS", defaultValue = "2000",
+            description = "Before the run, place CALLS calls to a callee inside this process, so that the JVM has "
+                    + "compiled the call path before the first real call (0: none). Not counted. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int warmupCalls;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Event-loop threads (0: twice the cores). One serves a UDP socket best: a message then "
+                    + "never changes threads. More help with many TCP/TLS connections. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
     @Option(names = {"-v", "--verbose"}, description = "Log the SIP stack's debug output (to stderr).")
     boolean verbose;
 
@@ -212,7 +223,7 @@ public final class LoadCommand implements Callable<Integer> {
         String local = localHost != null ? SipCallDriver.bare(localHost) : routeTo(uri.host(), port);
         LoadConfig config = LoadConfig.builder(uri.host(), port).transport(tp).localHost(local).localPort(localPort)
                 .fromUser(fromUser).toUser(called).auth(authUser, authPassword).rtp(rtp).tlsInsecure(tlsInsecure)
-                .tlsTrust(tlsTrust).t1Millis(t1).build();
+                .tlsTrust(tlsTrust).t1Millis(t1).threads(threads).build();
         long drain = Math.round((drainTimeout != null ? drainTimeout : holdMillis / 1000.0 + 80) * 1e9);
         OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, concurrency, cancelRate, holdMillis, who,
                 maxFailureRate, drain);
@@ -221,6 +232,17 @@ public final class LoadCommand implements Callable<Integer> {
                 duration, concurrency, holdMillis, who.name().toLowerCase(Locale.ROOT), cancelRate, rtp, auth != null,
                 maxFailureRate, rateStep, rateMax, rateStep == null ? null : stepDuration);
 
+        if (warmupCalls < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup cannot be negative");
+        }
+        if (warmupCalls > 0) {
+            try {
+                Warmup.run(warmupCalls, driverFactory);
+            } catch (IOException | RuntimeException e) {
+                // Only the first seconds of the run lose something; say so and go on.
+                spec.commandLine().getErr().println("load: warm-up skipped: " + e.getMessage());
+            }
+        }
         CallDriver driver = openDriver(config);
         if (driver == null) {
             return 2;

@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param tlsInsecure   accept any server certificate
  * @param tlsTrust      trust exactly this PEM certificate (null: the JDK trust store, unless insecure)
  * @param t1Millis      RFC 3261 T1; Timer B is 64*T1
+ * @param threads       event-loop threads, 0 for twice the cores
  */
 public record LoadConfig(String targetHost, int targetPort, Transport transport, String localHost, int localPort,
                          String fromUser, String toUser, String authUser, String authPassword, boolean rtp,
-                         boolean tlsInsecure, Path tlsTrust, long t1Millis) {
+                         boolean tlsInsecure, Path tlsTrust, long t1Millis, int threads) {
 
     public LoadConfig {
         Objects.requireNonNull(targetHost, "targetHost");
@@ -29,6 +30,9 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
         Objects.requireNonNull(localHost, "localHost");
         if (targetPort <= 0 || targetPort > 65535) {
             throw new IllegalArgumentException("bad target port " + targetPort);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 or more, got " + threads);
         }
         if ((authUser == null) != (authPassword == null)) {
             throw new IllegalArgumentException("auth user and password go together");
@@ -54,6 +58,7 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
         private boolean tlsInsecure;
         private Path tlsTrust;
         private long t1Millis = 500;
+        private int threads;
 
         private Builder(String targetHost, int targetPort) {
             this.targetHost = targetHost;
@@ -111,9 +116,14 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
             return this;
         }
 
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
         public LoadConfig build() {
             return new LoadConfig(targetHost, targetPort, transport, localHost, localPort, fromUser, toUser,
-                    authUser, authPassword, rtp, tlsInsecure, tlsTrust, t1Millis);
+                    authUser, authPassword, rtp, tlsInsecure, tlsTrust, t1Millis, threads);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.dialtone.sip.message.SipMethod;
 import dev.dialtone.sip.message.SipParseException;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.message.SipUri;
+import dev.dialtone.sip.transaction.LoopTimer;
 import dev.dialtone.sip.transaction.TimerConfig;
 import dev.dialtone.sip.transaction.TransactionLayer;
 import dev.dialtone.sip.transport.Destination;
@@ -19,7 +20,6 @@ import dev.dialtone.sip.transport.TlsConfig;
 import dev.dialtone.sip.transport.Transport;
 import dev.dialtone.sip.transport.TransportConfig;
 import io.netty.channel.IoEventLoopGroup;
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ public final class SipCallDriver implements CallDriver {
 
     private final LoadConfig config;
     private final IoEventLoopGroup group;
-    private final StoppableTimer wheel;
+    private final LoopTimer wheel;
     private final SipTransportLayer transport;
     private final TransactionLayer transactions;
     private final Path tlsDir;
@@ -59,7 +59,7 @@ public final class SipCallDriver implements CallDriver {
     private Address to;
     private volatile boolean closed;
 
-    private SipCallDriver(LoadConfig config, IoEventLoopGroup group, StoppableTimer wheel,
+    private SipCallDriver(LoadConfig config, IoEventLoopGroup group, LoopTimer wheel,
                           SipTransportLayer transport, TransactionLayer transactions, Path tlsDir,
                           Destination destination) {
         this.config = config;
@@ -91,12 +91,9 @@ public final class SipCallDriver implements CallDriver {
         }
         TransportConfig tc = TransportConfig.builder().bindHost(config.localHost()).advertisedHost(config.localHost())
                 .port(config.localPort()).tlsPort(0).tls(tls).build();
-        IoEventLoopGroup group = SipTransportLayer.newEventLoopGroup(0);
-        StoppableTimer wheel = new StoppableTimer(new HashedWheelTimer(r -> {
-            Thread t = new Thread(r, "bench-sip-timers");
-            t.setDaemon(true);
-            return t;
-        }, 10, TimeUnit.MILLISECONDS, 1024));
+        IoEventLoopGroup group = SipTransportLayer.newEventLoopGroup(config.threads());
+        // Timers on the event loops; once stopped, those of calls given up at the end are dropped quietly.
+        LoopTimer wheel = new LoopTimer(group);
         SipTransportLayer transport = null;
         try {
             transport = new SipTransportLayer(tc, group);
@@ -147,6 +144,11 @@ public final class SipCallDriver implements CallDriver {
         to = Address.of(SipUri.of(config.toUser(), config.targetHost(), config.targetPort()));
         String local = config.localHost().indexOf(':') >= 0 ? "[" + bare(config.localHost()) + "]" : config.localHost();
         from = Address.of(SipUri.of(config.fromUser(), local, -1));
+    }
+
+    @Override
+    public boolean startsAtIntendedTime() {
+        return true;
     }
 
     @Override

@@ -73,7 +73,7 @@ final class UacCall implements InviteListener {
         return executor;
     }
 
-    /** Builds the INVITE and sends it on the call's executor. Any thread. */
+    /** Builds the INVITE and sends it on the call's executor at the call's intended start (or now, if later). */
     void start() {
         byte[] sdp = offer().getBytes(StandardCharsets.US_ASCII);
         SipRequest request = driver.dialogs().createInvite(driver.requestUri(), driver.from(), driver.to(),
@@ -81,7 +81,12 @@ final class UacCall implements InviteListener {
         callId = request.callId();
         executor = driver.executorFor(callId);
         driver.register(this);
-        executor.execute(() -> send(request));
+        long wait = attempt.intendedStart() - attempt.now();
+        if (wait > 0) {
+            executor.schedule(() -> send(request), wait, TimeUnit.NANOSECONDS);
+        } else {
+            executor.execute(() -> send(request));
+        }
     }
 
     private void send(SipRequest request) {

@@ -76,8 +76,9 @@ public final class UasCommand implements Callable<Integer> {
             description = "Media ports to hand out. Default: ${DEFAULT-VALUE}.")
     String mediaPorts;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Event-loop threads (0: twice the cores).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Event-loop threads (0: twice the cores). One serves a UDP socket best: a message then "
+                    + "never changes threads. More help with many TCP/TLS connections. Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(names = "--stats", description = "Print a line of counters every second (the default on a terminal).")

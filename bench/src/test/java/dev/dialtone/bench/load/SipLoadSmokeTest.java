@@ -45,6 +45,9 @@ class SipLoadSmokeTest {
         all.add(json.toString());
         all.add("--local-host");
         all.add("127.0.0.1");
+        if (!all.contains("--warmup")) {
+            all.add("--warmup=0");
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         CommandLine cmd = new CommandLine(new LoadCommand(SipCallDriver::open, Clock.SYSTEM,
@@ -57,6 +60,18 @@ class SipLoadSmokeTest {
 
     private static String target(TestUas uas, Transport t) {
         return "sip:127.0.0.1:" + uas.port(t);
+    }
+
+    @Test
+    void warmUpCallsGoToACalleeInTheProcess_andAreNotCounted() throws Exception {
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "50", "--calls", "10", "--hold", "0",
+                    "--warmup", "300");
+
+            assertEquals(0, run.exit(), output);
+            assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(), output);
+            assertEquals(10, uas.invites.get(), "the target sees only the run's calls");
+        }
     }
 
     @ParameterizedTest

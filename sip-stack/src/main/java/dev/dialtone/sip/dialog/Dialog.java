@@ -217,6 +217,11 @@ public final class Dialog {
         return lastAck != null;
     }
 
+    /** The ACK last sent for a 2xx, for a 2xx retransmitted after the dialog ended (13.2.2.4); null if none. */
+    SipRequest lastAck() {
+        return lastAck;
+    }
+
     /**
      * A new request in this dialog (RFC 3261 12.2.1.1) with the next local CSeq: Request-URI and Route from the
      * remote target and route set (loose or strict routing), From and To with the tags, Call-ID, Max-Forwards,
@@ -736,6 +741,9 @@ public final class Dialog {
         }
         unacked2xx = null;
         unacked2xxResponder = null;
+        // Nothing of the session is needed any more; only lastAck, for a retransmitted 2xx, is.
+        awaitingAck = null;
+        localBody = null;
         if (glareRetry != null && glareRetry.result() != null) {
             glareRetry.result().completeExceptionally(new IllegalStateException("dialog terminated"));
         }

@@ -608,6 +608,13 @@ public final class DialogLayer implements TransactionLayer.User {
                 DialogListener l = listener;
                 safely(() -> l.onTerminated(dialog, reason));
             }
+            // Whatever still reaches this dialog (a retransmitted 2xx) needs none of the application's objects.
+            listener = SILENT;
+            incoming = null;
+            inviteTransaction = null;
+            if (set != null) {
+                set.dialogEnded(dialog, lastAck -> destination(dialog.nextHop()));
+            }
         }
     }
 }

@@ -36,6 +36,7 @@ public final class DialogSet {
     private final Map<String, Dialog> forks = new HashMap<>(4);
     private volatile SipRequest invite;
     private ClientTransaction transaction;
+    private Relay relay;
     private Dialog answered;
     private boolean finished;
     private boolean cancelRequested;
@@ -77,32 +78,95 @@ public final class DialogSet {
 
     void start(SipRequest request) {
         invite = request;
-        transaction = layer.transactions().request(request, destination, new ClientTransaction.Listener() {
-            @Override
-            public void onResponse(SipResponse response) {
-                if (request != invite) {
+        relay = new Relay(this, request);
+        transaction = layer.transactions().request(request, destination, relay);
+    }
+
+    /**
+     * The answered dialog has ended. RFC 6026 keeps the INVITE transaction for 64*T1 after its 2xx, and with it
+     * this relay: cut it loose from the set, the dialogs and the application, and keep only the ACK, which a
+     * 2xx retransmitted in that time still gets (RFC 3261 13.2.2.4). A 2xx from yet another fork after the call
+     * has ended is dropped: its UAS gives up after 64*T1 without our ACK (13.3.1.4).
+     */
+    void dialogEnded(Dialog dialog, java.util.function.Function<SipRequest, Destination> ackRoute) {
+        if (dialog != answered || relay == null) {
+            return;
+        }
+        SipRequest ack = dialog.lastAck();
+        relay.retire(ack, ack == null ? null : ackRoute.apply(ack));
+    }
+
+    /**
+     * What the INVITE client transaction reports to: the set while the call lasts; after it, only the last ACK.
+     * Runs on the set's executor.
+     */
+    private static final class Relay implements ClientTransaction.Listener {
+        private final DialogLayer layer;
+        private final String callId;
+        private SipRequest request;
+        private DialogSet set;
+        private SipRequest ack;
+        private Destination ackDestination;
+
+        Relay(DialogSet set, SipRequest request) {
+            this.layer = set.layer;
+            this.set = set;
+            this.request = request;
+            this.callId = request.callId();
+        }
+
+        void retire(SipRequest lastAck, Destination destination) {
+            ack = lastAck;
+            ackDestination = destination;
+            set = null;
+            request = null;
+        }
+
+        @Override
+        public void onResponse(SipResponse response) {
+            DialogSet s = set;
+            if (s == null) {
+                afterEnd(response);
+                return;
+            }
+            if (request != s.invite) {
+                return;
+            }
+            try {
+                if (response.to() == null) {
+                    log.debug("Call-ID {}: {} without To dropped", callId, response.status());
                     return;
                 }
-                try {
-                    if (response.to() == null) {
-                        log.debug("Call-ID {}: {} without To dropped", request.callId(), response.status());
-                        return;
-                    }
-                    DialogSet.this.onResponse(response);
-                } catch (SipParseException e) {
-                    log.debug("Call-ID {}: malformed {} dropped: {}", request.callId(), response.status(), e.reason());
-                } catch (RuntimeException e) {
-                    log.warn("Call-ID {}: {} not handled", request.callId(), response.status(), e);
-                }
+                s.onResponse(response);
+            } catch (SipParseException e) {
+                log.debug("Call-ID {}: malformed {} dropped: {}", callId, response.status(), e.reason());
+            } catch (RuntimeException e) {
+                log.warn("Call-ID {}: {} not handled", callId, response.status(), e);
             }
+        }
 
-            @Override
-            public void onFailure(TransactionFailure failure, String reason) {
-                if (request == invite) {
-                    DialogSet.this.onFailure(failure, reason);
+        private void afterEnd(SipResponse response) {
+            try {
+                if (ack == null || response.status() / 100 != 2 || response.to() == null) {
+                    return;
                 }
+                if (java.util.Objects.equals(response.to().tag(), ack.to().tag())) {
+                    layer.transactions().sendAck(ack, ackDestination);
+                } else {
+                    log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", callId);
+                }
+            } catch (SipParseException e) {
+                log.debug("Call-ID {}: malformed {} dropped: {}", callId, response.status(), e.reason());
             }
-        });
+        }
+
+        @Override
+        public void onFailure(TransactionFailure failure, String reason) {
+            DialogSet s = set;
+            if (s != null && request == s.invite) {
+                s.onFailure(failure, reason);
+            }
+        }
     }
 
     private void onResponse(SipResponse response) {

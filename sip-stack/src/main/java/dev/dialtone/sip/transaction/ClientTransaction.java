@@ -40,7 +40,7 @@ public final class ClientTransaction {
     private final TransactionLayer layer;
     private final EventExecutor executor;
     private final TransactionLayer.Shard shard;
-    private final SipRequest request;
+    private SipRequest request; // until the final response: a CANCEL is built from it
     private final Destination destination;
     private final Listener listener;
     private final String key;
@@ -76,6 +76,7 @@ public final class ClientTransaction {
         }
     }
 
+    /** The request, until its final response came (the transaction may linger after that, without it). */
     public SipRequest request() {
         return request;
     }
@@ -127,17 +128,18 @@ public final class ClientTransaction {
         cancelSent = true;
         cancelPending = false;
         SipRequest cancel = Requests.cancelFor(request);
+        String callId = request.callId();
         layer.request(cancel, destination, new Listener() {
             @Override
             public void onResponse(SipResponse response) {
                 if (response.isFinal() && response.status() != 200) {
-                    log.debug("CANCEL for Call-ID {} answered {}", request.callId(), response.status());
+                    log.debug("CANCEL for Call-ID {} answered {}", callId, response.status());
                 }
             }
 
             @Override
             public void onFailure(TransactionFailure failure, String reason) {
-                log.debug("CANCEL for Call-ID {} failed: {}", request.callId(), reason);
+                log.debug("CANCEL for Call-ID {} failed: {}", callId, reason);
             }
         });
     }
@@ -169,6 +171,7 @@ public final class ClientTransaction {
                 return;
             }
             finalSeen = true;
+            request = null;
             listener.onResponse(response);
         }
 

@@ -42,7 +42,7 @@ final class InviteClientTransaction {
 
     enum State { CALLING, PROCEEDING, ACCEPTED, COMPLETED, TERMINATED }
 
-    private final SipRequest invite;
+    private SipRequest invite; // until a final response: for retransmissions and the ACK of a non-2xx
     private final boolean reliable;
     private final TimerConfig timers;
     private final TransactionContext ctx;
@@ -59,10 +59,6 @@ final class InviteClientTransaction {
 
     State state() {
         return state;
-    }
-
-    SipRequest request() {
-        return invite;
     }
 
     /** Sends the INVITE and arms Timers A and B (17.1.1.2). */
@@ -143,6 +139,7 @@ final class InviteClientTransaction {
             ctx.deliver(response);
         } else if (status < 300) {
             state = State.ACCEPTED;
+            invite = null;
             ctx.cancel(Timer.A);
             ctx.cancel(Timer.B);
             ctx.deliver(response);
@@ -152,6 +149,7 @@ final class InviteClientTransaction {
             ctx.cancel(Timer.A);
             ctx.cancel(Timer.B);
             ack = Requests.ackForNonSuccess(invite, response);
+            invite = null;
             ctx.send(ack);
             ctx.deliver(response);
             // 17.1.1.2: Timer D is at least 32 s on unreliable transports, zero on reliable ones.

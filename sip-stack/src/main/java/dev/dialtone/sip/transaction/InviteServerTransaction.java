@@ -42,7 +42,7 @@ final class InviteServerTransaction {
 
     enum State { PROCEEDING, ACCEPTED, COMPLETED, CONFIRMED, TERMINATED }
 
-    private final SipRequest invite;
+    private SipRequest invite; // until the final response: only the 100 Trying is made from it
     private final boolean reliable;
     private final TimerConfig timers;
     private final TransactionContext ctx;
@@ -61,18 +61,19 @@ final class InviteServerTransaction {
         return state;
     }
 
-    SipRequest request() {
-        return invite;
-    }
-
     SipResponse lastResponse() {
         return lastResponse;
     }
 
-    /** 17.2.1: answer with 100 Trying at once, so the client stops retransmitting while the TU works. */
+    /**
+     * 17.2.1: 100 Trying, so the client stops retransmitting while the TU works. Called once the TU has seen the
+     * request; if it has already responded, the 100 would only cost the peer a packet.
+     */
     void start() {
-        lastResponse = invite.createResponse(100);
-        ctx.send(lastResponse);
+        if (state == State.PROCEEDING && lastResponse == null) {
+            lastResponse = invite.createResponse(100);
+            ctx.send(lastResponse);
+        }
     }
 
     void on(TransactionEvent event) {
@@ -90,9 +91,8 @@ final class InviteServerTransaction {
             }
             case ACCEPTED -> {
                 if (event instanceof ResponseSent s && s.response().status() / 100 == 2) {
-                    // The dialog layer's 2xx retransmissions (13.3.1.4) pass through here.
-                    lastResponse = s.response();
-                    ctx.send(lastResponse);
+                    // The dialog layer's 2xx retransmissions (13.3.1.4) pass through here; it keeps the 2xx.
+                    ctx.send(s.response());
                 } else if (event instanceof TimerFired t && t.timer() == Timer.L) {
                     terminate();
                 } else if (!(event instanceof RequestReceived)) { // RFC 6026 7.1: INVITE retransmissions absorbed
@@ -104,6 +104,7 @@ final class InviteServerTransaction {
                     ctx.send(lastResponse);
                 } else if (event instanceof RequestReceived r && r.request().method() == SipMethod.ACK) {
                     state = State.CONFIRMED;
+                    lastResponse = null;
                     ctx.cancel(Timer.G);
                     ctx.cancel(Timer.H);
                     // 17.2.1: Timer I = T4 on unreliable transports (absorbs ACK retransmissions), else zero.
@@ -138,7 +139,10 @@ final class InviteServerTransaction {
         if (status < 200) {
             return;
         }
+        invite = null;
         if (status < 300) {
+            // RFC 6026 7.1: retransmitted INVITEs are absorbed here, so the 2xx need not be kept.
+            lastResponse = null;
             state = State.ACCEPTED;
             ctx.schedule(Timer.L, timers.timeout());
         } else {

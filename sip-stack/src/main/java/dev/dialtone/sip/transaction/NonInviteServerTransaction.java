@@ -1,6 +1,5 @@
 package dev.dialtone.sip.transaction;
 
-import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.transaction.TransactionEvent.RequestReceived;
 import dev.dialtone.sip.transaction.TransactionEvent.ResponseSent;
@@ -39,15 +38,13 @@ final class NonInviteServerTransaction {
 
     enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
 
-    private final SipRequest request;
     private final boolean reliable;
     private final TimerConfig timers;
     private final TransactionContext ctx;
     private State state = State.TRYING;
     private SipResponse lastResponse;
 
-    NonInviteServerTransaction(SipRequest request, boolean reliable, TimerConfig timers, TransactionContext ctx) {
-        this.request = request;
+    NonInviteServerTransaction(boolean reliable, TimerConfig timers, TransactionContext ctx) {
         this.reliable = reliable;
         this.timers = timers;
         this.ctx = ctx;
@@ -55,10 +52,6 @@ final class NonInviteServerTransaction {
 
     State state() {
         return state;
-    }
-
-    SipRequest request() {
-        return request;
     }
 
     SipResponse lastResponse() {

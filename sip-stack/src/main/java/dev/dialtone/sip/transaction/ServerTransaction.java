@@ -15,6 +15,10 @@ import io.netty.util.concurrent.EventExecutor;
 /**
  * A server transaction as the transaction user sees it: the request, where it came from, and a way to answer.
  * Any thread may call {@link #respond}; the work happens on the call's executor.
+ *
+ * <p>The layer keeps only the state machine ({@link Machine}) until it terminates, up to 64*T1 after the final
+ * response on UDP. The request, and this handle, stay alive only as long as the transaction user holds them, so
+ * a finished call's messages are not kept for those 32 seconds.
  */
 public final class ServerTransaction {
 
@@ -25,37 +29,13 @@ public final class ServerTransaction {
         }
     }
 
-    private final TransactionLayer layer;
-    private final EventExecutor executor;
-    private final TransactionLayer.Shard shard;
-    private final String key;
+    private final Machine machine;
     private final Inbound inbound;
-    private final Destination responseDestination;
-    private final InviteServerTransaction invite;
-    private final NonInviteServerTransaction nonInvite;
-    private final TimerSlots timers;
-    private Listener listener;
-    private boolean finalSent;
 
     ServerTransaction(TransactionLayer layer, EventExecutor executor, TransactionLayer.Shard shard, String key,
                       Inbound inbound) {
-        this.layer = layer;
-        this.executor = executor;
-        this.shard = shard;
-        this.key = key;
         this.inbound = inbound;
-        this.responseDestination = inbound.responseDestination();
-        SipRequest request = (SipRequest) inbound.message();
-        boolean reliable = inbound.transport().reliable();
-        Context ctx = new Context();
-        this.timers = new TimerSlots(layer, executor, t -> on(new TimerFired(t)));
-        if (request.method() == SipMethod.INVITE) {
-            invite = new InviteServerTransaction(request, reliable, layer.timers(), ctx);
-            nonInvite = null;
-        } else {
-            invite = null;
-            nonInvite = new NonInviteServerTransaction(request, reliable, layer.timers(), ctx);
-        }
+        this.machine = new Machine(layer, executor, shard, key, inbound, this);
     }
 
     public SipRequest request() {
@@ -68,51 +48,110 @@ public final class ServerTransaction {
     }
 
     public boolean isInvite() {
-        return invite != null;
+        return machine.invite != null;
     }
 
     /** Whether a final response has been sent (so a late CANCEL no longer applies). */
     public boolean finalResponseSent() {
-        return finalSent;
+        return machine.finalSent;
     }
 
     public EventExecutor executor() {
-        return executor;
+        return machine.executor;
     }
 
     public void setListener(Listener listener) {
-        this.listener = listener;
+        machine.listener = listener;
     }
 
     /** Sends a response through this transaction. Any thread. */
     public void respond(SipResponse response) {
-        TransactionLayer.runOn(executor, () -> {
-            if (response.isFinal()) {
+        TransactionLayer.runOn(machine.executor, () -> machine.respond(response));
+    }
+
+    Machine machine() {
+        return machine;
+    }
+
+    /**
+     * What the layer keeps of a server transaction: the state machine, its timers and where responses go. It
+     * holds the request only until the machine no longer needs it, and the handle and the listener only while
+     * the transaction user can still be told something (a CANCEL before the final response, Timer H after a
+     * non-2xx one).
+     */
+    static final class Machine implements TransactionContext {
+        private final TransactionLayer layer;
+        private final EventExecutor executor;
+        private final TransactionLayer.Shard shard;
+        private final String key;
+        private final Destination responseDestination;
+        private final InviteServerTransaction invite;
+        private final NonInviteServerTransaction nonInvite;
+        private final TimerSlots timers;
+        private ServerTransaction handle;
+        private volatile Listener listener;
+        private volatile boolean finalSent;
+
+        Machine(TransactionLayer layer, EventExecutor executor, TransactionLayer.Shard shard, String key,
+                Inbound inbound, ServerTransaction handle) {
+            this.layer = layer;
+            this.executor = executor;
+            this.shard = shard;
+            this.key = key;
+            this.handle = handle;
+            this.responseDestination = inbound.responseDestination();
+            SipRequest request = (SipRequest) inbound.message();
+            boolean reliable = inbound.transport().reliable();
+            this.timers = new TimerSlots(layer, executor, t -> on(new TimerFired(t)));
+            if (request.method() == SipMethod.INVITE) {
+                invite = new InviteServerTransaction(request, reliable, layer.timers(), this);
+                nonInvite = null;
+            } else {
+                invite = null;
+                nonInvite = new NonInviteServerTransaction(reliable, layer.timers(), this);
+            }
+        }
+
+        /** The transaction user's handle, until the final response went out; null after. */
+        ServerTransaction handle() {
+            return handle;
+        }
+
+        boolean isInvite() {
+            return invite != null;
+        }
+
+        void start() {
+            if (invite != null) {
+                invite.start();
+            }
+        }
+
+        void onRequest(SipRequest request) {
+            on(new RequestReceived(request));
+        }
+
+        private void respond(SipResponse response) {
+            boolean isFinal = response.isFinal();
+            if (isFinal) {
                 finalSent = true;
+                handle = null;
+                if (invite == null || response.status() < 300) {
+                    // Only Timer H, after a non-2xx to an INVITE, still has something to tell the TU.
+                    listener = null;
+                }
             }
             on(new ResponseSent(response));
-        });
-    }
-
-    void start() {
-        if (invite != null) {
-            invite.start();
         }
-    }
 
-    void onRequest(SipRequest request) {
-        on(new RequestReceived(request));
-    }
-
-    private void on(TransactionEvent event) {
-        if (invite != null) {
-            invite.on(event);
-        } else {
-            nonInvite.on(event);
+        private void on(TransactionEvent event) {
+            if (invite != null) {
+                invite.on(event);
+            } else {
+                nonInvite.on(event);
+            }
         }
-    }
 
-    private final class Context implements TransactionContext {
         @Override
         public void send(SipMessage message) {
             layer.send(message, responseDestination, executor, reason -> on(new TransportError(reason)));
@@ -136,6 +175,7 @@ public final class ServerTransaction {
         @Override
         public void failed(TransactionFailure failure, String reason) {
             Listener l = listener;
+            listener = null;
             if (l != null) {
                 l.onFailure(failure, reason);
             }
@@ -144,6 +184,8 @@ public final class ServerTransaction {
         @Override
         public void terminated() {
             timers.cancelAll();
+            handle = null;
+            listener = null;
             if (shard.server.remove(key) != null) {
                 layer.ended();
             }

@@ -150,7 +150,7 @@ public final class TransactionLayer {
         SipRequest request = (SipRequest) in.message();
         SipMethod method = request.method();
         String key = serverKey(request, method == SipMethod.ACK ? SipMethod.INVITE : method);
-        ServerTransaction existing = shard.server.get(key);
+        ServerTransaction.Machine existing = shard.server.get(key);
         if (existing != null) {
             existing.onRequest(request);
             return;
@@ -164,26 +164,33 @@ public final class TransactionLayer {
             return;
         }
         ServerTransaction txn = new ServerTransaction(this, ex, shard, key, in);
-        shard.server.put(key, txn);
+        shard.server.put(key, txn.machine());
         active.incrementAndGet();
-        txn.start();
         if (method == SipMethod.CANCEL) {
             // RFC 3261 9.2: the CANCEL is answered by its own transaction; the INVITE it names gets the news.
-            ServerTransaction invite = shard.server.get(serverKey(request, SipMethod.INVITE));
+            ServerTransaction.Machine invite = shard.server.get(serverKey(request, SipMethod.INVITE));
             if (invite == null || !invite.isInvite()) {
                 txn.respond(request.createResponse(481, "Call/Transaction Does Not Exist"));
                 return;
             }
             txn.respond(request.createResponse(200));
-            if (u != null) {
-                u.onCancel(invite, request);
+            // After the INVITE's final response there is nothing left to cancel: the handle is gone with it.
+            ServerTransaction handle = invite.handle();
+            if (u != null && handle != null) {
+                u.onCancel(handle, request);
             }
             return;
         }
-        if (u != null) {
-            u.onRequest(txn);
-        } else {
-            txn.respond(request.createResponse(503, "Service Unavailable"));
+        try {
+            if (u != null) {
+                u.onRequest(txn);
+            } else {
+                txn.respond(request.createResponse(503, "Service Unavailable"));
+            }
+        } finally {
+            // RFC 3261 17.2.1: 100 Trying is owed unless the TU answers within 200 ms. A TU that answered while
+            // handling the request has done so; one that went off to work (a webhook, a dial) gets the 100 now.
+            txn.machine().start();
         }
     }
 
@@ -259,7 +266,7 @@ public final class TransactionLayer {
 
     /** One executor's tables, touched only from that executor. */
     static final class Shard {
-        final Map<String, ServerTransaction> server = new HashMap<>();
+        final Map<String, ServerTransaction.Machine> server = new HashMap<>();
         final Map<String, ClientTransaction> client = new HashMap<>();
     }
 }

@@ -75,7 +75,8 @@ class DialogLayerTest {
         net.await(() -> net.count(s -> s.from() == bob && s.isResponse(200, "BYE")) > 0, "200 to BYE");
 
         List<String> flow = net.wire.stream().map(s -> s.from() + " " + describe(s.message())).distinct().toList();
-        assertEquals(List.of("alice INVITE", "bob 100 INVITE", "bob 180 INVITE", "bob 200 INVITE", "alice ACK",
+        // Bob rings while handling the INVITE, so RFC 3261 17.2.1 owes no 100 Trying.
+        assertEquals(List.of("alice INVITE", "bob 180 INVITE", "bob 200 INVITE", "alice ACK",
                 "alice BYE", "bob 200 BYE"), flow);
         SipResponse ok = (SipResponse) net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
         assertEquals("1800;refresher=uac", ok.header("Session-Expires"));
@@ -140,6 +141,28 @@ class DialogLayerTest {
         net.await(() -> bob.app.saw("terminated:NO_ACK"), "bob gives up");
         net.await(() -> alice.app.saw("terminated:REMOTE_BYE"), "alice hears BYE");
         assertEquals(1, net.distinct(s -> request(s, bob, "BYE")));
+    }
+
+    @Test
+    void a2xxRetransmittedAfterTheCallEnded_isStillAcked_whileTheInviteTransactionLingers() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        call(alice, bob);
+        net.await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) > 0, "answer and ACK");
+        alice.dialogs.bye(alice.app.dialog);
+        net.await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE done");
+        // The INVITE transaction is in Accepted (RFC 6026) for 64*T1; the call's objects are released, its ACK is
+        // kept: a late copy of the 2xx still gets it (RFC 3261 13.2.2.4), the same ACK as before.
+        assertTrue(alice.transactions.activeTransactions() > 0, "Timer M still running");
+        SipMessage ok = net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
+        List<SipMessage> acksBefore = net.matching(s -> request(s, alice, "ACK")).stream().map(s -> s.message())
+                .toList();
+        alice.transactions.receive(new Inbound(ok, dev.dialtone.sip.transport.Transport.UDP, bob.address,
+                alice.address, null));
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > acksBefore.size(), "ACK again");
+        SipMessage again = net.matching(s -> request(s, alice, "ACK")).get(acksBefore.size()).message();
+        assertEquals(new String(acksBefore.get(0).toBytes(), java.nio.charset.StandardCharsets.US_ASCII),
+                new String(again.toBytes(), java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -181,6 +181,18 @@ class StateMachineTest {
     }
 
     @Test
+    void inviteServer_answeredWhileTheTuHandledIt_sendsNoTrying() {
+        SipRequest invite = Messages.invite("z9hG4bK-h2");
+        InviteServerTransaction t = new InviteServerTransaction(invite, false, TIMERS, ctx);
+        SipResponse ringing = Messages.response(invite, 180, "s1");
+        t.on(new ResponseSent(ringing));
+        t.start();
+        assertEquals(List.of(ringing), ctx.sent, "17.2.1: the TU answered at once, so no 100 Trying");
+        t.on(new RequestReceived(invite));
+        assertSame(ringing, ctx.sent.get(1), "a retransmitted INVITE gets the 180 again");
+    }
+
+    @Test
     void inviteServer_withoutAck_failsOnTimerH() {
         SipRequest invite = Messages.invite("z9hG4bK-i");
         InviteServerTransaction t = new InviteServerTransaction(invite, false, TIMERS, ctx);
@@ -212,7 +224,7 @@ class StateMachineTest {
     @Test
     void nonInviteServer_absorbsInTrying_resendsFinal_untilTimerJ() {
         SipRequest bye = Messages.request("BYE", "z9hG4bK-k");
-        NonInviteServerTransaction t = new NonInviteServerTransaction(bye, false, TIMERS, ctx);
+        NonInviteServerTransaction t = new NonInviteServerTransaction(false, TIMERS, ctx);
         t.on(new RequestReceived(bye));
         assertTrue(ctx.sent.isEmpty(), "nothing to resend before the TU answers");
         SipResponse ok = Messages.response(bye, 200, "s4");
@@ -227,7 +239,7 @@ class StateMachineTest {
     @Test
     void nonInviteServer_overReliableTransport_endsAtOnce() {
         SipRequest bye = Messages.request("BYE", "z9hG4bK-l");
-        NonInviteServerTransaction t = new NonInviteServerTransaction(bye, true, TIMERS, ctx);
+        NonInviteServerTransaction t = new NonInviteServerTransaction(true, TIMERS, ctx);
         t.on(new ResponseSent(Messages.response(bye, 200, "s5")));
         assertEquals(0L, (long) ctx.armedAt.get(Timer.J));
     }
