@@ -63,6 +63,17 @@ final class Quick {
         return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
+    /** The token at the cursor as a parameter name (a shared constant when it is a common one); null if none. */
+    private String paramName() {
+        int nameStart = pos;
+        pos = tokenEnd(pos);
+        if (pos == nameStart) {
+            return null;
+        }
+        String name = PARAMS.get(b, nameStart, pos);
+        return name != null ? name : ascii(nameStart, pos);
+    }
+
     private int tokenEnd(int p) {
         while (p < end && Chars.isToken(b[p])) {
             p++;
@@ -297,14 +308,9 @@ final class Quick {
             }
             pos++;
             skipWs();
-            int nameStart = pos;
-            pos = tokenEnd(pos);
-            if (pos == nameStart) {
-                return null;
-            }
-            String name = PARAMS.get(b, nameStart, pos);
+            String name = paramName();
             if (name == null) {
-                name = ascii(nameStart, pos);
+                return null;
             }
             skipWs();
             String value = null;
@@ -418,14 +424,9 @@ final class Quick {
         int[] spans = new int[10];
         int n = 0;
         while (pos < end) {
-            int nameStart = pos;
-            pos = tokenEnd(pos);
-            if (pos == nameStart) {
-                return null;
-            }
-            String name = PARAMS.get(b, nameStart, pos);
+            String name = paramName();
             if (name == null) {
-                name = ascii(nameStart, pos);
+                return null;
             }
             skipWs();
             if (peek() != '=') {
