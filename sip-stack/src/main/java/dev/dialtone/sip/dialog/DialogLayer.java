@@ -613,7 +613,7 @@ public final class DialogLayer implements TransactionLayer.User {
             incoming = null;
             inviteTransaction = null;
             if (set != null) {
-                set.dialogEnded(dialog, lastAck -> destination(dialog.nextHop()));
+                set.dialogEnded(dialog, () -> destination(dialog.nextHop()));
             }
         }
     }

@@ -88,12 +88,12 @@ public final class DialogSet {
      * 2xx retransmitted in that time still gets (RFC 3261 13.2.2.4). A 2xx from yet another fork after the call
      * has ended is dropped: its UAS gives up after 64*T1 without our ACK (13.3.1.4).
      */
-    void dialogEnded(Dialog dialog, java.util.function.Function<SipRequest, Destination> ackRoute) {
+    void dialogEnded(Dialog dialog, java.util.function.Supplier<Destination> ackRoute) {
         if (dialog != answered || relay == null) {
             return;
         }
         SipRequest ack = dialog.lastAck();
-        relay.retire(ack, ack == null ? null : ackRoute.apply(ack));
+        relay.retire(ack, ack == null ? null : ackRoute.get());
     }
 
     /**
@@ -237,6 +237,8 @@ public final class DialogSet {
                 : InviteFailure.Kind.REJECTED;
         InviteFailure failure = new InviteFailure(kind, status, response, response.reason());
         DialogLayer.safely(() -> listener.onFailed(this, failure));
+        // The transaction absorbs retransmissions of this final response itself (Timer D): nothing to keep.
+        relay.retire(null, null);
     }
 
     /** RFC 4028 7.4: the same INVITE with a new CSeq and branch, Min-SE from the 422 and an interval at least that. */
@@ -263,6 +265,7 @@ public final class DialogSet {
                 ? new InviteFailure(InviteFailure.Kind.TIMEOUT, 408, null, reason)
                 : new InviteFailure(InviteFailure.Kind.TRANSPORT_ERROR, 503, null, reason);
         DialogLayer.safely(() -> listener.onFailed(this, f));
+        relay.retire(null, null);
     }
 
     private void discardForks() {

@@ -49,11 +49,11 @@ public final class LoopTimer implements Timer {
         long due = now + Math.max(0, unit.toNanos(delay));
         long aligned = Math.floorDiv(due + GRANULARITY_NANOS - 1, GRANULARITY_NANOS) * GRANULARITY_NANOS;
         Entry entry = new Entry(task, Entry.WAITING);
+        pending.incrementAndGet();
         try {
             entry.future = loop.schedule(entry, aligned - now, TimeUnit.NANOSECONDS);
-            pending.incrementAndGet();
         } catch (RejectedExecutionException e) {
-            entry.state = Entry.CANCELLED; // the loop is shutting down: nothing will run anyway
+            entry.cancel(); // the loop is shutting down: nothing will run anyway
         }
         return entry;
     }
@@ -131,10 +131,10 @@ public final class LoopTimer implements Timer {
                 }
                 state = CANCELLED;
             }
+            pending.decrementAndGet();
             ScheduledFuture<?> f = future;
             if (f != null) {
-                pending.decrementAndGet();
-                f.cancel(false);
+                f.cancel(false); // if it is not set yet, the task finds itself cancelled when it runs
             }
             return true;
         }
