@@ -139,13 +139,10 @@ final class Quick {
         p = hostEnd;
         int port = -1;
         if (p < to && b[p] == ':') {
-            p++;
-            int start = p;
-            port = 0;
-            while (p < to && Chars.isDigit(b[p]) && p - start < 5) {
-                port = port * 10 + b[p++] - '0';
-            }
-            if (p == start || port > 65535) {
+            int start = ++p;
+            p = portEnd(b, p, to);
+            port = port(b, start, p);
+            if (port < 0) {
                 return null;
             }
         }
@@ -390,13 +387,10 @@ final class Quick {
         String host = ascii(hostStart, pos);
         int port = -1;
         if (peek() == ':') {
-            pos++;
-            int start = pos;
-            port = 0;
-            while (pos < end && Chars.isDigit(b[pos]) && pos - start < 5) {
-                port = port * 10 + b[pos++] - '0';
-            }
-            if (pos == start || port > 65535) {
+            int start = ++pos;
+            pos = portEnd(b, pos, end);
+            port = port(b, start, pos);
+            if (port < 0) {
                 return null;
             }
         }
@@ -475,6 +469,21 @@ final class Quick {
     }
 
     // ---- numbers
+
+    /** The end of a port's digits starting at {@code p}: at most five of them. */
+    private static int portEnd(byte[] b, int p, int to) {
+        int start = p;
+        while (p < to && p - start < 5 && Chars.isDigit(b[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    /** The port filling {@code b[from, to)}, or -1 if there are no digits or it is above 65535. */
+    private static int port(byte[] b, int from, int to) {
+        long port = digits(b, from, to);
+        return port > 65535 ? -1 : (int) port;
+    }
 
     /**
      * The digits filling {@code b[from, to)} as a number, if there are 1 to 9 of them (so no overflow and no
