@@ -741,9 +741,6 @@ public final class Dialog {
         }
         unacked2xx = null;
         unacked2xxResponder = null;
-        // Nothing of the session is needed any more; only lastAck, for a retransmitted 2xx, is.
-        awaitingAck = null;
-        localBody = null;
         if (glareRetry != null && glareRetry.result() != null) {
             glareRetry.result().completeExceptionally(new IllegalStateException("dialog terminated"));
         }

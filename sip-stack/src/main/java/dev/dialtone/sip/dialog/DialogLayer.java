@@ -537,7 +537,7 @@ public final class DialogLayer implements TransactionLayer.User {
         public void schedule(DialogTimer timer, long delayMillis) {
             cancel(timer);
             Timeout[] self = new Timeout[1];
-            self[0] = wheel.newTimeout(t -> executor.execute(() -> {
+            self[0] = wheel.newTimeout(t -> runOn(executor, () -> {
                 armed.decrementAndGet();
                 // A timer cancelled after it fired but before this task ran stays silent.
                 if (timers.get(timer) == self[0]) {
@@ -608,10 +608,6 @@ public final class DialogLayer implements TransactionLayer.User {
                 DialogListener l = listener;
                 safely(() -> l.onTerminated(dialog, reason));
             }
-            // Whatever still reaches this dialog (a retransmitted 2xx) needs none of the application's objects.
-            listener = SILENT;
-            incoming = null;
-            inviteTransaction = null;
             if (set != null) {
                 set.dialogEnded(dialog, () -> destination(dialog.nextHop()));
             }

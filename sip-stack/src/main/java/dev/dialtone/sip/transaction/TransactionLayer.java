@@ -232,7 +232,8 @@ public final class TransactionLayer {
 
     io.netty.util.Timeout arm(EventExecutor ex, long delayMillis, Runnable task) {
         armedTimers.incrementAndGet();
-        return wheel.newTimeout(t -> ex.execute(() -> {
+        // With a LoopTimer the timeout already fires on ex: the task then runs at once, not as a second task.
+        return wheel.newTimeout(t -> runOn(ex, () -> {
             armedTimers.decrementAndGet();
             task.run();
         }), Math.max(delayMillis, 0), java.util.concurrent.TimeUnit.MILLISECONDS);
