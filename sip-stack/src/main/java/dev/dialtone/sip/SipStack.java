@@ -23,8 +23,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The SIP stack in one piece: transports, transactions and dialogs on one event-loop group, whose loops also run
- * their timers,
- * plus the RFC 3263 server locator. What an application (the engine, the bench tools) builds on.
+ * their timers, plus the RFC 3263 server locator. What an application (the engine, the bench tools) builds on.
  *
  * <pre>{@code
  * SipStack stack = SipStack.builder()

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One outgoing INVITE and the dialogs its forks make (RFC 3261 12.1.2, 13.2.2.4): an early dialog per To tag of
@@ -88,7 +90,7 @@ public final class DialogSet {
      * 2xx retransmitted in that time still gets (RFC 3261 13.2.2.4). A 2xx from yet another fork after the call
      * has ended is dropped: its UAS gives up after 64*T1 without our ACK (13.3.1.4).
      */
-    void dialogEnded(Dialog dialog, java.util.function.Supplier<Destination> ackRoute) {
+    void dialogEnded(Dialog dialog, Supplier<Destination> ackRoute) {
         if (dialog != answered || relay == null) {
             return;
         }
@@ -150,7 +152,7 @@ public final class DialogSet {
                 if (ack == null || response.status() / 100 != 2 || response.to() == null) {
                     return;
                 }
-                if (java.util.Objects.equals(response.to().tag(), ack.to().tag())) {
+                if (Objects.equals(response.to().tag(), ack.to().tag())) {
                     layer.transactions().sendAck(ack, ackDestination);
                 } else {
                     log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", callId);
