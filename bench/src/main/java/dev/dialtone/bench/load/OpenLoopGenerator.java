@@ -30,6 +30,12 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
      * generator then wakes about every LEAD/2 and hands over a batch, instead of waking once per call.
      */
     private static final long LEAD = 20_000_000L;
+    /**
+     * With a driver that holds calls back, intended starts are rounded up to this grid (SIPp's default timer
+     * resolution): the calls of one millisecond then leave in one burst and the loop and the target wake once
+     * for them, not once per call. Latency counts from the rounded time, which is when the call was meant to go.
+     */
+    static final long START_GRID = 1_000_000L;
 
     /**
      * What to run.
@@ -130,7 +136,8 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
             // Judge and sample before launching what is due now: a call at a step's or second's end belongs
             // to the next one.
             while (cursor.hasNext() && t0 + cursor.offset() <= now + ahead(schedule, cursor, currentStep, lead)) {
-                launch(t0 + cursor.offset(), cursor.step());
+                long at = t0 + cursor.offset();
+                launch(lead > 0 ? Math.floorDiv(at + START_GRID - 1, START_GRID) * START_GRID : at, cursor.step());
                 cursor.advance();
             }
             if (!cursor.hasNext()) {

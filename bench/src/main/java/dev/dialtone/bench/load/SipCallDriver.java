@@ -47,6 +47,7 @@ public final class SipCallDriver implements CallDriver {
     private final LoadConfig config;
     private final IoEventLoopGroup group;
     private final LoopTimer wheel;
+    private final LoopTimer starts;
     private final SipTransportLayer transport;
     private final TransactionLayer transactions;
     private final Path tlsDir;
@@ -65,6 +66,7 @@ public final class SipCallDriver implements CallDriver {
         this.config = config;
         this.group = group;
         this.wheel = wheel;
+        this.starts = new LoopTimer(group, 1, TimeUnit.MILLISECONDS);
         this.transport = transport;
         this.transactions = transactions;
         this.tlsDir = tlsDir;
@@ -214,6 +216,11 @@ public final class SipCallDriver implements CallDriver {
         return to;
     }
 
+    /** Runs {@code start} on {@code executor} at {@code deadline}, with the other calls due on the same grid point. */
+    void startAt(EventExecutor executor, long deadline, Runnable start) {
+        starts.newTimeoutAt(executor, t -> start.run(), deadline);
+    }
+
     EventExecutor executorFor(String callId) {
         return transactions.executorFor(callId);
     }
@@ -259,6 +266,7 @@ public final class SipCallDriver implements CallDriver {
         closed = true;
         // Calls given up at the end of the drain still run transactions: their timers go quietly with the wheel.
         wheel.stop();
+        starts.stop();
         transport.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         deleteTree(tlsDir);

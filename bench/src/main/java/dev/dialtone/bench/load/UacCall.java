@@ -81,9 +81,8 @@ final class UacCall implements InviteListener {
         callId = request.callId();
         executor = driver.executorFor(callId);
         driver.register(this);
-        long wait = attempt.intendedStart() - attempt.now();
-        if (wait > 0) {
-            executor.schedule(() -> send(request), wait, TimeUnit.NANOSECONDS);
+        if (attempt.intendedStart() > attempt.now()) {
+            driver.startAt(executor, attempt.intendedStart(), () -> send(request));
         } else {
             executor.execute(() -> send(request));
         }

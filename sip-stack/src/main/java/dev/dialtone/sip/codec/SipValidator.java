@@ -18,7 +18,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The semantic checks a transaction layer applies before processing a parsed message (RFC 3261 8.2, 16.3), and
@@ -32,12 +31,15 @@ public final class SipValidator {
     public static final String VERSION_NOT_SUPPORTED = "Version Not Supported";
 
     // Headers RFC 3261 (and RFC 3262, 4028, 6665) define with a single value.
-    private static final Set<String> SINGLE = Set.of(
+    private static final List<String> SINGLE = List.of(
         HeaderName.TO, HeaderName.FROM, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.MAX_FORWARDS,
         HeaderName.CONTENT_LENGTH, HeaderName.CONTENT_TYPE, HeaderName.CONTENT_DISPOSITION, HeaderName.EXPIRES,
         HeaderName.MIN_EXPIRES, HeaderName.DATE, HeaderName.SESSION_EXPIRES, HeaderName.MIN_SE, HeaderName.RSEQ,
         HeaderName.RACK, HeaderName.MIME_VERSION, HeaderName.TIMESTAMP, HeaderName.RETRY_AFTER, HeaderName.REPLY_TO,
         HeaderName.PRIORITY, HeaderName.EVENT, HeaderName.REFER_TO, HeaderName.SUBSCRIPTION_STATE);
+
+    private static final List<String> REQUIRED =
+        List.of(HeaderName.TO, HeaderName.FROM, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.VIA);
 
     private SipValidator() {
     }
@@ -76,15 +78,9 @@ public final class SipValidator {
             }
         }
         required(m);
-        List<Header> all = m.allHeaders();
-        for (int i = 0; i < all.size(); i++) {
-            String name = all.get(i).name();
-            if (SINGLE.contains(name)) {
-                for (int k = i + 1; k < all.size(); k++) {
-                    if (all.get(k).name().equals(name)) {
-                        throw new SipParseException(0, "Multiple " + name + " headers");
-                    }
-                }
+        for (String name : SINGLE) {
+            if (m.headerLines(name) > 1) {
+                repeated(m);
             }
         }
         List<Via> vias = m.vias();
@@ -137,9 +133,29 @@ public final class SipValidator {
         }
     }
 
+    /** Names the first single-valued header, in wire order, that comes more than once. */
+    private static void repeated(SipMessage m) {
+        List<Header> all = m.allHeaders();
+        for (int i = 0; i < all.size(); i++) {
+            String name = all.get(i).name();
+            if (SINGLE.contains(name)) {
+                for (int k = i + 1; k < all.size(); k++) {
+                    if (all.get(k).name().equals(name)) {
+                        throw new SipParseException(0, "Multiple " + name + " headers");
+                    }
+                }
+            }
+        }
+    }
+
     private static void required(SipMessage m) {
+        if (m.hasHeader(HeaderName.TO) && m.hasHeader(HeaderName.FROM) && m.hasHeader(HeaderName.CALL_ID)
+                && m.hasHeader(HeaderName.CSEQ) && m.hasHeader(HeaderName.VIA)
+                && (m instanceof SipResponse || m.hasHeader(HeaderName.MAX_FORWARDS))) {
+            return; // the common case, without building a reason
+        }
         StringBuilder missing = new StringBuilder();
-        for (String name : List.of(HeaderName.TO, HeaderName.FROM, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.VIA)) {
+        for (String name : REQUIRED) {
             if (!m.hasHeader(name)) {
                 missing.append(missing.isEmpty() ? "" : ", ").append(name);
             }

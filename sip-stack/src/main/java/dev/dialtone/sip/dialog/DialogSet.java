@@ -5,6 +5,7 @@ import dev.dialtone.sip.dialog.DialogEvent.ResponseReceived;
 import dev.dialtone.sip.dialog.DialogEvent.SendBye;
 import dev.dialtone.sip.message.HeaderName;
 import dev.dialtone.sip.message.SessionExpires;
+import dev.dialtone.sip.message.SipMessage;
 import dev.dialtone.sip.message.SipParseException;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
@@ -107,7 +108,10 @@ public final class DialogSet {
         private final String callId;
         private SipRequest request;
         private DialogSet set;
-        private SipRequest ack;
+        // After the call: the last ACK as bytes (a parsed message is several times their size, and tens of
+        // thousands of ended calls linger this way on a loaded server), its To tag and where it went.
+        private byte[] ack;
+        private String ackToTag;
         private Destination ackDestination;
 
         Relay(DialogSet set, SipRequest request) {
@@ -118,8 +122,11 @@ public final class DialogSet {
         }
 
         void retire(SipRequest lastAck, Destination destination) {
-            ack = lastAck;
-            ackDestination = destination;
+            if (lastAck != null) {
+                ack = lastAck.toBytes();
+                ackToTag = lastAck.to().tag();
+                ackDestination = destination;
+            }
             set = null;
             request = null;
         }
@@ -152,8 +159,9 @@ public final class DialogSet {
                 if (ack == null || response.status() / 100 != 2 || response.to() == null) {
                     return;
                 }
-                if (Objects.equals(response.to().tag(), ack.to().tag())) {
-                    layer.transactions().sendAck(ack, ackDestination);
+                if (Objects.equals(response.to().tag(), ackToTag)) {
+                    SipRequest again = (SipRequest) SipMessage.parse(ack, ack.length, false);
+                    layer.transactions().sendAck(again, ackDestination);
                 } else {
                     log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", callId);
                 }

@@ -57,6 +57,17 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
         return head(this).indexOf(HeaderName.canonical(name), 0) >= 0;
     }
 
+    /** How many header lines called {@code name} (any case, full or compact form) the message has. */
+    default int headerLines(String name) {
+        Head h = head(this);
+        String canonical = HeaderName.canonical(name);
+        int n = 0;
+        for (int i = h.indexOf(canonical, 0); i >= 0; i = h.indexOf(canonical, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     /** Every header field in wire order, unknown ones included, one entry per line (lists not split). */
     default List<Header> allHeaders() {
         return head(this).rawHeaders();

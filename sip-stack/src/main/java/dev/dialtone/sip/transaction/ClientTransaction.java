@@ -42,7 +42,7 @@ public final class ClientTransaction {
     private final TransactionLayer.Shard shard;
     private SipRequest request; // until the final response: a CANCEL is built from it
     private final Destination destination;
-    private final Listener listener;
+    private Listener listener; // let go of once nothing more can reach it: the TU's call may be long over
     private final String key;
     private final InviteClientTransaction invite;
     private final NonInviteClientTransaction nonInvite;
@@ -172,12 +172,19 @@ public final class ClientTransaction {
             }
             finalSeen = true;
             request = null;
-            listener.onResponse(response);
+            Listener l = listener;
+            if (invite == null || response.status() / 100 != 2) {
+                // Only an INVITE's 2xx is followed by more (RFC 6026 7.2): any later response is absorbed.
+                listener = IGNORE;
+            }
+            l.onResponse(response);
         }
 
         @Override
         public void failed(TransactionFailure failure, String reason) {
-            listener.onFailure(failure, reason);
+            Listener l = listener;
+            listener = IGNORE;
+            l.onFailure(failure, reason);
         }
 
         @Override

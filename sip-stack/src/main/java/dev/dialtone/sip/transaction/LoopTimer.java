@@ -9,51 +9,77 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.ThreadExecutorMap;
 
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The stack's timers, run by the event loops themselves instead of by a timer thread.
  *
  * <p>A timeout armed on an event loop fires on that same loop (the transaction and dialog layers arm their timers
  * on the call's executor), so firing costs neither a second thread's wake-ups nor a hand-over back to the loop.
- * Deadlines are rounded up to a {@value #GRANULARITY_MS} ms grid, so the timers of many calls that fall due
- * together wake the loop once; RFC 3261's timers are all tens of milliseconds or more, and a 10 ms tick is what the
- * wheel this replaces had. A timeout armed from outside the group fires on one of its loops.
+ * Deadlines are rounded up to a {@value #GRANULARITY_MS} ms grid, and the timeouts that fall due on the same tick
+ * share one bucket and one scheduled task of the loop: a loaded server holds tens of thousands of transaction
+ * timers (RFC 6026 keeps each INVITE transaction for 64*T1 after its 2xx), and one queued task per timer would
+ * cost a heap entry and a sift through the loop's queue each. RFC 3261's timers are all tens of milliseconds or
+ * more. A timeout armed from outside the group fires on one of its loops.
  *
  * <p>After {@link #stop()} new timeouts are inert and due ones are dropped, so a call torn down during shutdown
  * cannot trip over a closed loop.
  */
 public final class LoopTimer implements Timer {
     static final long GRANULARITY_MS = 10;
-    private static final long GRANULARITY_NANOS = TimeUnit.MILLISECONDS.toNanos(GRANULARITY_MS);
 
     private final EventExecutorGroup group;
+    private final long granularity;
+    private final Map<EventExecutor, Wheel> wheels = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean stopped;
 
+    /** Timers on a {@value #GRANULARITY_MS} ms grid, the stack's. */
     public LoopTimer(EventExecutorGroup group) {
+        this(group, GRANULARITY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Timers on a grid of {@code granularity}: deadlines are rounded up to a multiple of it. */
+    public LoopTimer(EventExecutorGroup group, long granularity, TimeUnit unit) {
+        if (granularity <= 0) {
+            throw new IllegalArgumentException("granularity must be positive");
+        }
         this.group = group;
+        this.granularity = unit.toNanos(granularity);
     }
 
     @Override
     public Timeout newTimeout(TimerTask task, long delay, TimeUnit unit) {
-        if (stopped) {
-            return new Entry(task, Entry.CANCELLED);
-        }
         EventExecutor here = ThreadExecutorMap.currentExecutor();
         EventExecutor loop = here != null && here.parent() == group ? here : group.next();
-        long now = System.nanoTime();
-        long due = now + Math.max(0, unit.toNanos(delay));
-        long aligned = Math.floorDiv(due + GRANULARITY_NANOS - 1, GRANULARITY_NANOS) * GRANULARITY_NANOS;
-        Entry entry = new Entry(task, Entry.WAITING);
+        return newTimeoutAt(loop, task, System.nanoTime() + Math.max(0, unit.toNanos(delay)));
+    }
+
+    /**
+     * Runs {@code task} on {@code loop} (one of the group's) at {@code deadline} ({@link System#nanoTime()} time)
+     * rounded up to the grid: a deadline already on it is kept, so timeouts given the same grid point fire together.
+     */
+    public Timeout newTimeoutAt(EventExecutor loop, TimerTask task, long deadline) {
+        if (stopped) {
+            return new Entry(task, 0, Entry.CANCELLED);
+        }
+        Entry entry = new Entry(task, Math.floorDiv(deadline + granularity - 1, granularity), Entry.WAITING);
         pending.incrementAndGet();
-        try {
-            entry.future = loop.schedule(entry, aligned - now, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            entry.cancel(); // the loop is shutting down: nothing will run anyway
+        Wheel wheel = wheels.computeIfAbsent(loop, Wheel::new);
+        if (loop.inEventLoop()) {
+            wheel.add(entry);
+        } else {
+            try {
+                loop.execute(() -> wheel.add(entry));
+            } catch (RejectedExecutionException e) {
+                entry.cancel(); // the loop is shutting down: nothing will run anyway
+            }
         }
         return entry;
     }
@@ -69,27 +95,148 @@ public final class LoopTimer implements Timer {
         return Collections.emptySet();
     }
 
-    private final class Entry implements Timeout, Runnable {
-        static final int WAITING = 0;
-        static final int CANCELLED = 1;
-        static final int EXPIRED = 2;
+    /**
+     * The buckets of one loop, touched only on that loop: a ring indexed by tick, each slot a short chain of the
+     * buckets whose ticks share it (ticks more than a ring's length apart).
+     */
+    private final class Wheel {
+        private static final int SLOTS = 4096; // 41 s at 10 ms: every RFC 3261 timer at default T1 fits once round
 
-        private final TimerTask task;
-        private volatile ScheduledFuture<?> future;
-        private volatile int state;
+        private final EventExecutor loop;
+        private final Bucket[] ring = new Bucket[SLOTS];
 
-        Entry(TimerTask task, int state) {
-            this.task = task;
-            this.state = state;
+        Wheel(EventExecutor loop) {
+            this.loop = loop;
+        }
+
+        void add(Entry e) {
+            if (e.state != Entry.WAITING) {
+                return;
+            }
+            int slot = (int) (e.tick & (SLOTS - 1));
+            Bucket b = ring[slot];
+            while (b != null && b.tick != e.tick) {
+                b = b.nextInSlot;
+            }
+            if (b == null) {
+                b = new Bucket(this, e.tick);
+                b.nextInSlot = ring[slot];
+                ring[slot] = b;
+                try {
+                    b.future = loop.schedule(b, e.tick * granularity - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException x) {
+                    unlink(b);
+                    e.cancel();
+                    return;
+                }
+            }
+            b.append(e);
+        }
+
+        void unlink(Bucket b) {
+            int slot = (int) (b.tick & (SLOTS - 1));
+            Bucket prev = null;
+            for (Bucket x = ring[slot]; x != null; prev = x, x = x.nextInSlot) {
+                if (x == b) {
+                    if (prev == null) {
+                        ring[slot] = x.nextInSlot;
+                    } else {
+                        prev.nextInSlot = x.nextInSlot;
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The timeouts of one tick, in the order they were armed. */
+    private final class Bucket implements Runnable {
+        final Wheel wheel;
+        final long tick;
+        Bucket nextInSlot;
+        Entry head;
+        Entry tail;
+        ScheduledFuture<?> future;
+        boolean firing;
+
+        Bucket(Wheel wheel, long tick) {
+            this.wheel = wheel;
+            this.tick = tick;
+        }
+
+        void append(Entry e) {
+            e.bucket = this;
+            e.prev = tail;
+            if (tail == null) {
+                head = e;
+            } else {
+                tail.next = e;
+            }
+            tail = e;
+        }
+
+        void remove(Entry e) {
+            if (e.prev == null) {
+                head = e.next;
+            } else {
+                e.prev.next = e.next;
+            }
+            if (e.next == null) {
+                tail = e.prev;
+            } else {
+                e.next.prev = e.prev;
+            }
+            e.prev = e.next = null;
+            e.bucket = null;
+            if (head == null) {
+                // Nothing left to fire: the loop need not wake for this tick.
+                wheel.unlink(this);
+                future.cancel(false);
+            }
         }
 
         @Override
         public void run() {
-            synchronized (this) {
-                if (state != WAITING) {
-                    return;
-                }
-                state = EXPIRED;
+            // Out of the ring first: a timeout armed by one of these tasks for this same tick gets a new bucket.
+            // One cancelled by them stays linked and is skipped (its state says so).
+            wheel.unlink(this);
+            firing = true;
+            Entry e = head;
+            head = tail = null;
+            while (e != null) {
+                Entry next = e.next;
+                e.prev = e.next = null;
+                e.bucket = null;
+                e.expire();
+                e = next;
+            }
+        }
+    }
+
+    private final class Entry implements Timeout {
+        static final int WAITING = 0;
+        static final int CANCELLED = 1;
+        static final int EXPIRED = 2;
+        private static final AtomicIntegerFieldUpdater<Entry> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Entry.class, "state");
+
+        private final TimerTask task;
+        final long tick;
+        volatile int state;
+        // Loop-confined: the bucket this waits in and its neighbours there.
+        Bucket bucket;
+        Entry prev;
+        Entry next;
+
+        Entry(TimerTask task, long tick, int state) {
+            this.task = task;
+            this.tick = tick;
+            this.state = state;
+        }
+
+        void expire() {
+            if (!STATE.compareAndSet(this, WAITING, EXPIRED)) {
+                return;
             }
             pending.decrementAndGet();
             if (stopped) {
@@ -125,16 +272,14 @@ public final class LoopTimer implements Timer {
 
         @Override
         public boolean cancel() {
-            synchronized (this) {
-                if (state != WAITING) {
-                    return false;
-                }
-                state = CANCELLED;
+            if (!STATE.compareAndSet(this, WAITING, CANCELLED)) {
+                return false;
             }
             pending.decrementAndGet();
-            ScheduledFuture<?> f = future;
-            if (f != null) {
-                f.cancel(false); // if it is not set yet, the task finds itself cancelled when it runs
+            Bucket b = bucket;
+            // Off the loop the entry stays in its bucket, which skips it when the tick comes.
+            if (b != null && b.wheel.loop.inEventLoop() && !b.firing) {
+                b.remove(this);
             }
             return true;
         }

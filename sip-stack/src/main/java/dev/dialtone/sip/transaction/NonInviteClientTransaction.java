@@ -44,7 +44,7 @@ final class NonInviteClientTransaction {
 
     enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
 
-    private final SipRequest request;
+    private SipRequest request; // until the final response: Completed only absorbs retransmissions (Timer K)
     private final boolean reliable;
     private final TimerConfig timers;
     private final TransactionContext ctx;
@@ -111,6 +111,7 @@ final class NonInviteClientTransaction {
             return;
         }
         state = State.COMPLETED;
+        request = null;
         ctx.cancel(Timer.E);
         ctx.cancel(Timer.F);
         ctx.deliver(response);

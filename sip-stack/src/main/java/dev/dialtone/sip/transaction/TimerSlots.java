@@ -1,17 +1,19 @@
 package dev.dialtone.sip.transaction;
 
 import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import io.netty.util.concurrent.EventExecutor;
 
-import java.util.EnumMap;
 import java.util.function.Consumer;
 
 /** The armed timers of one transaction: at most one of each kind, all cancelled when it ends. */
 final class TimerSlots {
+    private static final Timer[] TIMERS = Timer.values();
+
     private final TransactionLayer layer;
     private final EventExecutor executor;
     private final Consumer<Timer> onFire;
-    private final EnumMap<Timer, Timeout> armed = new EnumMap<>(Timer.class);
+    private final Timeout[] armed = new Timeout[TIMERS.length];
 
     TimerSlots(TransactionLayer layer, EventExecutor executor, Consumer<Timer> onFire) {
         this.layer = layer;
@@ -21,28 +23,47 @@ final class TimerSlots {
 
     void schedule(Timer timer, long delayMillis) {
         cancel(timer);
-        Timeout[] self = new Timeout[1];
-        self[0] = layer.arm(executor, delayMillis, () -> {
-            // A timer cancelled after it fired but before this task ran must stay silent.
-            if (armed.get(timer) == self[0]) {
-                armed.remove(timer);
-                onFire.accept(timer);
-            }
-        });
-        armed.put(timer, self[0]);
+        armed[timer.ordinal()] = layer.arm(delayMillis, new Fire(timer));
     }
 
     void cancel(Timer timer) {
-        Timeout t = armed.remove(timer);
+        Timeout t = armed[timer.ordinal()];
         if (t != null) {
+            armed[timer.ordinal()] = null;
             layer.disarm(t);
         }
     }
 
     void cancelAll() {
-        for (Timeout t : armed.values()) {
-            layer.disarm(t);
+        for (Timer timer : TIMERS) {
+            cancel(timer);
         }
-        armed.clear();
+    }
+
+    /** One arming of one timer; it runs on the transaction's executor (at once with a LoopTimer armed there). */
+    private final class Fire implements TimerTask {
+        private final Timer timer;
+
+        Fire(Timer timer) {
+            this.timer = timer;
+        }
+
+        @Override
+        public void run(Timeout timeout) {
+            if (executor.inEventLoop()) {
+                fire(timeout);
+            } else {
+                executor.execute(() -> fire(timeout));
+            }
+        }
+
+        private void fire(Timeout timeout) {
+            layer.fired();
+            // A timer cancelled after it fired but before this ran must stay silent.
+            if (armed[timer.ordinal()] == timeout) {
+                armed[timer.ordinal()] = null;
+                onFire.accept(timer);
+            }
+        }
     }
 }

@@ -230,13 +230,14 @@ public final class TransactionLayer {
         });
     }
 
-    io.netty.util.Timeout arm(EventExecutor ex, long delayMillis, Runnable task) {
+    /** Arms {@code task}, which calls {@link #fired()} when it runs uncancelled. */
+    io.netty.util.Timeout arm(long delayMillis, io.netty.util.TimerTask task) {
         armedTimers.incrementAndGet();
-        // With a LoopTimer the timeout already fires on ex: the task then runs at once, not as a second task.
-        return wheel.newTimeout(t -> runOn(ex, () -> {
-            armedTimers.decrementAndGet();
-            task.run();
-        }), Math.max(delayMillis, 0), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return wheel.newTimeout(task, Math.max(delayMillis, 0), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    void fired() {
+        armedTimers.decrementAndGet();
     }
 
     void disarm(io.netty.util.Timeout timeout) {

@@ -111,4 +111,58 @@ class LoopTimerTest {
         Thread.sleep(50);
         assertFalse(ran.get());
     }
+
+    @Test
+    void timeoutsGivenTheSameGridPointFireInArmingOrder_evenWhenOneCancelsTheNext() throws Exception {
+        EventExecutor loop = group.next();
+        List<String> fired = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(1);
+        loop.execute(() -> {
+            long deadline = (System.nanoTime() / 10_000_000L + 3) * 10_000_000L; // on the 10 ms grid
+            Timeout[] second = new Timeout[1];
+            timer.newTimeoutAt(loop, t -> {
+                fired.add("first");
+                second[0].cancel(); // the next one in the same tick: it must be skipped, not end the tick
+            }, deadline);
+            second[0] = timer.newTimeoutAt(loop, t -> fired.add("second"), deadline);
+            timer.newTimeoutAt(loop, t -> fired.add("third"), deadline);
+            Timeout fourth = timer.newTimeoutAt(loop, t -> fired.add("fourth"), deadline);
+            timer.newTimeoutAt(loop, t -> {
+                fired.add("fifth");
+                done.countDown();
+            }, deadline);
+            assertTrue(fourth.cancel()); // cancelled on the loop before its tick: unlinked at once
+        });
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("first", "third", "fifth"), fired);
+        assertEquals(0, timer.pendingTimeouts());
+    }
+
+    @Test
+    void aFinerGridKeepsADeadlineThatIsOnIt() throws Exception {
+        LoopTimer fine = new LoopTimer(group, 1, TimeUnit.MILLISECONDS);
+        EventExecutor loop = group.next();
+        long deadline = (System.nanoTime() / 1_000_000L + 20) * 1_000_000L;
+        CompletableFuture<Long> firedAt = new CompletableFuture<>();
+        fine.newTimeoutAt(loop, t -> firedAt.complete(System.nanoTime()), deadline);
+        long at = firedAt.get(5, TimeUnit.SECONDS);
+        assertTrue(at >= deadline, "fired " + (deadline - at) + " ns early");
+        fine.stop();
+    }
+
+    @Test
+    void aTimeoutCancelledWhenItsTickIsEmptyLeavesNothingArmed() throws Exception {
+        EventExecutor loop = group.next();
+        CompletableFuture<Integer> pending = new CompletableFuture<>();
+        loop.execute(() -> {
+            Timeout t = timer.newTimeout(x -> { }, 5, TimeUnit.SECONDS);
+            t.cancel();
+            pending.complete(timer.pendingTimeouts());
+        });
+        assertEquals(0, pending.get(5, TimeUnit.SECONDS));
+        // And a timeout armed afterwards for a later tick still fires.
+        CountDownLatch later = new CountDownLatch(1);
+        loop.execute(() -> timer.newTimeout(x -> later.countDown(), 20, TimeUnit.MILLISECONDS));
+        assertTrue(later.await(5, TimeUnit.SECONDS));
+    }
 }
