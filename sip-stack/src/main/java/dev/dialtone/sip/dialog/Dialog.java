@@ -63,6 +63,9 @@ public final class Dialog {
     private final boolean ownsCallId;
     private final Address localUri;
     private final Address remoteUri;
+    // From and To as written in each request of the dialog: formatted once, not per request.
+    private String localUriText;
+    private String remoteUriText;
     private final DialogConfig config;
     /** Our Contact in this dialog: the one its INVITE carried (UAC), or the one for the transport it came on (UAS). */
     private Address localContact;
@@ -782,8 +785,12 @@ public final class Dialog {
         for (Address route : Routing.routes(routeSet, remoteTarget)) {
             b.header(HeaderName.ROUTE, route.toString());
         }
-        b.header(HeaderName.FROM, localUri.toString())
-                .header(HeaderName.TO, remoteUri.toString())
+        if (localUriText == null) {
+            localUriText = localUri.toString();
+            remoteUriText = remoteUri.toString();
+        }
+        b.header(HeaderName.FROM, localUriText)
+                .header(HeaderName.TO, remoteUriText)
                 .header(HeaderName.CALL_ID, id.callId())
                 .header(HeaderName.CSEQ, seq + " " + method);
         if (method != SipMethod.BYE && method != SipMethod.ACK) {

@@ -1,6 +1,5 @@
 package dev.dialtone.sip.message;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,44 +176,83 @@ abstract class Draft<B extends Draft<B>> {
         return -1;
     }
 
-    abstract void writeStartLine(ByteArrayOutputStream out);
+    /** The start line without CRLF. */
+    abstract byte[] startLine();
 
+    /** The message's bytes, sized first and written once: a built message is sent at once, often per call. */
     byte[] serialize() {
         if (bodyChanged && firstIndex(HeaderName.CONTENT_LENGTH) < 0) {
             int len = body != null ? body.length : 0;
             entries.add(new Entry(HeaderName.CONTENT_LENGTH, Integer.toString(len)));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        writeStartLine(out);
-        out.write('\r');
-        out.write('\n');
+        byte[] line = startLine();
+        int size = line.length + 4;
+        for (Entry e : entries) {
+            if (e.source != null) {
+                int to = e.source.lineEnd(e.index);
+                size += to - e.source.lineStart(e.index) + (e.source.b[to - 1] != '\n' ? 2 : 0);
+            } else {
+                size += utf8Length(e.name) + 2 + utf8Length(e.value) + 2;
+            }
+        }
+        int bodyFrom = bodySource != null ? bodySource.bodyStart : 0;
+        int bodyLength = bodySource != null ? bodySource.length - bodyFrom : body != null ? body.length : 0;
+        byte[] out = new byte[size + bodyLength];
+        System.arraycopy(line, 0, out, 0, line.length);
+        int p = line.length;
+        out[p++] = '\r';
+        out[p++] = '\n';
         for (Entry e : entries) {
             if (e.source != null) {
                 Head h = e.source;
                 int from = h.lineStart(e.index);
                 int to = h.lineEnd(e.index);
-                out.write(h.b, from, to - from);
+                System.arraycopy(h.b, from, out, p, to - from);
+                p += to - from;
                 if (h.b[to - 1] != '\n') {
-                    out.write('\r');
-                    out.write('\n');
+                    out[p++] = '\r';
+                    out[p++] = '\n';
                 }
             } else {
-                out.writeBytes(e.name.getBytes(StandardCharsets.UTF_8));
-                out.write(':');
-                out.write(' ');
-                out.writeBytes(e.value.getBytes(StandardCharsets.UTF_8));
-                out.write('\r');
-                out.write('\n');
+                p = put(e.name, out, p);
+                out[p++] = ':';
+                out[p++] = ' ';
+                p = put(e.value, out, p);
+                out[p++] = '\r';
+                out[p++] = '\n';
             }
         }
-        out.write('\r');
-        out.write('\n');
-        if (bodySource != null) {
-            out.write(bodySource.b, bodySource.bodyStart, bodySource.length - bodySource.bodyStart);
-        } else if (body != null) {
-            out.writeBytes(body);
+        out[p++] = '\r';
+        out[p++] = '\n';
+        if (bodyLength > 0) {
+            System.arraycopy(bodySource != null ? bodySource.b : body, bodyFrom, out, p, bodyLength);
         }
-        return out.toByteArray();
+        return out;
+    }
+
+    private static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return s.getBytes(StandardCharsets.UTF_8).length; // rare: non-ASCII display names, mostly
+            }
+        }
+        return n;
+    }
+
+    private static int put(String s, byte[] out, int p) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(b, 0, out, p, b.length);
+                return p + b.length;
+            }
+            out[p + i] = (byte) c;
+        }
+        return p + n;
     }
 
     SipMessage frame() {

@@ -1,6 +1,5 @@
 package dev.dialtone.sip.message;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** A SIP request (RFC 3261 7.1). Immutable; see {@link SipMessage}. */
@@ -136,14 +135,13 @@ public final class SipRequest implements SipMessage {
         }
 
         @Override
-        void writeStartLine(ByteArrayOutputStream out) {
+        byte[] startLine() {
             if (source != null && requestUri == null && method.equals(source.method)) {
-                out.write(source.head.b, 0, source.head.startLineEnd);
-                return;
+                return java.util.Arrays.copyOf(source.head.b, source.head.startLineEnd);
             }
             String uri = requestUri != null ? requestUri.toString() : source.requestUriText();
             String version = source != null ? source.version : SIP_2_0;
-            out.writeBytes((method + " " + uri + " " + version).getBytes(StandardCharsets.UTF_8));
+            return (method + " " + uri + " " + version).getBytes(StandardCharsets.UTF_8);
         }
 
         public SipRequest build() {

@@ -1,6 +1,5 @@
 package dev.dialtone.sip.message;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** A SIP response (RFC 3261 7.2). Immutable; see {@link SipMessage}. */
@@ -176,13 +175,12 @@ public final class SipResponse implements SipMessage {
         }
 
         @Override
-        void writeStartLine(ByteArrayOutputStream out) {
+        byte[] startLine() {
             if (source != null && status == source.status && reason.equals(source.reason())) {
-                out.write(source.head.b, 0, source.head.startLineEnd);
-                return;
+                return java.util.Arrays.copyOf(source.head.b, source.head.startLineEnd);
             }
             String version = source != null ? source.version : SIP_2_0;
-            out.writeBytes((version + " " + status + " " + reason).getBytes(StandardCharsets.UTF_8));
+            return (version + " " + status + " " + reason).getBytes(StandardCharsets.UTF_8);
         }
 
         public SipResponse build() {
