@@ -19,7 +19,8 @@ final class LoadMetrics {
     final LongAdder failed = new LongAdder();
     final LongAdder unfinished = new LongAdder();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
-    private final Map<Integer, LongAdder> inviteResponses = new ConcurrentHashMap<>();
+    // Indexed by status code: counted once per response, without boxing or a map lookup.
+    private final java.util.concurrent.atomic.AtomicLongArray inviteResponses = new java.util.concurrent.atomic.AtomicLongArray(700);
 
     final Latency postDial = new Latency();
     final Latency setup = new Latency();
@@ -58,7 +59,9 @@ final class LoadMetrics {
     }
 
     void inviteResponse(int status) {
-        inviteResponses.computeIfAbsent(status, k -> new LongAdder()).increment();
+        if (status >= 100 && status < 700) {
+            inviteResponses.incrementAndGet(status);
+        }
     }
 
     /** Failed calls by reason, most frequent first, then by name. */
@@ -75,7 +78,12 @@ final class LoadMetrics {
 
     Map<String, Long> inviteResponses() {
         Map<String, Long> out = new TreeMap<>();
-        inviteResponses.forEach((k, v) -> out.put(Integer.toString(k), v.sum()));
+        for (int status = 100; status < 700; status++) {
+            long n = inviteResponses.get(status);
+            if (n > 0) {
+                out.put(Integer.toString(status), n);
+            }
+        }
         return out;
     }
 

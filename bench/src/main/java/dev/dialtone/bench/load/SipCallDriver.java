@@ -216,6 +216,10 @@ public final class SipCallDriver implements CallDriver {
         return to;
     }
 
+    LoopTimer wheel() {
+        return wheel;
+    }
+
     /** Runs {@code start} on {@code executor} at {@code deadline}, with the other calls due on the same grid point. */
     void startAt(EventExecutor executor, long deadline, Runnable start) {
         starts.newTimeoutAt(executor, t -> start.run(), deadline);

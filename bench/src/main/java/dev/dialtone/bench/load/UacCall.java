@@ -17,7 +17,7 @@ import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +54,7 @@ final class UacCall implements InviteListener {
     private State state = State.INVITING;
     private EventExecutor executor;
     private Dialog dialog;
-    private ScheduledFuture<?> timer;
+    private Timeout timer;
     private String callId;
 
     UacCall(SipCallDriver driver, CallAttempt attempt, RtpProbe rtp) {
@@ -288,7 +288,9 @@ final class UacCall implements InviteListener {
     }
 
     private void arm(long millis) {
-        timer = executor.schedule(() -> on(new Event.TimerFired()), millis, TimeUnit.MILLISECONDS);
+        // On the stack's wheel: one bucket per tick, not a queued task per call for the 32 s of a BYE's guard.
+        timer = driver.wheel().newTimeoutAt(executor, t -> on(new Event.TimerFired()),
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     private void unexpected(Event event) {
@@ -306,7 +308,7 @@ final class UacCall implements InviteListener {
         State was = state;
         state = State.ENDED;
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
             timer = null;
         }
         driver.unregister(this);
