@@ -49,6 +49,46 @@ class OpenLoopGeneratorTest {
     }
 
     @Test
+    void aDriverThatHoldsCallsBack_getsTheirStartsOnAOneMillisecondGrid() throws Exception {
+        FakeTarget target = FakeTarget.answering(clock, 5);
+        CallDriver holding = new CallDriver() {
+            @Override
+            public void place(CallAttempt a) {
+                clock.at(a.intendedStart(), () -> target.place(a));
+            }
+
+            @Override
+            public boolean startsAtIntendedTime() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        long t0 = clock.nanoTime() + ms(0.3); // off the grid, so every start must be rounded
+        clock.at(t0, () -> { });
+        clock.sleepUntil(t0);
+        LoadReport r = run(RateSchedule.ofCalls(1500, 30), 0, 0, 0, holding, 0.1);
+
+        assertEquals(30, target.sends.size());
+        java.util.Set<Long> gridPoints = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            long intended = target.sends.get(i)[0];
+            long scheduled = t0 + i * 1_000_000_000L / 1500;
+            assertEquals(0, Math.floorMod(intended, ms(1)), "call " + i + " starts on the grid");
+            assertTrue(intended >= scheduled - 1 && intended < scheduled + ms(1),
+                    "call " + i + " is rounded up by less than 1 ms");
+            assertEquals(intended, target.sends.get(i)[1], "call " + i + " leaves at its grid point");
+            gridPoints.add(intended);
+        }
+        assertTrue(gridPoints.size() < 30, "calls of one millisecond share its grid point");
+        // Latency counts from the grid point: the target answers 5 ms after the INVITE left.
+        assertEquals(5.0, r.latencies().get("setupTime").max(), 0.01);
+        assertEquals(30, r.counts().completed());
+    }
+
+    @Test
     void slowTarget_showsItsQueueAsLatency_measuredFromTheIntendedStart() throws Exception {
         // One INVITE at a time, 20 ms each, offered every 10 ms: call i is answered at 20(i+1) ms, so its setup
         // time from the intended start 10i is 10i + 20 ms, although every INVITE left on time.
