@@ -3,12 +3,15 @@ package dev.dialtone.sip.dialog;
 import dev.dialtone.sip.dialog.DialogEvent.Discard;
 import dev.dialtone.sip.dialog.DialogEvent.ResponseReceived;
 import dev.dialtone.sip.dialog.DialogEvent.SendBye;
+import dev.dialtone.sip.message.Address;
 import dev.dialtone.sip.message.HeaderName;
 import dev.dialtone.sip.message.SessionExpires;
 import dev.dialtone.sip.message.SipMessage;
+import dev.dialtone.sip.message.SipMethod;
 import dev.dialtone.sip.message.SipParseException;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.message.Uri;
 import dev.dialtone.sip.transaction.ClientTransaction;
 import dev.dialtone.sip.transaction.TransactionFailure;
 import dev.dialtone.sip.transport.Destination;
@@ -105,12 +108,14 @@ public final class DialogSet {
      */
     private static final class Relay implements ClientTransaction.Listener {
         private final DialogLayer layer;
-        private final String callId;
+        private String callId;
         private SipRequest request;
         private DialogSet set;
-        // After the call: the last ACK as bytes (a parsed message is several times their size, and tens of
-        // thousands of ended calls linger this way on a loaded server), its To tag and where it went.
-        private byte[] ack;
+        // After the call, what rebuilds its last ACK from a retransmitted 2xx: tens of thousands of ended calls
+        // linger this way on a loaded server (64*T1 each), so not the ACK itself. Its Via (the one part a 2xx does
+        // not echo), the To tag it answered and where it went; the whole ACK only when it carried an answer.
+        private String ackVia;
+        private byte[] ackWithBody;
         private String ackToTag;
         private Destination ackDestination;
 
@@ -123,12 +128,44 @@ public final class DialogSet {
 
         void retire(SipRequest lastAck, Destination destination) {
             if (lastAck != null) {
-                ack = lastAck.toBytes();
+                if (lastAck.bodyLength() > 0) {
+                    ackWithBody = lastAck.toBytes(); // the answer to an offer in the 2xx (RFC 3264)
+                } else {
+                    ackVia = lastAck.header(HeaderName.VIA);
+                }
                 ackToTag = lastAck.to().tag();
                 ackDestination = destination;
             }
             set = null;
             request = null;
+            callId = null;
+        }
+
+        /**
+         * RFC 3261 13.2.2.4: the same ACK again. Built as the dialog built it (12.2.1.1: Request-URI and Route
+         * from the 2xx's Contact and Record-Route; From, To, Call-ID and CSeq number from the 2xx), with the
+         * original Via, so it is the ACK sent before, byte for byte.
+         */
+        private SipRequest ackAgain(SipResponse ok) {
+            if (ackWithBody != null) {
+                return (SipRequest) SipMessage.parse(ackWithBody, ackWithBody.length, false);
+            }
+            List<Address> routeSet = Routing.uacRouteSet(ok);
+            Uri target = Routing.contactOr(ok, null);
+            if (target == null) {
+                return null;
+            }
+            SipRequest.Builder b = SipRequest.builder(SipMethod.ACK, Routing.requestUri(routeSet, target))
+                    .header(HeaderName.VIA, ackVia)
+                    .header(HeaderName.MAX_FORWARDS, "70");
+            for (Address route : Routing.routes(routeSet, target)) {
+                b.header(HeaderName.ROUTE, route.toString());
+            }
+            return b.header(HeaderName.FROM, ok.from().toString())
+                    .header(HeaderName.TO, ok.to().toString())
+                    .header(HeaderName.CALL_ID, ok.callId())
+                    .header(HeaderName.CSEQ, ok.cseq().seq() + " " + SipMethod.ACK)
+                    .build();
         }
 
         @Override
@@ -156,17 +193,20 @@ public final class DialogSet {
 
         private void afterEnd(SipResponse response) {
             try {
-                if (ack == null || response.status() / 100 != 2 || response.to() == null) {
+                if (ackToTag == null || response.status() / 100 != 2 || response.to() == null) {
                     return;
                 }
                 if (Objects.equals(response.to().tag(), ackToTag)) {
-                    SipRequest again = (SipRequest) SipMessage.parse(ack, ack.length, false);
-                    layer.transactions().sendAck(again, ackDestination);
+                    SipRequest again = ackAgain(response);
+                    if (again != null) {
+                        layer.transactions().sendAck(again, ackDestination);
+                    }
                 } else {
-                    log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", callId);
+                    log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", response.callId());
                 }
             } catch (SipParseException e) {
-                log.debug("Call-ID {}: malformed {} dropped: {}", callId, response.status(), e.reason());
+                log.debug("Call-ID {}: malformed {} dropped: {}", response.header(HeaderName.CALL_ID),
+                        response.status(), e.reason());
             }
         }
 

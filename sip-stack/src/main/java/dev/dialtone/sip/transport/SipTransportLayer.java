@@ -226,8 +226,8 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
 
     private DatagramChannel bindUdp(int p) throws IOException {
         Bootstrap b = new Bootstrap().group(group).channel(Channels.datagram(epoll))
-            .option(ChannelOption.SO_RCVBUF, 1 << 20)
-            .option(ChannelOption.SO_SNDBUF, 1 << 20)
+            .option(ChannelOption.SO_RCVBUF, config.udpSocketBuffer())
+            .option(ChannelOption.SO_SNDBUF, config.udpSocketBuffer())
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
             .handler(new ChannelInitializer<DatagramChannel>() {
                 @Override

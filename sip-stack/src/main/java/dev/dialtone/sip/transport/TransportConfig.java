@@ -28,10 +28,14 @@ import java.util.Objects;
  * @param largeRequestsOverTcp RFC 3261 18.1.1: a request bigger than {@link #UDP_MTU_LIMIT} bytes bound for UDP
  *                             without a fixed flow goes over TCP instead (top Via rewritten to TCP), falling back to
  *                             UDP when the connection cannot be opened
+ * @param udpSocketBuffer      SO_RCVBUF and SO_SNDBUF of the UDP sockets, in bytes (the kernel caps them at
+ *                             net.core.rmem_max and wmem_max): what arrives while the process is paused, in a GC
+ *                             say, waits there instead of being dropped
  */
 public record TransportConfig(String bindHost, String advertisedHost, int port, int tlsPort, TlsConfig tls,
                               Duration serverIdleTimeout, Duration clientIdleTimeout, Duration connectTimeout,
-                              Duration keepAliveInterval, int maxMessageSize, boolean largeRequestsOverTcp) {
+                              Duration keepAliveInterval, int maxMessageSize, boolean largeRequestsOverTcp,
+                              int udpSocketBuffer) {
 
     /** RFC 3261 18.1.1: above this a request MUST use a congestion-controlled transport when the MTU is unknown. */
     public static final int UDP_MTU_LIMIT = 1300;
@@ -44,6 +48,9 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         }
         if (maxMessageSize < 512) {
             throw new IllegalArgumentException("maxMessageSize below 512: " + maxMessageSize);
+        }
+        if (udpSocketBuffer < 65536) {
+            throw new IllegalArgumentException("udpSocketBuffer below 64 KiB: " + udpSocketBuffer);
         }
         requirePositive(serverIdleTimeout, "serverIdleTimeout");
         requirePositive(clientIdleTimeout, "clientIdleTimeout");
@@ -73,13 +80,13 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             .bindHost(bindHost).advertisedHost(advertisedHost).port(port).tlsPort(tlsPort).tls(tls)
             .serverIdleTimeout(serverIdleTimeout).clientIdleTimeout(clientIdleTimeout).connectTimeout(connectTimeout)
             .keepAliveInterval(keepAliveInterval).maxMessageSize(maxMessageSize)
-            .largeRequestsOverTcp(largeRequestsOverTcp);
+            .largeRequestsOverTcp(largeRequestsOverTcp).udpSocketBuffer(udpSocketBuffer);
     }
 
     /**
      * Defaults: bind and advertise {@code 127.0.0.1}, port 5060, TLS off (port 5061 once {@link #tls} is given),
      * server-accepted connections idle out after 5 minutes, client-opened ones after 32 s, 10 s connect timeout,
-     * no keep-alive pings, 65535-byte messages, large UDP requests over TCP.
+     * no keep-alive pings, 65535-byte messages, large UDP requests over TCP, 1 MiB UDP socket buffers.
      */
     public static final class Builder {
         private String bindHost = "127.0.0.1";
@@ -93,6 +100,7 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         private Duration keepAliveInterval = Duration.ZERO;
         private int maxMessageSize = 65535;
         private boolean largeRequestsOverTcp = true;
+        private int udpSocketBuffer = 1 << 20;
 
         private Builder() {
         }
@@ -153,13 +161,18 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             return this;
         }
 
+        public Builder udpSocketBuffer(int bytes) {
+            this.udpSocketBuffer = bytes;
+            return this;
+        }
+
         public TransportConfig build() {
             String advertised = advertisedHost;
             if (advertised == null) {
                 advertised = bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "127.0.0.1" : bindHost;
             }
             return new TransportConfig(bindHost, advertised, port, tlsPort, tls, serverIdleTimeout, clientIdleTimeout,
-                connectTimeout, keepAliveInterval, maxMessageSize, largeRequestsOverTcp);
+                connectTimeout, keepAliveInterval, maxMessageSize, largeRequestsOverTcp, udpSocketBuffer);
         }
     }
 }
