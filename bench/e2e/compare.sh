@@ -39,8 +39,8 @@ ALT_JAVA_OPTS=${ALT_JAVA_OPTS:-}
 VARIANTS=(load); [[ -n $ALT_JAVA_OPTS ]] && VARIANTS+=(load-alt)
 UAS_TOOLS=(uas); [[ -n $ALT_JAVA_OPTS ]] && UAS_TOOLS+=(uas-alt)
 OUT=${OUT:-$REPO/bench/target/e2e/compare-$(date -u +%Y%m%dT%H%M%SZ)}
-# SIPp's socket buffers as large as those of Dialtone's load and uas (4 MiB), so that neither side drops what the other keeps.
-SIPP_OPTS=(-i 127.0.0.1 -nostdin -buff_size 4194304)
+# SIPp's socket buffers as large as the Dialtone stack's (1 MiB), so that neither side drops what the other keeps.
+SIPP_OPTS=(-i 127.0.0.1 -nostdin -buff_size 1048576)
 
 command -v sipp >/dev/null || die "SIPp is needed (Debian: apt-get install sip-tester)"
 command -v python3 >/dev/null || die "python3 is needed to read the reports"

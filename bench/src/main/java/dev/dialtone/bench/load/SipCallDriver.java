@@ -46,14 +46,6 @@ public final class SipCallDriver implements CallDriver {
 
     private final LoadConfig config;
     private final IoEventLoopGroup group;
-    /**
-     * 4 MiB UDP buffers (the kernel caps them at net.core.rmem_max): at 6,000 calls/s a 40 ms young-generation
-     * pause lets about 700 responses queue up, and each takes a kilobyte or two of buffer space on loopback; with
-     * the stack's 1 MiB, longer pauses dropped responses, and SIPp's UAS aborts a call whose INVITE it then sees
-     * retransmitted.
-     */
-    public static final int SOCKET_BUFFER = 4 << 20;
-
     private final LoopTimer wheel;
     private final LoopTimer starts;
     private final SipTransportLayer transport;
@@ -100,7 +92,7 @@ public final class SipCallDriver implements CallDriver {
             }
         }
         TransportConfig tc = TransportConfig.builder().bindHost(config.localHost()).advertisedHost(config.localHost())
-                .port(config.localPort()).tlsPort(0).tls(tls).udpSocketBuffer(SOCKET_BUFFER).build();
+                .port(config.localPort()).tlsPort(0).tls(tls).build();
         IoEventLoopGroup group = SipTransportLayer.newEventLoopGroup(config.threads());
         // Timers on the event loops; once stopped, those of calls given up at the end are dropped quietly.
         LoopTimer wheel = new LoopTimer(group);

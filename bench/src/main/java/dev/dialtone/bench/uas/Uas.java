@@ -72,9 +72,7 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
                 .ha1Lookup(Ha1Lookup.ofPasswords((user, realm) -> user.equals(config.authUser())
                         ? Optional.of(config.authPassword()) : Optional.empty()))
                 .build();
-        // The load generator's buffer size, for the same reason: a GC pause must not drop what arrives meanwhile.
-        TransportConfig.Builder t = TransportConfig.builder().bindHost(config.bindHost()).advertisedHost(mediaHost)
-                .udpSocketBuffer(dev.dialtone.bench.load.SipCallDriver.SOCKET_BUFFER);
+        TransportConfig.Builder t = TransportConfig.builder().bindHost(config.bindHost()).advertisedHost(mediaHost);
         if (config.transport() == Transport.TLS) {
             TlsConfig tls = config.tlsCertificate() != null
                     ? TlsConfig.fromPem(config.tlsCertificate(), config.tlsKey())
