@@ -149,22 +149,17 @@ public final class SipValidator {
     }
 
     private static void required(SipMessage m) {
-        if (m.hasHeader(HeaderName.TO) && m.hasHeader(HeaderName.FROM) && m.hasHeader(HeaderName.CALL_ID)
-                && m.hasHeader(HeaderName.CSEQ) && m.hasHeader(HeaderName.VIA)
-                && (m instanceof SipResponse || m.hasHeader(HeaderName.MAX_FORWARDS))) {
-            return; // the common case, without building a reason
-        }
-        StringBuilder missing = new StringBuilder();
+        StringBuilder missing = null; // built only for a message that lacks one: most have them all
         for (String name : REQUIRED) {
             if (!m.hasHeader(name)) {
-                missing.append(missing.isEmpty() ? "" : ", ").append(name);
+                missing = (missing == null ? new StringBuilder() : missing.append(", ")).append(name);
             }
         }
         // RFC 3261 8.1.1: requests carry Max-Forwards; an RFC 2543 peer (no magic cookie, 3.4.1 of RFC 4475) may omit it
         if (m instanceof SipRequest && !m.hasHeader(HeaderName.MAX_FORWARDS) && isRfc3261(m)) {
-            missing.append(missing.isEmpty() ? "" : ", ").append(HeaderName.MAX_FORWARDS);
+            missing = (missing == null ? new StringBuilder() : missing.append(", ")).append(HeaderName.MAX_FORWARDS);
         }
-        if (!missing.isEmpty()) {
+        if (missing != null) {
             throw new SipParseException(0, "Missing " + missing + (missing.indexOf(",") >= 0 ? " headers" : " header"));
         }
     }

@@ -232,7 +232,7 @@ abstract class Draft<B extends Draft<B>> {
 
     private static int utf8Length(String s) {
         int n = s.length();
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
                 return s.getBytes(StandardCharsets.UTF_8).length; // rare: non-ASCII display names, mostly

@@ -50,11 +50,7 @@ final class TimerSlots {
 
         @Override
         public void run(Timeout timeout) {
-            if (executor.inEventLoop()) {
-                fire(timeout);
-            } else {
-                executor.execute(() -> fire(timeout));
-            }
+            TransactionLayer.runOn(executor, () -> fire(timeout));
         }
 
         private void fire(Timeout timeout) {
