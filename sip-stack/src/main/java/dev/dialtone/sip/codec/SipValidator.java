@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The semantic checks a transaction layer applies before processing a parsed message (RFC 3261 8.2, 16.3), and
@@ -31,7 +32,7 @@ public final class SipValidator {
     public static final String VERSION_NOT_SUPPORTED = "Version Not Supported";
 
     // Headers RFC 3261 (and RFC 3262, 4028, 6665) define with a single value.
-    private static final List<String> SINGLE = List.of(
+    private static final Set<String> SINGLE = Set.of(
         HeaderName.TO, HeaderName.FROM, HeaderName.CALL_ID, HeaderName.CSEQ, HeaderName.MAX_FORWARDS,
         HeaderName.CONTENT_LENGTH, HeaderName.CONTENT_TYPE, HeaderName.CONTENT_DISPOSITION, HeaderName.EXPIRES,
         HeaderName.MIN_EXPIRES, HeaderName.DATE, HeaderName.SESSION_EXPIRES, HeaderName.MIN_SE, HeaderName.RSEQ,
@@ -78,11 +79,7 @@ public final class SipValidator {
             }
         }
         required(m);
-        for (String name : SINGLE) {
-            if (m.headerLines(name) > 1) {
-                repeated(m);
-            }
-        }
+        repeated(m);
         List<Via> vias = m.vias();
         Address from = m.from();
         Address to = m.to();
@@ -133,16 +130,17 @@ public final class SipValidator {
         }
     }
 
-    /** Names the first single-valued header, in wire order, that comes more than once. */
+    /**
+     * Names the first single-valued header, in wire order, that comes more than once. Known names are the same
+     * {@link HeaderName} constant on every line, so this is a pass of identity comparisons over a dozen lines.
+     */
     private static void repeated(SipMessage m) {
-        List<Header> all = m.allHeaders();
-        for (int i = 0; i < all.size(); i++) {
-            String name = all.get(i).name();
-            if (SINGLE.contains(name)) {
-                for (int k = i + 1; k < all.size(); k++) {
-                    if (all.get(k).name().equals(name)) {
-                        throw new SipParseException(0, "Multiple " + name + " headers");
-                    }
+        int n = m.headerCount();
+        for (int i = 0; i < n - 1; i++) {
+            String name = m.headerName(i);
+            for (int k = i + 1; k < n; k++) {
+                if (m.headerName(k) == name && SINGLE.contains(name)) {
+                    throw new SipParseException(0, "Multiple " + name + " headers");
                 }
             }
         }
@@ -184,21 +182,41 @@ public final class SipValidator {
     // callid = word [ "@" word ]
     private static void callId(String v) {
         int at = v.indexOf('@');
-        String a = at < 0 ? v : v.substring(0, at);
-        String b = at < 0 ? "x" : v.substring(at + 1);
-        if (!isWord(a) || !isWord(b)) {
+        boolean ok = at < 0 ? isWord(v, 0, v.length()) : isWord(v, 0, at) && isWord(v, at + 1, v.length());
+        if (!ok) {
             throw new SipParseException(0, "Bad Call-ID");
         }
     }
 
-    private static boolean isWord(String s) {
-        if (s.isEmpty()) {
+    private static final boolean[] WORD = chars("-.!%*_+`'~()<>:\\\"/[]?{}");
+    private static final boolean[] TOKEN = chars("-.!%*_+`'~");
+
+    private static boolean[] chars(String punctuation) {
+        boolean[] t = new boolean[128];
+        for (char c = '0'; c <= '9'; c++) {
+            t[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            t[c] = true;
+            t[c - 32] = true;
+        }
+        for (int i = 0; i < punctuation.length(); i++) {
+            t[punctuation.charAt(i)] = true;
+        }
+        return t;
+    }
+
+    private static boolean isWord(String s, int from, int to) {
+        return all(WORD, s, from, to);
+    }
+
+    private static boolean all(boolean[] table, String s, int from, int to) {
+        if (from >= to) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
-            boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
-            if (!alnum && "-.!%*_+`'~()<>:\\\"/[]?{}".indexOf(c) < 0) {
+            if (c >= 128 || !table[c]) {
                 return false;
             }
         }
@@ -226,9 +244,9 @@ public final class SipValidator {
             return;
         }
         int semi = v.indexOf(';');
-        String type = (semi < 0 ? v : v.substring(0, semi)).strip();
-        int slash = type.indexOf('/');
-        if (slash <= 0 || !isToken(type.substring(0, slash).strip()) || !isToken(type.substring(slash + 1).strip())) {
+        int end = semi < 0 ? v.length() : semi;
+        int slash = v.indexOf('/');
+        if (slash < 0 || slash >= end || !isToken(v, 0, slash) || !isToken(v, slash + 1, end)) {
             throw new SipParseException(0, "Bad Content-Type");
         }
     }
@@ -247,17 +265,14 @@ public final class SipValidator {
         }
     }
 
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
+    /** A token once the linear white space around it is dropped. */
+    private static boolean isToken(String s, int from, int to) {
+        while (from < to && Character.isWhitespace(s.charAt(from))) {
+            from++;
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
-            if (!alnum && "-.!%*_+`'~".indexOf(c) < 0) {
-                return false;
-            }
+        while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+            to--;
         }
-        return true;
+        return all(TOKEN, s, from, to);
     }
 }

@@ -179,8 +179,11 @@ abstract class Draft<B extends Draft<B>> {
     /** The start line without CRLF. */
     abstract byte[] startLine();
 
-    /** The message's bytes, sized first and written once: a built message is sent at once, often per call. */
-    byte[] serialize() {
+    /**
+     * The message, sized first and written once (a built message is sent at once, often per call) and indexed as
+     * it is written: the framer's header slices come from the entries instead of a second pass over the bytes.
+     */
+    private Head serialize() {
         if (bodyChanged && firstIndex(HeaderName.CONTENT_LENGTH) < 0) {
             int len = body != null ? body.length : 0;
             entries.add(new Entry(HeaderName.CONTENT_LENGTH, Integer.toString(len)));
@@ -198,36 +201,49 @@ abstract class Draft<B extends Draft<B>> {
         int bodyFrom = bodySource != null ? bodySource.bodyStart : 0;
         int bodyLength = bodySource != null ? bodySource.length - bodyFrom : body != null ? body.length : 0;
         byte[] out = new byte[size + bodyLength];
+        Head h = new Head(out);
         System.arraycopy(line, 0, out, 0, line.length);
         int p = line.length;
+        h.startLineEnd = p;
         out[p++] = '\r';
         out[p++] = '\n';
+        h.headerStart = p;
         for (Entry e : entries) {
             if (e.source != null) {
-                Head h = e.source;
-                int from = h.lineStart(e.index);
-                int to = h.lineEnd(e.index);
-                System.arraycopy(h.b, from, out, p, to - from);
+                Head src = e.source;
+                int from = src.lineStart(e.index);
+                int to = src.lineEnd(e.index);
+                System.arraycopy(src.b, from, out, p, to - from);
+                int delta = p - from;
                 p += to - from;
-                if (h.b[to - 1] != '\n') {
+                if (src.b[to - 1] != '\n') {
                     out[p++] = '\r';
                     out[p++] = '\n';
                 }
+                h.addCopy(src, e.index, delta, p);
             } else {
                 p = put(e.name, out, p);
                 out[p++] = ':';
                 out[p++] = ' ';
+                // The framer trims an empty value back to the colon; anything else starts after the space.
+                int vs = e.value.isEmpty() ? p - 1 : p;
                 p = put(e.value, out, p);
+                int ve = e.value.isEmpty() ? vs : p;
                 out[p++] = '\r';
                 out[p++] = '\n';
+                h.add(e.name, vs, ve, p);
+                if (isAscii(e.value)) {
+                    h.preset(h.count - 1, e.value); // decoding the bytes again would give this very string
+                }
             }
         }
         out[p++] = '\r';
         out[p++] = '\n';
+        h.bodyStart = p;
         if (bodyLength > 0) {
             System.arraycopy(bodySource != null ? bodySource.b : body, bodyFrom, out, p, bodyLength);
         }
-        return out;
+        return h;
     }
 
     private static int utf8Length(String s) {
@@ -239,6 +255,15 @@ abstract class Draft<B extends Draft<B>> {
             }
         }
         return n;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int put(String s, byte[] out, int p) {
@@ -256,9 +281,9 @@ abstract class Draft<B extends Draft<B>> {
     }
 
     SipMessage frame() {
-        byte[] bytes = serialize();
+        Head h = serialize();
         try {
-            return Framer.parse(bytes, bytes.length, true);
+            return Framer.indexed(h);
         } catch (SipParseException e) {
             throw new IllegalArgumentException("builder produced an invalid message: " + e.reason());
         }

@@ -52,6 +52,16 @@ final class Framer {
         return message;
     }
 
+    /**
+     * The message of a head a builder filled as it wrote the bytes (start line end, header slices, body start):
+     * what {@link #parse} would make of the same bytes as a datagram, without scanning the headers again.
+     */
+    static SipMessage indexed(Head h) {
+        SipMessage message = startLine(h.b, h.startLineEnd, h);
+        body(h.b, h.b.length, h, true);
+        return message;
+    }
+
     private static SipMessage startLine(byte[] b, int sle, Head h) {
         if (sle == 0) {
             throw new SipParseException(0, "Empty start line");

@@ -49,6 +49,9 @@ final class Head {
         if (count == names.length) {
             names = java.util.Arrays.copyOf(names, count * 2);
             slices = Framer.grow(slices);
+            if (values != null) {
+                values = java.util.Arrays.copyOf(values, count * 2);
+            }
         }
         names[count] = name;
         present |= 1L << name.hashCode();
@@ -57,6 +60,21 @@ final class Head {
         slices[k + 1] = valueEnd;
         slices[k + 2] = lineEnd;
         count++;
+    }
+
+    /** Adds header {@code i} of {@code src}, its line copied {@code delta} bytes further on and now ending at {@code lineEnd}. */
+    void addCopy(Head src, int i, int delta, int lineEnd) {
+        int k = i * STRIDE;
+        int ve = src.slices[k + 1];
+        add(src.names[i], src.slices[k] + delta, ve < 0 ? ve - delta : ve + delta, lineEnd);
+    }
+
+    /** Sets the decoded value of header {@code i}, known already (a builder wrote it from this very string). */
+    void preset(int i, String value) {
+        if (values == null) {
+            values = new String[names.length];
+        }
+        values[i] = value;
     }
 
     void extendLast(int valueEnd, int lineEnd) {

@@ -57,15 +57,19 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
         return head(this).indexOf(HeaderName.canonical(name), 0) >= 0;
     }
 
-    /** How many header lines called {@code name} (any case, full or compact form) the message has. */
-    default int headerLines(String name) {
+    /** How many header lines the message has (a list on one line counts once). */
+    default int headerCount() {
+        return head(this).count;
+    }
+
+    /**
+     * The name of header line {@code i} (0-based, wire order): for a known header the {@link HeaderName} constant
+     * itself, whatever spelling or compact form was on the wire, so names compare by identity.
+     */
+    default String headerName(int i) {
         Head h = head(this);
-        String canonical = HeaderName.canonical(name);
-        int n = 0;
-        for (int i = h.indexOf(canonical, 0); i >= 0; i = h.indexOf(canonical, i + 1)) {
-            n++;
-        }
-        return n;
+        java.util.Objects.checkIndex(i, h.count);
+        return h.names[i];
     }
 
     /** Every header field in wire order, unknown ones included, one entry per line (lists not split). */
