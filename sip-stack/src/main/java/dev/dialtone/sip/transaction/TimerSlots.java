@@ -41,8 +41,9 @@ final class TimerSlots {
     }
 
     /** One arming of one timer; it runs on the transaction's executor (at once with a LoopTimer armed there). */
-    private final class Fire implements TimerTask {
+    private final class Fire implements TimerTask, Runnable {
         private final Timer timer;
+        private Timeout fired; // set once, by the timer, before this runs on the executor
 
         Fire(Timer timer) {
             this.timer = timer;
@@ -50,13 +51,15 @@ final class TimerSlots {
 
         @Override
         public void run(Timeout timeout) {
-            TransactionLayer.runOn(executor, () -> fire(timeout));
+            fired = timeout;
+            TransactionLayer.runOn(executor, this);
         }
 
-        private void fire(Timeout timeout) {
+        @Override
+        public void run() {
             layer.fired();
             // A timer cancelled after it fired but before this ran must stay silent.
-            if (armed[timer.ordinal()] == timeout) {
+            if (armed[timer.ordinal()] == fired) {
                 armed[timer.ordinal()] = null;
                 onFire.accept(timer);
             }

@@ -480,15 +480,21 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     }
 
     private static CompletionStage<Void> write(Channel ch, Object message) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ch.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(f.cause());
-            }
-        });
+        Written done = new Written();
+        ch.writeAndFlush(message).addListener(done);
         return done;
+    }
+
+    /** The outcome of one write, as the stage the transaction layer waits on (one object a send, not two). */
+    private static final class Written extends CompletableFuture<Void> implements ChannelFutureListener {
+        @Override
+        public void operationComplete(ChannelFuture f) {
+            if (f.isSuccess()) {
+                complete(null);
+            } else {
+                completeExceptionally(f.cause());
+            }
+        }
     }
 
     private static CompletionStage<Void> failed(Throwable t) {
