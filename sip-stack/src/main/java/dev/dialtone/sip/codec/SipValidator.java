@@ -147,19 +147,38 @@ public final class SipValidator {
     }
 
     private static void required(SipMessage m) {
-        StringBuilder missing = null; // built only for a message that lacks one: most have them all
-        for (String name : REQUIRED) {
-            if (!m.hasHeader(name)) {
-                missing = (missing == null ? new StringBuilder() : missing.append(", ")).append(name);
-            }
+        // One pass over the names, which are the HeaderName constants themselves for every known header.
+        boolean to = false;
+        boolean from = false;
+        boolean callId = false;
+        boolean cseq = false;
+        boolean via = false;
+        boolean maxForwards = false;
+        for (int i = 0, n = m.headerCount(); i < n; i++) {
+            String name = m.headerName(i);
+            to |= name == HeaderName.TO;
+            from |= name == HeaderName.FROM;
+            callId |= name == HeaderName.CALL_ID;
+            cseq |= name == HeaderName.CSEQ;
+            via |= name == HeaderName.VIA;
+            maxForwards |= name == HeaderName.MAX_FORWARDS;
         }
         // RFC 3261 8.1.1: requests carry Max-Forwards; an RFC 2543 peer (no magic cookie, 3.4.1 of RFC 4475) may omit it
-        if (m instanceof SipRequest && !m.hasHeader(HeaderName.MAX_FORWARDS) && isRfc3261(m)) {
-            missing = (missing == null ? new StringBuilder() : missing.append(", ")).append(HeaderName.MAX_FORWARDS);
+        boolean lacksMaxForwards = m instanceof SipRequest && !maxForwards && isRfc3261(m);
+        if (to && from && callId && cseq && via && !lacksMaxForwards) {
+            return;
         }
-        if (missing != null) {
-            throw new SipParseException(0, "Missing " + missing + (missing.indexOf(",") >= 0 ? " headers" : " header"));
+        StringBuilder missing = new StringBuilder();
+        boolean[] present = {to, from, callId, cseq, via};
+        for (int k = 0; k < REQUIRED.size(); k++) {
+            if (!present[k]) {
+                (missing.isEmpty() ? missing : missing.append(", ")).append(REQUIRED.get(k));
+            }
         }
+        if (lacksMaxForwards) {
+            (missing.isEmpty() ? missing : missing.append(", ")).append(HeaderName.MAX_FORWARDS);
+        }
+        throw new SipParseException(0, "Missing " + missing + (missing.indexOf(",") >= 0 ? " headers" : " header"));
     }
 
     private static boolean isRfc3261(SipMessage m) {

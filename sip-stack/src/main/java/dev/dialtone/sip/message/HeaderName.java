@@ -112,7 +112,19 @@ public final class HeaderName {
     private static final java.lang.invoke.VarHandle LONGS =
         java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
+    // The constants themselves by String.hashCode (cached in the String): callers mostly pass a constant, and finding
+    // it here by identity costs one array load, where the map costs a probe into a table that is seldom in cache.
+    private static final int SELF_MASK = 511;
+    private static final String[] SELF = new String[SELF_MASK + 1];
+
     static {
+        for (String n : ALL) {
+            int i = n.hashCode() & SELF_MASK;
+            while (SELF[i] != null) {
+                i = (i + 1) & SELF_MASK;
+            }
+            SELF[i] = n;
+        }
         for (String n : ALL) {
             BY_LOWER.put(n.toLowerCase(Locale.ROOT), n);
             // The canonical spelling maps to itself, so looking up a constant needs no lower-casing.
@@ -144,6 +156,9 @@ public final class HeaderName {
 
     /** The canonical full name for {@code name} (any case, full or compact form); {@code name} itself if unknown. */
     public static String canonical(String name) {
+        if (isConstant(name)) {
+            return name;
+        }
         if (name.length() == 1) {
             char c = name.charAt(0);
             String n = c < 128 ? BY_LETTER[c] : null;
@@ -179,7 +194,17 @@ public final class HeaderName {
 
     /** True if {@code canonical} is one of the constants (the framer stores exactly these for known headers). */
     static boolean isKnown(String canonical) {
-        return BY_LOWER.get(canonical) == canonical;
+        return isConstant(canonical) || BY_LOWER.get(canonical) == canonical;
+    }
+
+    /** True if {@code name} is one of the constants here, the very object (a probe or two, no equals). */
+    private static boolean isConstant(String name) {
+        for (int i = name.hashCode() & SELF_MASK; SELF[i] != null; i = (i + 1) & SELF_MASK) {
+            if (SELF[i] == name) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Canonical name of the header name in {@code b[from, to)}: a constant when known, else the bytes as a string. */
