@@ -76,8 +76,9 @@ final class UacCall implements InviteListener {
     /** Builds the INVITE and sends it on the call's executor at the call's intended start (or now, if later). */
     void start() {
         byte[] sdp = offer().getBytes(StandardCharsets.US_ASCII);
+        // Complete for its transport, so the dialog layer sends it as built, off the event loop.
         SipRequest request = driver.dialogs().createInvite(driver.requestUri(), driver.from(), driver.to(),
-                "application/sdp", sdp);
+                "application/sdp", sdp, driver.destination().transport());
         callId = request.callId();
         executor = driver.executorFor(callId);
         driver.register(this);

@@ -126,6 +126,10 @@ public final class Dialog {
                 Routing.contactOr(response, invite.requestUri()), config, timers, ctx);
         d.localSeq = invite.cseq().seq();
         d.clientInvite = invite;
+        // RFC 3261 12.2.1.1: From and To as the INVITE's From and the answer's To have them (URI and tags), so the
+        // header values are reused as received instead of printed again from the parsed addresses.
+        d.localUriText = invite.header(HeaderName.FROM);
+        d.remoteUriText = response.header(HeaderName.TO);
         if (!invite.contacts().isEmpty() && !invite.contacts().get(0).isStar()) {
             d.localContact = invite.contacts().get(0).address();
         }
@@ -148,6 +152,11 @@ public final class Dialog {
                 Routing.uasRouteSet(invite), Routing.contactOr(invite, invite.requestUri()), config, timers, ctx);
         d.remoteSeq = invite.cseq().seq();
         d.serverInvite = invite;
+        if (invite.to().tag() == null) {
+            // As the responses carry it (Draft.toTag): the request's To as received, with our tag appended.
+            d.localUriText = invite.header(HeaderName.TO) + ";tag=" + localTag;
+            d.remoteUriText = invite.header(HeaderName.FROM);
+        }
         d.serverInviteResponder = responder;
         d.peerAllowsUpdate = Routing.allowsUpdate(invite);
         return d;
@@ -632,7 +641,7 @@ public final class Dialog {
         }
         boolean targetRefresh = m == SipMethod.INVITE || m == SipMethod.UPDATE;
         if (targetRefresh && status > 100 && status < 300) {
-            b.header(HeaderName.CONTACT, localContact().toString());
+            b.header(HeaderName.CONTACT, text(localContact()));
             if (state == State.EARLY && m == SipMethod.INVITE) {
                 // RFC 3261 12.1.1: responses that make the dialog copy the Record-Route of the request.
                 for (String rr : request.headers(HeaderName.RECORD_ROUTE)) {
@@ -794,9 +803,25 @@ public final class Dialog {
                 .header(HeaderName.CALL_ID, id.callId())
                 .header(HeaderName.CSEQ, seq + " " + method);
         if (method != SipMethod.BYE && method != SipMethod.ACK) {
-            b.header(HeaderName.CONTACT, localContact().toString());
+            b.header(HeaderName.CONTACT, text(localContact()));
         }
         return b;
+    }
+
+    /** The last Contact printed and its text: the same few Address objects serve every call. */
+    private record Printed(Address address, String text) {
+    }
+
+    private static volatile Printed lastContact = new Printed(null, null);
+
+    /** {@code contact.toString()}, remembered for the one Address last printed (a race prints it twice, no more). */
+    static String text(Address contact) {
+        Printed p = lastContact;
+        if (p.address != contact) {
+            p = new Printed(contact, contact.toString());
+            lastContact = p;
+        }
+        return p.text;
     }
 
     Uri nextHop() {

@@ -138,10 +138,25 @@ public final class DialogLayer implements TransactionLayer.User {
     }
 
     /**
-     * A new INVITE outside any dialog: random Call-ID and From tag, CSeq 1, Max-Forwards 70, our Contact, and the
-     * body if any. {@link #invite} adds the rest.
+     * A new INVITE outside any dialog: random Call-ID and From tag, CSeq 1, Max-Forwards 70 and the body if any.
+     * {@link #invite} adds the rest.
      */
     public SipRequest createInvite(Uri requestUri, Address from, Address to, String contentType, byte[] body) {
+        return newInvite(requestUri, from, to, contentType, body).build();
+    }
+
+    /**
+     * {@link #createInvite(Uri, Address, Address, String, byte[])} with all that {@link #invite} would add for
+     * {@code transport} (top Via, Contact, Allow, ...), so that {@code invite} sends it as it is: one message
+     * built per call instead of two, and the building done on the caller's thread.
+     */
+    public SipRequest createInvite(Uri requestUri, Address from, Address to, String contentType, byte[] body,
+                                   Transport transport) {
+        SipRequest.Builder b = newInvite(requestUri, from, to, contentType, body);
+        return complete(b, null, transport).build();
+    }
+
+    private SipRequest.Builder newInvite(Uri requestUri, Address from, Address to, String contentType, byte[] body) {
         String host = config.contact().uri() instanceof SipUri sip ? sip.host() : "dialtone";
         String callId = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + "@" + host;
         SipRequest.Builder b = SipRequest.builder(SipMethod.INVITE, requestUri)
@@ -153,7 +168,7 @@ public final class DialogLayer implements TransactionLayer.User {
         if (body != null) {
             b.body(contentType, body);
         }
-        return b.build();
+        return b;
     }
 
     /**
@@ -166,38 +181,55 @@ public final class DialogLayer implements TransactionLayer.User {
         if (invite.method() != SipMethod.INVITE) {
             throw new IllegalArgumentException("not an INVITE: " + invite.method());
         }
-        SipRequest.Builder b = invite.toBuilder();
-        if (invite.topVia() == null) {
-            b.withTopVia(vias.via(destination.transport()));
-        } else if (!invite.topVia().hasRfc3261Branch()) {
-            b.replaceTopVia(vias.via(destination.transport()));
-        }
-        if (invite.from().tag() == null) {
-            b.setHeader(HeaderName.FROM, invite.from().withTag(newTag()).toString());
-        }
-        if (invite.maxForwards() == null) {
-            b.setHeader(HeaderName.MAX_FORWARDS, "70");
-        }
-        if (invite.contacts().isEmpty()) {
-            // RFC 3261 8.1.1.8: a Contact the peer can reach us at over the transport the INVITE goes on.
-            b.setHeader(HeaderName.CONTACT, contacts.apply(destination.transport()).toString());
-        }
-        if (!invite.hasHeader(HeaderName.ALLOW)) {
-            b.setHeader(HeaderName.ALLOW, Dialog.ALLOW);
-        }
-        if (config.supported() != null && !invite.hasHeader(HeaderName.SUPPORTED)) {
-            b.setHeader(HeaderName.SUPPORTED, config.supported());
-        }
-        if (config.sessionTimers() && !invite.hasHeader(HeaderName.SESSION_EXPIRES)) {
-            // RFC 4028 7.1: no refresher parameter, so the UAS may choose.
-            b.setHeader(HeaderName.SESSION_EXPIRES, Long.toString(config.sessionExpires()));
-            b.setHeader(HeaderName.MIN_SE, Long.toString(config.minSe()));
-        }
-        SipRequest request = b.build();
+        SipRequest.Builder b = complete(null, invite, destination.transport());
+        SipRequest request = b == null ? invite : b.build();
         EventExecutor ex = transactions.executorFor(request.callId());
         DialogSet set = new DialogSet(this, ex, destination, listener);
         runOn(ex, () -> set.start(request));
         return set;
+    }
+
+    /**
+     * Adds what an INVITE lacks to {@code b} (made from {@code have} when null and something is missing); with
+     * {@code have} null, {@code b} is a fresh {@link #newInvite} and lacks all but the From tag and Max-Forwards.
+     * Returns null when {@code have} lacks nothing, so it goes out as it is.
+     */
+    private SipRequest.Builder complete(SipRequest.Builder b, SipRequest have, Transport transport) {
+        Via top = have == null ? null : have.topVia();
+        if (top == null || !top.hasRfc3261Branch()) {
+            b = edit(b, have);
+            if (top == null) {
+                b.withTopVia(vias.via(transport));
+            } else {
+                b.replaceTopVia(vias.via(transport));
+            }
+        }
+        if (have != null && have.from().tag() == null) {
+            b = edit(b, have).setHeader(HeaderName.FROM, have.from().withTag(newTag()).toString());
+        }
+        if (have != null && have.maxForwards() == null) {
+            b = edit(b, have).setHeader(HeaderName.MAX_FORWARDS, "70");
+        }
+        if (have == null || have.contacts().isEmpty()) {
+            // RFC 3261 8.1.1.8: a Contact the peer can reach us at over the transport the INVITE goes on.
+            b = edit(b, have).setHeader(HeaderName.CONTACT, Dialog.text(contacts.apply(transport)));
+        }
+        if (have == null || !have.hasHeader(HeaderName.ALLOW)) {
+            b = edit(b, have).setHeader(HeaderName.ALLOW, Dialog.ALLOW);
+        }
+        if (config.supported() != null && (have == null || !have.hasHeader(HeaderName.SUPPORTED))) {
+            b = edit(b, have).setHeader(HeaderName.SUPPORTED, config.supported());
+        }
+        if (config.sessionTimers() && (have == null || !have.hasHeader(HeaderName.SESSION_EXPIRES))) {
+            // RFC 4028 7.1: no refresher parameter, so the UAS may choose.
+            b = edit(b, have).setHeader(HeaderName.SESSION_EXPIRES, Long.toString(config.sessionExpires()))
+                    .setHeader(HeaderName.MIN_SE, Long.toString(config.minSe()));
+        }
+        return b;
+    }
+
+    private static SipRequest.Builder edit(SipRequest.Builder b, SipRequest have) {
+        return b != null ? b : have.toBuilder();
     }
 
     /** Ends the dialog: BYE on a confirmed dialog (or a caller's early one); a callee's early dialog gets 480. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +82,38 @@ class DialogLayerTest {
         SipResponse ok = (SipResponse) net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
         assertEquals("1800;refresher=uac", ok.header("Session-Expires"));
         assertEquals(List.of("timer"), ok.require());
+    }
+
+    @Test
+    void anInviteCompletedForItsTransport_goesOutAsBuilt() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        bob.app.onInvite = in -> in.accept(App.SDP);
+        SipUri target = SipUri.parse("sip:bob@127.0.0.1:" + bob.address.getPort());
+        Address from = Address.parse("<sip:alice@example.com>");
+        Address to = Address.parse("<sip:bob@example.com>");
+        SipRequest complete = alice.dialogs.createInvite(target, from, to, Dialog.SDP, App.SDP,
+                bob.destination().transport());
+        SipRequest plain = alice.dialogs.createInvite(target, from, to, Dialog.SDP, App.SDP);
+        assertTrue(complete.topVia().hasRfc3261Branch());
+        alice.dialogs.invite(complete, bob.destination(), alice.app);
+        net.await(() -> alice.app.dialog != null, "answer");
+        SipRequest sent = (SipRequest) net.matching(s -> request(s, alice, "INVITE")).get(0).message();
+        assertEquals(new String(complete.toBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                new String(sent.toBytes(), java.nio.charset.StandardCharsets.UTF_8), "sent as built");
+        // What the dialog layer would have added, in the order it adds it; the plain INVITE is left for invite().
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < complete.headerCount(); i++) {
+            names.add(complete.headerName(i));
+        }
+        assertEquals(List.of("Via", "Max-Forwards", "From", "To", "Call-ID", "CSeq", "Content-Type",
+                "Content-Length", "Contact", "Allow", "Supported", "Session-Expires", "Min-SE"), names);
+        assertFalse(plain.hasHeader("Via"));
+        assertEquals(complete.header("Contact"), alice.dialogs.createInvite(target, from, to, null, null,
+                bob.destination().transport()).header("Contact"));
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > 0, "ACK");
+        alice.dialogs.bye(alice.app.dialog);
+        net.await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE at alice");
     }
 
     @Test

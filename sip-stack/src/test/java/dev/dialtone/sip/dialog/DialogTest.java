@@ -134,6 +134,32 @@ class DialogTest {
     }
 
     @Test
+    void inDialogRequests_carryFromAndToAsTheyCameOnTheWire() {
+        // RFC 3261 12.2.1.1: local URI and tag in From, remote URI and tag in To; display names and other
+        // parameters travel as the peer wrote them.
+        SipRequest invite = Msgs.invite("").toBuilder()
+                .setHeader("From", "\"Alice, A.\"  <sip:alice@127.0.0.1>;tag=a1;x=1").build();
+        SipResponse ok = Msgs.response(invite, 200, "b1", "Contact: <sip:bob@10.0.0.3:5070>").toBuilder()
+                .setHeader("To", "Bob <sip:bob@127.0.0.1>;tag=b1;y=2").build();
+        Dialog uac = Dialog.uac(invite, ok, NO_TIMERS, TIMERS, ctx);
+        uac.on(new ResponseReceived(invite, ok));
+        SipRequest bye = uac.createRequest(SipMethod.BYE);
+        assertEquals("\"Alice, A.\"  <sip:alice@127.0.0.1>;tag=a1;x=1", bye.header("From"));
+        assertEquals("Bob <sip:bob@127.0.0.1>;tag=b1;y=2", bye.header("To"));
+        assertEquals("a1", bye.from().tag());
+        assertEquals("b1", bye.to().tag());
+
+        SipRequest incoming = Msgs.invite("").toBuilder().setHeader("To", "\"Bob\" <sip:bob@127.0.0.1>;z=3").build();
+        Dialog uas = Dialog.uas(incoming, responder, "u1", NO_TIMERS, TIMERS, ctx);
+        uas.on(new Answer(incoming, responder, 200, null, null, null));
+        assertEquals("\"Bob\" <sip:bob@127.0.0.1>;z=3;tag=u1", responses.get(0).header("To"));
+        uas.on(new AckReceived(Msgs.fromPeer(uas, "ACK", 10, "", null)));
+        SipRequest info = uas.createRequest(SipMethod.INFO);
+        assertEquals(responses.get(0).header("To"), info.header("From"), "our From is the To our 2xx carried");
+        assertEquals("<sip:alice@127.0.0.1>;tag=a1", info.header("To"));
+    }
+
+    @Test
     void strictRouter_takesTheRequestUri_andTheRemoteTargetGoesLastInRoute() {
         Dialog d = confirmedUac(NO_TIMERS, "Record-Route: <sip:p2.example;lr>", "Record-Route: <sip:p1.example>",
                 "Contact: <sip:bob@10.0.0.3:5070>");
