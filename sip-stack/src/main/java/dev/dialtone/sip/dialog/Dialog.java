@@ -66,6 +66,9 @@ public final class Dialog {
     // From and To as written in each request of the dialog: formatted once, not per request.
     private String localUriText;
     private String remoteUriText;
+    // The Request-URI last printed: every request of the dialog goes to the same one until a target refresh.
+    private Uri printedRequestUri;
+    private String printedRequestUriText;
     private final DialogConfig config;
     /** Our Contact in this dialog: the one its INVITE carried (UAC), or the one for the transport it came on (UAS). */
     private Address localContact;
@@ -788,7 +791,13 @@ public final class Dialog {
     }
 
     SipRequest.Builder builder(SipMethod method, long seq) {
-        SipRequest.Builder b = SipRequest.builder(method, Routing.requestUri(routeSet, remoteTarget))
+        Uri requestUri = Routing.requestUri(routeSet, remoteTarget);
+        if (requestUri != printedRequestUri) {
+            printedRequestUri = requestUri;
+            printedRequestUriText = requestUri.toString();
+        }
+        SipRequest.Builder b = SipRequest.builder(method, requestUri)
+                .requestUri(requestUri, printedRequestUriText)
                 .header(HeaderName.VIA, ctx.via(nextHop()).toString())
                 .header(HeaderName.MAX_FORWARDS, "70");
         for (Address route : Routing.routes(routeSet, remoteTarget)) {

@@ -201,7 +201,7 @@ abstract class Draft<B extends Draft<B>> {
         int bodyFrom = bodySource != null ? bodySource.bodyStart : 0;
         int bodyLength = bodySource != null ? bodySource.length - bodyFrom : body != null ? body.length : 0;
         byte[] out = new byte[size + bodyLength];
-        Head h = new Head(out);
+        Head h = new Head(out, entries.size());
         System.arraycopy(line, 0, out, 0, line.length);
         int p = line.length;
         h.startLineEnd = p;

@@ -21,12 +21,12 @@ final class Head {
     int contentLength = -1;
 
     int count;
-    String[] names = new String[16];
+    String[] names;
     // A one-word Bloom filter of the names present (bit = hash mod 64): most lookups are for absent headers.
     private long present;
     // per header: value start, value end, line end (after LF); a negative value end marks a folded value. Header lines
     // are contiguous, so a line starts where the one before ended (the first at headerStart).
-    private int[] slices = new int[16 * STRIDE];
+    private int[] slices;
     private String[] values;
     int headerStart;
 
@@ -42,7 +42,15 @@ final class Head {
     private Object recordRoutes;
 
     Head(byte[] b) {
+        this(b, 16);
+    }
+
+    /** A head for {@code headers} header lines (it grows past them): a builder knows how many it writes. */
+    Head(byte[] b, int headers) {
         this.b = b;
+        int n = Math.max(headers, 1);
+        this.names = new String[n];
+        this.slices = new int[n * STRIDE];
     }
 
     void add(String name, int valueStart, int valueEnd, int lineEnd) {

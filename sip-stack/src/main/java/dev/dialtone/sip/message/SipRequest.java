@@ -107,6 +107,7 @@ public final class SipRequest implements SipMessage {
         private final SipRequest source;
         private SipMethod method;
         private Uri requestUri;
+        private String requestUriText; // requestUri printed, when the caller had it
 
         private Builder(SipRequest source) {
             super(source.head);
@@ -131,6 +132,17 @@ public final class SipRequest implements SipMessage {
 
         public Builder requestUri(Uri requestUri) {
             this.requestUri = requestUri;
+            this.requestUriText = null;
+            return this;
+        }
+
+        /**
+         * The Request-URI with its text as it goes on the wire, for a caller that printed it before (a dialog
+         * sends every request to the same remote target): {@code text} must be {@code requestUri.toString()}.
+         */
+        public Builder requestUri(Uri requestUri, String text) {
+            this.requestUri = requestUri;
+            this.requestUriText = text;
             return this;
         }
 
@@ -139,7 +151,8 @@ public final class SipRequest implements SipMessage {
             if (source != null && requestUri == null && method.equals(source.method)) {
                 return java.util.Arrays.copyOf(source.head.b, source.head.startLineEnd);
             }
-            String uri = requestUri != null ? requestUri.toString() : source.requestUriText();
+            String uri = requestUriText != null ? requestUriText
+                : requestUri != null ? requestUri.toString() : source.requestUriText();
             String version = source != null ? source.version : SIP_2_0;
             return (method + " " + uri + " " + version).getBytes(StandardCharsets.UTF_8);
         }
