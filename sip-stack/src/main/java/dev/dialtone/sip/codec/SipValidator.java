@@ -148,30 +148,25 @@ public final class SipValidator {
 
     private static void required(SipMessage m) {
         // One pass over the names, which are the HeaderName constants themselves for every known header.
-        boolean to = false;
-        boolean from = false;
-        boolean callId = false;
-        boolean cseq = false;
-        boolean via = false;
+        int seen = 0; // bit k: REQUIRED.get(k) is present
         boolean maxForwards = false;
         for (int i = 0, n = m.headerCount(); i < n; i++) {
             String name = m.headerName(i);
-            to |= name == HeaderName.TO;
-            from |= name == HeaderName.FROM;
-            callId |= name == HeaderName.CALL_ID;
-            cseq |= name == HeaderName.CSEQ;
-            via |= name == HeaderName.VIA;
+            for (int k = 0; k < REQUIRED.size(); k++) {
+                if (name == REQUIRED.get(k)) {
+                    seen |= 1 << k;
+                }
+            }
             maxForwards |= name == HeaderName.MAX_FORWARDS;
         }
         // RFC 3261 8.1.1: requests carry Max-Forwards; an RFC 2543 peer (no magic cookie, 3.4.1 of RFC 4475) may omit it
         boolean lacksMaxForwards = m instanceof SipRequest && !maxForwards && isRfc3261(m);
-        if (to && from && callId && cseq && via && !lacksMaxForwards) {
+        if (seen == (1 << REQUIRED.size()) - 1 && !lacksMaxForwards) {
             return;
         }
         StringBuilder missing = new StringBuilder();
-        boolean[] present = {to, from, callId, cseq, via};
         for (int k = 0; k < REQUIRED.size(); k++) {
-            if (!present[k]) {
+            if ((seen & 1 << k) == 0) {
                 (missing.isEmpty() ? missing : missing.append(", ")).append(REQUIRED.get(k));
             }
         }

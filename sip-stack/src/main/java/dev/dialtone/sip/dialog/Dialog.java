@@ -796,25 +796,37 @@ public final class Dialog {
             printedRequestUri = requestUri;
             printedRequestUriText = requestUri.toString();
         }
-        SipRequest.Builder b = SipRequest.builder(method, requestUri)
-                .requestUri(requestUri, printedRequestUriText)
-                .header(HeaderName.VIA, ctx.via(nextHop()).toString())
-                .header(HeaderName.MAX_FORWARDS, "70");
-        for (Address route : Routing.routes(routeSet, remoteTarget)) {
-            b.header(HeaderName.ROUTE, route.toString());
-        }
         if (localUriText == null) {
             localUriText = localUri.toString();
             remoteUriText = remoteUri.toString();
         }
-        b.header(HeaderName.FROM, localUriText)
-                .header(HeaderName.TO, remoteUriText)
-                .header(HeaderName.CALL_ID, id.callId())
-                .header(HeaderName.CSEQ, seq + " " + method);
+        SipRequest.Builder b = request(method, seq, requestUri, printedRequestUriText,
+                Routing.routes(routeSet, remoteTarget), ctx.via(nextHop()).toString(), localUriText, remoteUriText,
+                id.callId());
         if (method != SipMethod.BYE && method != SipMethod.ACK) {
             b.header(HeaderName.CONTACT, text(localContact()));
         }
         return b;
+    }
+
+    /**
+     * RFC 3261 12.2.1.1: what every request inside a dialog starts with, in the order this stack writes it. The
+     * ACK an ended call rebuilds from a retransmitted 2xx ({@link DialogSet}) is made here too, so it comes out
+     * as the first one did.
+     */
+    static SipRequest.Builder request(SipMethod method, long seq, Uri requestUri, String requestUriText,
+                                      List<Address> routes, String via, String from, String to, String callId) {
+        SipRequest.Builder b = SipRequest.builder(method, requestUri)
+                .requestUri(requestUri, requestUriText)
+                .header(HeaderName.VIA, via)
+                .header(HeaderName.MAX_FORWARDS, "70");
+        for (Address route : routes) {
+            b.header(HeaderName.ROUTE, route.toString());
+        }
+        return b.header(HeaderName.FROM, from)
+                .header(HeaderName.TO, to)
+                .header(HeaderName.CALL_ID, callId)
+                .header(HeaderName.CSEQ, seq + " " + method);
     }
 
     /** The last Contact printed and its text: the same few Address objects serve every call. */

@@ -155,17 +155,12 @@ public final class DialogSet {
             if (target == null) {
                 return null;
             }
-            SipRequest.Builder b = SipRequest.builder(SipMethod.ACK, Routing.requestUri(routeSet, target))
-                    .header(HeaderName.VIA, ackVia)
-                    .header(HeaderName.MAX_FORWARDS, "70");
-            for (Address route : Routing.routes(routeSet, target)) {
-                b.header(HeaderName.ROUTE, route.toString());
-            }
-            return b.header(HeaderName.FROM, ok.from().toString())
-                    .header(HeaderName.TO, ok.to().toString())
-                    .header(HeaderName.CALL_ID, ok.callId())
-                    .header(HeaderName.CSEQ, ok.cseq().seq() + " " + SipMethod.ACK)
-                    .build();
+            // From and To as the 2xx carries them: the dialog took its To from it and its From from our INVITE,
+            // which the 2xx repeats (RFC 3261 8.2.6.2).
+            Uri requestUri = Routing.requestUri(routeSet, target);
+            return Dialog.request(SipMethod.ACK, ok.cseq().seq(), requestUri, requestUri.toString(),
+                    Routing.routes(routeSet, target), ackVia, ok.header(HeaderName.FROM), ok.header(HeaderName.TO),
+                    ok.callId()).build();
         }
 
         @Override

@@ -194,7 +194,7 @@ public final class HeaderName {
 
     /** True if {@code canonical} is one of the constants (the framer stores exactly these for known headers). */
     static boolean isKnown(String canonical) {
-        return isConstant(canonical) || BY_LOWER.get(canonical) == canonical;
+        return isConstant(canonical);
     }
 
     /** True if {@code name} is one of the constants here, the very object (a probe or two, no equals). */

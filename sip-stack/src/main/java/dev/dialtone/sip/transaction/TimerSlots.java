@@ -43,7 +43,6 @@ final class TimerSlots {
     /** One arming of one timer; it runs on the transaction's executor (at once with a LoopTimer armed there). */
     private final class Fire implements TimerTask, Runnable {
         private final Timer timer;
-        private Timeout fired; // set once, by the timer, before this runs on the executor
 
         Fire(Timer timer) {
             this.timer = timer;
@@ -51,7 +50,6 @@ final class TimerSlots {
 
         @Override
         public void run(Timeout timeout) {
-            fired = timeout;
             TransactionLayer.runOn(executor, this);
         }
 
@@ -59,7 +57,8 @@ final class TimerSlots {
         public void run() {
             layer.fired();
             // A timer cancelled after it fired but before this ran must stay silent.
-            if (armed[timer.ordinal()] == fired) {
+            Timeout armedNow = armed[timer.ordinal()];
+            if (armedNow != null && armedNow.task() == this) {
                 armed[timer.ordinal()] = null;
                 onFire.accept(timer);
             }
