@@ -64,7 +64,12 @@ public final class ClientTransaction {
         this.destination = destination;
         this.listener = listener == null ? IGNORE : listener;
         this.key = TransactionLayer.clientKey(request);
-        this.timers = new TimerSlots(layer, executor, t -> on(new TimerFired(t)));
+        this.timers = new TimerSlots(layer, executor, shard) {
+            @Override
+            void fire(Timer timer) {
+                on(new TimerFired(timer));
+            }
+        };
         boolean reliable = destination.transport().reliable();
         Context ctx = new Context();
         if (request.method() == SipMethod.INVITE) {

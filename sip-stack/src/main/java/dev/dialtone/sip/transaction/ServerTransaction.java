@@ -102,7 +102,12 @@ public final class ServerTransaction {
             this.responseDestination = inbound.responseDestination();
             SipRequest request = (SipRequest) inbound.message();
             boolean reliable = inbound.transport().reliable();
-            this.timers = new TimerSlots(layer, executor, t -> on(new TimerFired(t)));
+            this.timers = new TimerSlots(layer, executor, shard) {
+                @Override
+                void fire(Timer timer) {
+                    on(new TimerFired(timer));
+                }
+            };
             if (request.method() == SipMethod.INVITE) {
                 invite = new InviteServerTransaction(request, reliable, layer.timers(), this);
                 nonInvite = null;

@@ -4,40 +4,93 @@ import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import io.netty.util.concurrent.EventExecutor;
 
-import java.util.function.Consumer;
-
-/** The armed timers of one transaction: at most one of each kind, all cancelled when it ends. */
-final class TimerSlots {
+/**
+ * The armed timers of one transaction: at most one of each kind, all cancelled when it ends. Subclassed by each
+ * transaction (one object for the slots and the callback).
+ *
+ * <p>A transaction's closing timer (D, I, J, K, L or M: it only waits out retransmissions before the transaction
+ * goes) does not take a timeout of the wheel but a place in its shard's {@link LingerLane}. On a loaded server
+ * almost every transaction is in that wait, for up to 64*T1, so what it costs there is what the heap holds.
+ */
+abstract class TimerSlots {
     private static final Timer[] TIMERS = Timer.values();
 
     private final TransactionLayer layer;
     private final EventExecutor executor;
-    private final Consumer<Timer> onFire;
-    private final Timeout[] armed = new Timeout[TIMERS.length];
+    private final TransactionLayer.Shard shard;
+    private Timeout[] armed; // wheel timers, allocated on first use and let go of when the transaction lingers
+    private Timer lingering; // the closing timer, when one waits in a lane
+    private long lingerDeadline;
 
-    TimerSlots(TransactionLayer layer, EventExecutor executor, Consumer<Timer> onFire) {
+    TimerSlots(TransactionLayer layer, EventExecutor executor, TransactionLayer.Shard shard) {
         this.layer = layer;
         this.executor = executor;
-        this.onFire = onFire;
+        this.shard = shard;
     }
 
-    void schedule(Timer timer, long delayMillis) {
+    /** The timer went off uncancelled; on the transaction's executor. */
+    abstract void fire(Timer timer);
+
+    final void schedule(Timer timer, long delayMillis) {
         cancel(timer);
+        if (closes(timer)) {
+            lingering = timer;
+            lingerDeadline = shard.linger(this, timer, delayMillis);
+            if (armed != null && idle(armed)) {
+                armed = null;
+            }
+            return;
+        }
+        if (armed == null) {
+            armed = new Timeout[TIMERS.length];
+        }
         armed[timer.ordinal()] = layer.arm(delayMillis, new Fire(timer));
     }
 
-    void cancel(Timer timer) {
-        Timeout t = armed[timer.ordinal()];
+    final void cancel(Timer timer) {
+        if (timer == lingering) {
+            lingering = null;
+            layer.disarmed();
+            return;
+        }
+        Timeout t = armed == null ? null : armed[timer.ordinal()];
         if (t != null) {
             armed[timer.ordinal()] = null;
             layer.disarm(t);
         }
     }
 
-    void cancelAll() {
+    final void cancelAll() {
         for (Timer timer : TIMERS) {
             cancel(timer);
         }
+        armed = null;
+    }
+
+    /** Called by the lane when {@code deadline} has come; a timer cancelled or armed again since stays silent. */
+    final void lingerExpired(Timer timer, long deadline) {
+        if (lingering == timer && lingerDeadline == deadline) {
+            lingering = null;
+            layer.fired();
+            fire(timer);
+        }
+    }
+
+    /** The timers after which a transaction only ends: RFC 3261 17 D, I, J, K and RFC 6026 L, M. */
+    static boolean closes(Timer timer) {
+        return switch (timer) {
+            case D, I, J, K, L, M -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean idle(Timeout[] slots) {
+        for (Timeout t : slots) {
+            if (t != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One arming of one timer; it runs on the transaction's executor (at once with a LoopTimer armed there). */
@@ -57,10 +110,11 @@ final class TimerSlots {
         public void run() {
             layer.fired();
             // A timer cancelled after it fired but before this ran must stay silent.
-            Timeout armedNow = armed[timer.ordinal()];
+            Timeout[] slots = armed;
+            Timeout armedNow = slots == null ? null : slots[timer.ordinal()];
             if (armedNow != null && armedNow.task() == this) {
-                armed[timer.ordinal()] = null;
-                onFire.accept(timer);
+                slots[timer.ordinal()] = null;
+                fire(timer);
             }
         }
     }

@@ -66,7 +66,7 @@ public final class TransactionLayer {
         this.executors = executors.toArray(new EventExecutor[0]);
         this.shards = new Shard[this.executors.length];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard();
+            shards[i] = new Shard(this, this.executors[i]);
         }
     }
 
@@ -240,6 +240,15 @@ public final class TransactionLayer {
         armedTimers.decrementAndGet();
     }
 
+    /** A timer waiting in a {@link LingerLane} was cancelled. */
+    void disarmed() {
+        armedTimers.decrementAndGet();
+    }
+
+    io.netty.util.Timer wheel() {
+        return wheel;
+    }
+
     void disarm(io.netty.util.Timeout timeout) {
         if (timeout.cancel()) {
             armedTimers.decrementAndGet();
@@ -270,5 +279,33 @@ public final class TransactionLayer {
     static final class Shard {
         final Map<String, ServerTransaction.Machine> server = new HashMap<>();
         final Map<String, ClientTransaction> client = new HashMap<>();
+        final EventExecutor executor;
+        private final TransactionLayer layer;
+        // One lane per closing-timer duration; a stack uses a handful (64*T1, T4, Timer D, zero on reliable ones).
+        private LingerLane[] lanes = new LingerLane[0];
+
+        Shard(TransactionLayer layer, EventExecutor executor) {
+            this.layer = layer;
+            this.executor = executor;
+        }
+
+        /** Queues a closing timer; returns its deadline, which identifies this arming. */
+        long linger(TimerSlots owner, Timer timer, long delayMillis) {
+            long delay = Math.max(0, delayMillis);
+            LingerLane lane = null;
+            for (LingerLane l : lanes) {
+                if (l.delayMillis() == delay) {
+                    lane = l;
+                    break;
+                }
+            }
+            if (lane == null) {
+                lane = new LingerLane(layer, this, delay);
+                lanes = java.util.Arrays.copyOf(lanes, lanes.length + 1);
+                lanes[lanes.length - 1] = lane;
+            }
+            layer.armedTimers.incrementAndGet();
+            return lane.add(owner, timer);
+        }
     }
 }

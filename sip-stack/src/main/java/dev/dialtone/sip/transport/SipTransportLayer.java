@@ -76,6 +76,8 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     private static final AttributeKey<ConnectionTable.Key> TARGET = AttributeKey.valueOf("dialtone.sip.target");
     private static final SipEncoder ENCODER = new SipEncoder();
     private static final int MAX_DATAGRAM = 65536;
+    /** Datagrams read per readiness event before the loop turns to its timers and tasks. */
+    static final int DATAGRAMS_PER_READ = 64;
 
     private final TransportConfig config;
     private final IoEventLoopGroup group;
@@ -228,7 +230,11 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         Bootstrap b = new Bootstrap().group(group).channel(Channels.datagram(epoll))
             .option(ChannelOption.SO_RCVBUF, config.udpSocketBuffer())
             .option(ChannelOption.SO_SNDBUF, config.udpSocketBuffer())
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+            // An allocator set by hand reads one datagram per readiness event (Netty's default for its own is 16):
+            // after any pause the loop would then read one datagram between runs of every due timer, and a backlog
+            // of responses would trip retransmission timers (Timer A) for requests that were answered long ago.
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM)
+                .maxMessagesPerRead(DATAGRAMS_PER_READ))
             .handler(new ChannelInitializer<DatagramChannel>() {
                 @Override
                 protected void initChannel(DatagramChannel ch) {
