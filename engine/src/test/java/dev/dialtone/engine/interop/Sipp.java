@@ -71,6 +71,18 @@ final class Sipp implements AutoCloseable {
     private static Sipp start(Path parent, String name, String scenario, String target, int calls, List<String> extra)
             throws IOException {
         Path dir = Files.createDirectories(parent.resolve(name));
+        // The ports are probed free a moment before SIPp binds them; another process can take one in between,
+        // and SIPp then exits at once ("Unable to bind main socket"). Fresh ports, a few times.
+        for (int attempt = 1; ; attempt++) {
+            Sipp s = launch(dir, name, scenario, target, calls, extra);
+            if (!s.lostPortRace() || attempt == 3) {
+                return s;
+            }
+        }
+    }
+
+    private static Sipp launch(Path dir, String name, String scenario, String target, int calls, List<String> extra)
+            throws IOException {
         int[] sip = freeUdpPorts(1);
         // Media: the echo binds the port and the port + 2; rtp_stream takes the next free ones from the port up.
         int[] media = freeUdpPorts(4);
@@ -97,6 +109,26 @@ final class Sipp implements AutoCloseable {
                 .redirectErrorStream(true)
                 .start();
         return new Sipp(p, dir, name, sip[0], media[0]);
+    }
+
+    /**
+     * Waits until SIPp holds its SIP port or has exited; true when it exited because a port it was given was
+     * taken in the meantime.
+     */
+    private boolean lostPortRace() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (portIsFree(port) && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            if (process.isAlive() || !process.waitFor(1, TimeUnit.SECONDS) || process.exitValue() == 0) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return tail(dir.resolve("screen.log"), 4000).contains("Unable to bind");
     }
 
     Path dir() {
