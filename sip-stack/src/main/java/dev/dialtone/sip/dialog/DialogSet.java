@@ -19,7 +19,9 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,11 +114,12 @@ public final class DialogSet {
         private SipRequest request;
         private DialogSet set;
         // After the call, what rebuilds its last ACK from a retransmitted 2xx: tens of thousands of ended calls
-        // linger this way on a loaded server (64*T1 each), so not the ACK itself. Its Via (the one part a 2xx does
-        // not echo), the To tag it answered and where it went; the whole ACK only when it carried an answer.
-        private String ackVia;
+        // linger this way on a loaded server (64*T1 each), so not the ACK itself, and in one array rather than in
+        // strings: the To tag it answered, then its Via (the one part a 2xx does not echo); the whole ACK only
+        // when it carried an answer.
+        private byte[] ackTagAndVia;
+        private int ackTagLength;
         private byte[] ackWithBody;
-        private String ackToTag;
         private Destination ackDestination;
 
         Relay(DialogSet set, SipRequest request) {
@@ -128,13 +131,21 @@ public final class DialogSet {
 
         void retire(SipRequest lastAck, Destination destination) {
             if (lastAck != null) {
-                if (lastAck.bodyLength() > 0) {
-                    ackWithBody = lastAck.toBytes(); // the answer to an offer in the 2xx (RFC 3264)
-                } else {
-                    ackVia = lastAck.header(HeaderName.VIA);
+                String tag = lastAck.to().tag();
+                if (tag != null) {
+                    String via = "";
+                    if (lastAck.bodyLength() > 0) {
+                        ackWithBody = lastAck.toBytes(); // the answer to an offer in the 2xx (RFC 3264)
+                    } else {
+                        via = lastAck.header(HeaderName.VIA);
+                    }
+                    byte[] t = tag.getBytes(StandardCharsets.UTF_8);
+                    byte[] v = via.getBytes(StandardCharsets.UTF_8);
+                    ackTagAndVia = Arrays.copyOf(t, t.length + v.length);
+                    System.arraycopy(v, 0, ackTagAndVia, t.length, v.length);
+                    ackTagLength = t.length;
+                    ackDestination = destination;
                 }
-                ackToTag = lastAck.to().tag();
-                ackDestination = destination;
             }
             set = null;
             request = null;
@@ -159,7 +170,8 @@ public final class DialogSet {
             // which the 2xx repeats (RFC 3261 8.2.6.2).
             Uri requestUri = Routing.requestUri(routeSet, target);
             return Dialog.request(SipMethod.ACK, ok.cseq().seq(), requestUri, requestUri.toString(),
-                    Routing.routes(routeSet, target), ackVia, ok.header(HeaderName.FROM), ok.header(HeaderName.TO),
+                    Routing.routes(routeSet, target), ackText(ackTagLength, ackTagAndVia.length - ackTagLength),
+                    ok.header(HeaderName.FROM), ok.header(HeaderName.TO),
                     ok.callId()).build();
         }
 
@@ -188,10 +200,10 @@ public final class DialogSet {
 
         private void afterEnd(SipResponse response) {
             try {
-                if (ackToTag == null || response.status() / 100 != 2 || response.to() == null) {
+                if (ackTagAndVia == null || response.status() / 100 != 2 || response.to() == null) {
                     return;
                 }
-                if (Objects.equals(response.to().tag(), ackToTag)) {
+                if (Objects.equals(response.to().tag(), ackText(0, ackTagLength))) {
                     SipRequest again = ackAgain(response);
                     if (again != null) {
                         layer.transactions().sendAck(again, ackDestination);
@@ -203,6 +215,10 @@ public final class DialogSet {
                 log.debug("Call-ID {}: malformed {} dropped: {}", response.header(HeaderName.CALL_ID),
                         response.status(), e.reason());
             }
+        }
+
+        private String ackText(int from, int length) {
+            return new String(ackTagAndVia, from, length, StandardCharsets.UTF_8);
         }
 
         @Override

@@ -50,7 +50,7 @@ abstract class TimerSlots {
     final void cancel(Timer timer) {
         if (timer == lingering) {
             lingering = null;
-            layer.disarmed();
+            layer.fired(); // a cancelled lingering timer leaves the count as a fired one does
             return;
         }
         Timeout t = armed == null ? null : armed[timer.ordinal()];

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -136,10 +137,11 @@ public final class TransactionLayer {
 
     private void dispatch(Shard shard, EventExecutor ex, Inbound in) {
         if (in.message() instanceof SipResponse response) {
-            ClientTransaction txn = shard.client.get(clientKey(response));
+            String key = clientKey(response);
+            ClientTransaction txn = shard.client.get(key);
             if (txn != null) {
                 txn.onResponse(response);
-            } else {
+            } else if (!shard.absorb(key, response)) {
                 User u = user;
                 if (u != null) {
                     u.onStrayResponse(in);
@@ -240,9 +242,9 @@ public final class TransactionLayer {
         armedTimers.decrementAndGet();
     }
 
-    /** A timer waiting in a {@link LingerLane} was cancelled. */
-    void disarmed() {
-        armedTimers.decrementAndGet();
+    /** A closing timer took a place in a {@link LingerLane} or a {@link Retired} lane instead of the wheel. */
+    void lingered() {
+        armedTimers.incrementAndGet();
     }
 
     io.netty.util.Timer wheel() {
@@ -283,6 +285,8 @@ public final class TransactionLayer {
         private final TransactionLayer layer;
         // One lane per closing-timer duration; a stack uses a handful (64*T1, T4, Timer D, zero on reliable ones).
         private LingerLane[] lanes = new LingerLane[0];
+        // Likewise for client transactions that only absorb retransmissions (Timers K and M).
+        private Retired[] retired = new Retired[0];
 
         Shard(TransactionLayer layer, EventExecutor executor) {
             this.layer = layer;
@@ -292,20 +296,52 @@ public final class TransactionLayer {
         /** Queues a closing timer; returns its deadline, which identifies this arming. */
         long linger(TimerSlots owner, Timer timer, long delayMillis) {
             long delay = Math.max(0, delayMillis);
-            LingerLane lane = null;
-            for (LingerLane l : lanes) {
-                if (l.delayMillis() == delay) {
-                    lane = l;
-                    break;
-                }
-            }
+            LingerLane lane = find(lanes, delay);
             if (lane == null) {
                 lane = new LingerLane(layer, this, delay);
-                lanes = java.util.Arrays.copyOf(lanes, lanes.length + 1);
-                lanes[lanes.length - 1] = lane;
+                lanes = with(lanes, lane);
             }
-            layer.armedTimers.incrementAndGet();
+            layer.lingered();
             return lane.add(owner, timer);
+        }
+
+        /**
+         * Keeps only the key of a client transaction that has retransmissions left to absorb and nothing else to
+         * do, for {@code delayMillis}; it still counts as active, with its closing timer armed, until then.
+         */
+        void retire(String key, ClientTransaction.Listener listener, long delayMillis) {
+            Retired lane = find(retired, delayMillis);
+            if (lane == null) {
+                lane = new Retired(layer, this, delayMillis);
+                retired = with(retired, lane);
+            }
+            layer.lingered();
+            lane.add(key, listener);
+        }
+
+        private static <L extends FifoLane> L find(L[] lanes, long delayMillis) {
+            for (L l : lanes) {
+                if (l.delayMillis() == delayMillis) {
+                    return l;
+                }
+            }
+            return null;
+        }
+
+        private static <L> L[] with(L[] lanes, L lane) {
+            L[] out = Arrays.copyOf(lanes, lanes.length + 1);
+            out[lanes.length] = lane;
+            return out;
+        }
+
+        /** A response for a retired client transaction: false if none has {@code key}. */
+        boolean absorb(String key, SipResponse response) {
+            for (Retired r : retired) {
+                if (r.absorb(key, response)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -1,0 +1,115 @@
+package dev.dialtone.sip.transaction;
+
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Entries of one shard that all wait the same time: with one delay per lane they fall due in the order they came,
+ * so the lane is a ring of deadlines with a single timeout of the wheel, for its head, instead of a timeout per
+ * entry. Subclasses keep what each entry needs in arrays of their own, at the ring positions given here. Touched
+ * only on its shard's executor.
+ */
+abstract class FifoLane implements TimerTask, Runnable {
+    final TransactionLayer layer;
+    private final TransactionLayer.Shard shard;
+    private final long delayMillis;
+    private final long delayNanos;
+    private long[] deadlines = new long[16];
+    private int head;
+    private int size;
+    private boolean armed;
+
+    FifoLane(TransactionLayer layer, TransactionLayer.Shard shard, long delayMillis) {
+        this.layer = layer;
+        this.shard = shard;
+        this.delayMillis = delayMillis;
+        this.delayNanos = delayMillis * 1_000_000L;
+    }
+
+    final long delayMillis() {
+        return delayMillis;
+    }
+
+    final int size() {
+        return size;
+    }
+
+    /** The ring's length, a power of two: what the subclass's arrays are sized to. */
+    final int capacity() {
+        return deadlines.length;
+    }
+
+    /** Takes a place at the tail, due after the lane's delay; returns its ring position. */
+    final int enqueue() {
+        if (size == deadlines.length) {
+            int n = deadlines.length;
+            long[] d = new long[n * 2];
+            for (int i = 0; i < size; i++) {
+                d[i] = deadlines[(head + i) & (n - 1)];
+            }
+            deadlines = d;
+            grown(head, size);
+            head = 0;
+        }
+        int pos = (head + size) & (deadlines.length - 1);
+        long deadline = System.nanoTime() + delayNanos;
+        deadlines[pos] = deadline;
+        size++;
+        if (!armed) {
+            arm(deadline);
+        }
+        return pos;
+    }
+
+    final long deadline(int pos) {
+        return deadlines[pos];
+    }
+
+    /**
+     * The entry at {@code pos} is due and has left the ring. The subclass reads and clears its slot before it
+     * calls out: what it calls may enqueue in this lane, which may grow it.
+     */
+    abstract void expired(int pos);
+
+    /** The ring doubled: the {@code size} entries from {@code head} on are now at 0 up. */
+    abstract void grown(int head, int size);
+
+    /** {@code a} with the {@code size} entries from {@code head} moved to the start of an array twice as long. */
+    static <T> T[] unrolled(T[] a, int head, int size) {
+        T[] out = Arrays.copyOf(a, a.length * 2);
+        Arrays.fill(out, null);
+        for (int i = 0; i < size; i++) {
+            out[i] = a[(head + i) & (a.length - 1)];
+        }
+        return out;
+    }
+
+    private void arm(long deadline) {
+        armed = true;
+        layer.wheel().newTimeout(this, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public final void run(Timeout timeout) {
+        TransactionLayer.runOn(shard.executor, this);
+    }
+
+    /** Lets every entry now due go, oldest first, then waits for the next. */
+    @Override
+    public final void run() {
+        armed = false;
+        long now = System.nanoTime();
+        while (size > 0 && deadlines[head] - now <= 0) {
+            int pos = head;
+            head = (head + 1) & (deadlines.length - 1);
+            size--;
+            expired(pos);
+        }
+        if (size > 0 && !armed) {
+            arm(deadlines[head]);
+        }
+    }
+}

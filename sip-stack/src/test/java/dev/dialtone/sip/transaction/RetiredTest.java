@@ -1,0 +1,192 @@
+package dev.dialtone.sip.transaction;
+
+import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.transport.Destination;
+import dev.dialtone.sip.transport.Inbound;
+import dev.dialtone.sip.transport.Transport;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.EventExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A client transaction past its final response keeps only its key (and, after an INVITE's 2xx, its listener) until
+ * Timer M or K: what the transaction user and the peer see must be what the whole transaction gave.
+ */
+class RetiredTest {
+    private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 5070);
+    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 5060);
+    // T1 = 20 ms: Timer M (64*T1) is 1.28 s, as is Timer F; T4 = 1 s is Timer K.
+    private static final TimerConfig FAST = new TimerConfig(20, 80, 1000);
+
+    private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final LoopTimer wheel = new LoopTimer(group, 1, TimeUnit.MILLISECONDS);
+    private final EventExecutor loop = group.next();
+    private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> heard = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> strays = Collections.synchronizedList(new ArrayList<>());
+    private final TransactionLayer layer = new TransactionLayer(FAST, (m, d) -> {
+        sent.add(m.startLine());
+        return CompletableFuture.completedFuture(null);
+    }, wheel, List.of(loop));
+
+    RetiredTest() {
+        layer.setUser(new TransactionLayer.User() {
+            @Override
+            public void onRequest(ServerTransaction transaction) {
+            }
+
+            @Override
+            public void onCancel(ServerTransaction invite, SipRequest cancel) {
+            }
+
+            @Override
+            public void onAck(Inbound ack) {
+            }
+
+            @Override
+            public void onStrayResponse(Inbound response) {
+                strays.add(((SipResponse) response.message()).status() + " " + response.message().callId());
+            }
+        });
+    }
+
+    @AfterEach
+    void close() {
+        wheel.stop();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private ClientTransaction.Listener listener(String name) {
+        return new ClientTransaction.Listener() {
+            @Override
+            public void onResponse(SipResponse response) {
+                heard.add(name + " " + response.status() + (loop.inEventLoop() ? "" : " off the loop"));
+            }
+
+            @Override
+            public void onFailure(TransactionFailure failure, String reason) {
+                heard.add(name + " failed " + failure);
+            }
+        };
+    }
+
+    private void receive(SipResponse response) throws Exception {
+        loop.submit(() -> layer.receive(new Inbound(response, Transport.UDP, PEER, LOCAL, null)))
+                .get(5, TimeUnit.SECONDS);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!done.getAsBoolean() && System.nanoTime() < end) {
+            Thread.sleep(2);
+        }
+    }
+
+    @Test
+    void anInvitesLater2xxStillReachTheUserUntilTimerMAndThenAreStray() throws Exception {
+        SipRequest invite = Messages.invite("z9hG4bK-inv1");
+        layer.request(invite, Destination.of(Transport.UDP, PEER), listener("inv"));
+        awaitTrue(() -> !sent.isEmpty());
+        SipResponse ok = Messages.response(invite, 200, "callee-1");
+        receive(ok);
+        receive(ok); // retransmitted
+        receive(Messages.response(invite, 200, "callee-2")); // another fork
+        receive(Messages.response(invite, 486, "callee-3")); // absorbed (RFC 6026 7.2)
+        assertEquals(List.of("inv 200", "inv 200", "inv 200"), heard);
+        assertEquals(1, layer.activeTransactions(), "retired, not ended, until Timer M");
+        assertEquals(1, layer.armedTimers(), "Timer M still counts as armed");
+        assertEquals(List.of(), strays);
+        awaitTrue(() -> layer.activeTransactions() == 0);
+        assertEquals(0, layer.activeTransactions());
+        assertEquals(0, layer.armedTimers());
+        receive(ok);
+        assertEquals(List.of("200 call-z9hG4bK-inv1"), strays, "after Timer M a 2xx belongs to no transaction");
+        assertEquals(3, heard.size());
+        assertEquals(1, sent.size(), "no INVITE retransmission after the 2xx");
+    }
+
+    @Test
+    void aNonInvitesRetransmittedFinalResponsesAreAbsorbedUntilTimerK() throws Exception {
+        SipRequest bye = Messages.request("BYE", "z9hG4bK-bye1");
+        layer.request(bye, Destination.of(Transport.UDP, PEER), listener("bye"));
+        awaitTrue(() -> !sent.isEmpty());
+        SipResponse ok = Messages.response(bye, 200, "t");
+        receive(ok);
+        receive(ok);
+        assertEquals(List.of("bye 200"), heard);
+        assertEquals(List.of(), strays);
+        awaitTrue(() -> layer.activeTransactions() == 0);
+        assertEquals(0, layer.armedTimers());
+        receive(ok);
+        assertEquals(List.of("200 call-z9hG4bK-bye1"), strays);
+    }
+
+    @Test
+    void manyRetiredTransactionsAreEachFoundAndLeaveInTheirOrder() throws Exception {
+        // Enough to grow the ring and its index several times; every one stays reachable as others leave.
+        int n = 300;
+        List<SipRequest> byes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SipRequest bye = Messages.request("BYE", "z9hG4bK-many" + i);
+            byes.add(bye);
+            layer.request(bye, Destination.of(Transport.UDP, PEER), listener("b" + i));
+        }
+        awaitTrue(() -> sent.size() >= n);
+        for (SipRequest bye : byes) {
+            receive(Messages.response(bye, 200, "t"));
+        }
+        assertEquals(n, heard.size());
+        assertEquals(n, layer.activeTransactions());
+        for (int i = n - 1; i >= 0; i -= 7) {
+            receive(Messages.response(byes.get(i), 200, "t"));
+        }
+        assertEquals(n, heard.size(), "retransmissions are absorbed, not passed up");
+        assertEquals(List.of(), strays);
+        awaitTrue(() -> layer.activeTransactions() == 0);
+        assertEquals(0, layer.armedTimers());
+        assertFalse(heard.stream().anyMatch(h -> h.contains("off the loop")));
+        assertTrue(heard.stream().allMatch(h -> h.endsWith(" 200")));
+    }
+
+    @Test
+    void keysOfOneHashAreFoundWhileTheOldestLeave() throws Exception {
+        // "Aa" and "BB" hash alike, so every word of them does too: one probe chain, emptied from its start.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            StringBuilder k = new StringBuilder();
+            for (int bit = 0; bit < 6; bit++) {
+                k.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+            }
+            keys.add(k.toString());
+        }
+        TransactionLayer.Shard shard = new TransactionLayer.Shard(layer, loop);
+        Retired lane = new Retired(layer, shard, 60);
+        SipResponse ok = Messages.response(Messages.request("BYE", "z9hG4bK-x"), 200, "t");
+        loop.submit(() -> keys.subList(0, 32).forEach(k -> lane.add(k, null))).get(5, TimeUnit.SECONDS);
+        Thread.sleep(30);
+        loop.submit(() -> keys.subList(32, 64).forEach(k -> lane.add(k, null))).get(5, TimeUnit.SECONDS);
+        awaitTrue(() -> lane.size() <= 32);
+        List<Boolean> found = loop.submit(() -> keys.stream().map(k -> lane.absorb(k, ok)).toList())
+                .get(5, TimeUnit.SECONDS);
+        assertEquals(32, lane.size());
+        for (int i = 0; i < 64; i++) {
+            assertEquals(i >= 32, found.get(i), keys.get(i));
+        }
+        awaitTrue(() -> lane.size() == 0);
+        assertFalse(loop.submit(() -> lane.absorb(keys.get(63), ok)).get(5, TimeUnit.SECONDS));
+    }
+}
