@@ -1,6 +1,6 @@
 package dev.dialtone.bench.load;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One call the generator asks a {@link CallDriver} to place, and the driver's way of reporting what happened.
@@ -27,10 +27,14 @@ public final class CallAttempt {
     private final Clock clock;
     private final LoadMetrics metrics;
     private final Owner owner;
-    private final AtomicBoolean sent = new AtomicBoolean();
-    private final AtomicBoolean ringing = new AtomicBoolean();
-    private final AtomicBoolean answered = new AtomicBoolean();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    // What has happened to the call, one bit each: one field rather than an object per flag and call.
+    private static final int SENT = 1;
+    private static final int RINGING = 2;
+    private static final int ANSWERED = 4;
+    private static final int ENDED = 8;
+    private static final AtomicIntegerFieldUpdater<CallAttempt> FLAGS =
+            AtomicIntegerFieldUpdater.newUpdater(CallAttempt.class, "flags");
+    private volatile int flags;
     private volatile long byeSentAt;
 
     CallAttempt(long index, int step, long intendedStart, boolean cancel, long holdMillis, Hangup hangup, Clock clock,
@@ -78,12 +82,12 @@ public final class CallAttempt {
     }
 
     public boolean isEnded() {
-        return ended.get();
+        return (flags & ENDED) != 0;
     }
 
     /** The first INVITE of the call left at {@code at}. */
     public void inviteSent(long at) {
-        if (sent.compareAndSet(false, true)) {
+        if (first(SENT)) {
             metrics.started.increment();
             metrics.startLag.recordNanos(at - intendedStart);
         }
@@ -91,7 +95,7 @@ public final class CallAttempt {
 
     /** A provisional response to INVITE; the first 18x gives the post-dial delay. */
     public void provisional(int status, long at) {
-        if (status >= 180 && status < 200 && ringing.compareAndSet(false, true)) {
+        if (status >= 180 && status < 200 && first(RINGING)) {
             metrics.postDial.recordNanos(at - intendedStart);
         }
     }
@@ -103,7 +107,7 @@ public final class CallAttempt {
         if (cls >= 1 && cls <= 6) {
             metrics.inviteFinalByClass[cls - 1].recordNanos(at - intendedStart);
         }
-        if (cls == 2 && answered.compareAndSet(false, true)) {
+        if (cls == 2 && first(ANSWERED)) {
             metrics.setup.recordNanos(at - intendedStart);
             metrics.answered.increment();
         }
@@ -153,7 +157,7 @@ public final class CallAttempt {
 
     /** The generator stops waiting for this call at the end of the drain. */
     boolean abandon() {
-        if (!ended.compareAndSet(false, true)) {
+        if (!first(ENDED)) {
             return false;
         }
         metrics.unfinished.increment();
@@ -162,8 +166,20 @@ public final class CallAttempt {
         return true;
     }
 
+    /** Sets {@code flag}; true if this call set it first. */
+    private boolean first(int flag) {
+        int f;
+        do {
+            f = flags;
+            if ((f & flag) != 0) {
+                return false;
+            }
+        } while (!FLAGS.compareAndSet(this, f, f | flag));
+        return true;
+    }
+
     private void end(Outcome outcome, String reason) {
-        if (!ended.compareAndSet(false, true)) {
+        if (!first(ENDED)) {
             return;
         }
         count(outcome, reason);

@@ -181,7 +181,9 @@ public final class SipCallDriver implements CallDriver {
             try {
                 if (r.cseq().method() == SipMethod.BYE && r.isFinal()) {
                     UacCall call = calls.get(r.callId());
-                    if (call != null) {
+                    if (call != null && call.executor().inEventLoop()) {
+                        call.onByeResponse(r.status());
+                    } else if (call != null) {
                         call.executor().execute(() -> call.onByeResponse(r.status()));
                     }
                 }
