@@ -1,53 +1,104 @@
 package dev.dialtone.sip.transaction;
 
+import dev.dialtone.sip.message.SipMessage;
+import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
+import dev.dialtone.sip.transport.Destination;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Client transactions of one shard and one closing-timer duration that have nothing left to do but wait out
- * retransmitted responses: an INVITE's after its 2xx (RFC 6026 7.2, Timer M: every further 2xx still goes to the
- * transaction user, which ACKs it again) and a non-INVITE's after its final response (RFC 3261 17.1.2.2, Timer K:
- * everything is absorbed). On a loaded stack nearly every call leaves one of each for up to 64*T1, long enough to
- * outlive several young collections; kept as transaction objects (transaction, timers, machine, map node) they were
- * most of what a collector had to copy. Here one costs its key and a slot in a few arrays.
+ * Transactions of one shard and one closing-timer duration that have nothing left to do but deal with
+ * retransmissions. Client side: an INVITE's after its 2xx (RFC 6026 7.2, Timer M: every further 2xx still goes to
+ * the transaction user, which ACKs it again) and a non-INVITE's after its final response (RFC 3261 17.1.2.2,
+ * Timer K: everything is absorbed). Server side: a non-INVITE's after its final response (17.2.2, Timer J: a
+ * retransmitted request gets that response again) and an INVITE's after its 2xx or its ACK (RFC 6026 7.1 Timer
+ * L, 17.2.1 Timer I: retransmissions absorbed). On a loaded stack nearly every call leaves several for up to
+ * 64*T1, long enough to outlive several young collections; kept as transaction objects (transaction, timers,
+ * machine, map node, the last response as a parsed message) they were most of what a collector had to copy.
+ * Here one costs its key, and a server one the bytes of its final response, in a few arrays.
  *
  * <p>A {@link FifoLane}, with an open-addressed index (linear probing, backward-shift deletion) to find an entry
- * by key.
+ * by key. A lane holds client or server entries, never both: their keys are built differently.
  */
 final class Retired extends FifoLane {
+    private static final Logger log = LoggerFactory.getLogger(Retired.class);
+
     private String[] keys = new String[capacity()];
-    // The transaction user still owed each retransmitted 2xx (Timer M); null where everything is absorbed.
-    private ClientTransaction.Listener[] listeners = new ClientTransaction.Listener[capacity()];
+    // Client: the ClientTransaction.Listener still owed each retransmitted 2xx (Timer M). Server: the final
+    // response's bytes (Timer J). Null where everything is absorbed.
+    private Object[] payloads = new Object[capacity()];
+    private Destination[] destinations = new Destination[capacity()]; // where a server one's response goes
     private int[] index = new int[capacity() * 2]; // ring position + 1 of an entry; 0 is a free slot
 
     Retired(TransactionLayer layer, TransactionLayer.Shard shard, long delayMillis) {
         super(layer, shard, delayMillis);
     }
 
-    /** Keeps {@code key} until the lane's delay has passed; {@code listener} hears every 2xx that matches it. */
+    /** Keeps a client transaction's key; {@code listener}, if any, hears every 2xx that matches it. */
     void add(String key, ClientTransaction.Listener listener) {
+        add(key, listener, null);
+    }
+
+    /** Keeps a server transaction's key and, if any, the final response a retransmitted request gets again. */
+    void add(String key, byte[] finalResponse, Destination destination) {
+        add(key, (Object) finalResponse, destination);
+    }
+
+    private void add(String key, Object payload, Destination destination) {
         int pos = enqueue();
         keys[pos] = key;
-        listeners[pos] = listener;
+        payloads[pos] = payload;
+        destinations[pos] = destination;
         insert(pos);
     }
 
     /**
-     * A response for {@code key}: false if no transaction here has that key. A 2xx goes to the listener, if any
-     * (the INVITE's other forks or a retransmission, RFC 6026 7.2); everything else ends here.
+     * A response for client transaction {@code key}: false if none here has that key. A 2xx goes to the listener,
+     * if any (the INVITE's other forks or a retransmission, RFC 6026 7.2); everything else ends here.
      */
     boolean absorb(String key, SipResponse response) {
+        int pos = find(key);
+        if (pos < 0) {
+            return false;
+        }
+        if (payloads[pos] instanceof ClientTransaction.Listener l && response.status() / 100 == 2) {
+            l.onResponse(response);
+        }
+        return true;
+    }
+
+    /**
+     * A request for server transaction {@code key}: false if none here has that key. A non-INVITE's final response
+     * goes out again (RFC 3261 17.2.2); anything else ends here.
+     */
+    boolean absorb(String key, SipRequest request, EventExecutor executor) {
+        int pos = find(key);
+        if (pos < 0) {
+            return false;
+        }
+        if (payloads[pos] instanceof byte[] response) {
+            layer.send(SipMessage.parse(response, response.length, false), destinations[pos], executor,
+                    reason -> log.debug("response to a retransmitted {} for Call-ID {} not sent: {}",
+                            request.method(), request.callId(), reason));
+        }
+        return true;
+    }
+
+    boolean contains(String key) {
+        return find(key) >= 0;
+    }
+
+    private int find(String key) {
         int mask = index.length - 1;
         for (int i = home(key, mask); index[i] != 0; i = (i + 1) & mask) {
             int pos = index[i] - 1;
             if (keys[pos].equals(key)) {
-                ClientTransaction.Listener l = listeners[pos];
-                if (l != null && response.status() / 100 == 2) {
-                    l.onResponse(response);
-                }
-                return true;
+                return pos;
             }
         }
-        return false;
+        return -1;
     }
 
     /** Each entry was a transaction until now, with its closing timer armed. */
@@ -55,7 +106,8 @@ final class Retired extends FifoLane {
     void expired(int pos) {
         unindex(pos);
         keys[pos] = null;
-        listeners[pos] = null;
+        payloads[pos] = null;
+        destinations[pos] = null;
         layer.fired();
         layer.ended();
     }
@@ -63,7 +115,8 @@ final class Retired extends FifoLane {
     @Override
     void grown(int head, int size) {
         keys = unrolled(keys, head, size);
-        listeners = unrolled(listeners, head, size);
+        payloads = unrolled(payloads, head, size);
+        destinations = unrolled(destinations, head, size);
         index = new int[keys.length * 2];
         for (int pos = 0; pos < size; pos++) {
             insert(pos);

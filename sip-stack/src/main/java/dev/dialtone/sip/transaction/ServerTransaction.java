@@ -164,6 +164,22 @@ public final class ServerTransaction {
 
         @Override
         public void schedule(Timer timer, long delayMillis) {
+            if ((timer == Timer.I || timer == Timer.J || timer == Timer.L) && delayMillis > 0) {
+                // Only retransmissions can reach this transaction through the layer now: its key and, for a
+                // non-INVITE, its final response's bytes are all the layer keeps until the timer (see Retired).
+                // The transaction user's handle still works for an INVITE's 2xx retransmissions (Timer L).
+                timers.cancelAll();
+                listener = null;
+                if (shard.server.remove(key, this)) {
+                    SipResponse last = nonInvite == null ? null : nonInvite.lastResponse();
+                    if (last == null) {
+                        shard.retire(key, null, null, delayMillis);
+                    } else {
+                        shard.retire(key, last.toBytes(), responseDestination, delayMillis);
+                    }
+                }
+                return;
+            }
             timers.schedule(timer, delayMillis);
         }
 

@@ -157,6 +157,9 @@ public final class TransactionLayer {
             existing.onRequest(request);
             return;
         }
+        if (shard.absorb(key, request)) {
+            return;
+        }
         User u = user;
         if (method == SipMethod.ACK) {
             // No transaction: the ACK of a 2xx, which the dialog layer handles (RFC 3261 17.2.3, 13.3.1.4).
@@ -170,9 +173,12 @@ public final class TransactionLayer {
         active.incrementAndGet();
         if (method == SipMethod.CANCEL) {
             // RFC 3261 9.2: the CANCEL is answered by its own transaction; the INVITE it names gets the news.
-            ServerTransaction.Machine invite = shard.server.get(serverKey(request, SipMethod.INVITE));
+            String inviteKey = serverKey(request, SipMethod.INVITE);
+            ServerTransaction.Machine invite = shard.server.get(inviteKey);
             if (invite == null || !invite.isInvite()) {
-                txn.respond(request.createResponse(481, "Call/Transaction Does Not Exist"));
+                // An INVITE transaction past its final response still exists, with nothing left to cancel.
+                txn.respond(shard.hasRetired(inviteKey) ? request.createResponse(200)
+                        : request.createResponse(481, "Call/Transaction Does Not Exist"));
                 return;
             }
             txn.respond(request.createResponse(200));
@@ -285,8 +291,9 @@ public final class TransactionLayer {
         private final TransactionLayer layer;
         // One lane per closing-timer duration; a stack uses a handful (64*T1, T4, Timer D, zero on reliable ones).
         private LingerLane[] lanes = new LingerLane[0];
-        // Likewise for client transactions that only absorb retransmissions (Timers K and M).
-        private Retired[] retired = new Retired[0];
+        // Likewise for transactions left only to deal with retransmissions (Timers I, J, L and K, M; see Retired).
+        private Retired[] retiredClients = new Retired[0];
+        private Retired[] retiredServers = new Retired[0];
 
         Shard(TransactionLayer layer, EventExecutor executor) {
             this.layer = layer;
@@ -310,13 +317,26 @@ public final class TransactionLayer {
          * do, for {@code delayMillis}; it still counts as active, with its closing timer armed, until then.
          */
         void retire(String key, ClientTransaction.Listener listener, long delayMillis) {
-            Retired lane = find(retired, delayMillis);
+            retiredLane(false, delayMillis).add(key, listener);
+        }
+
+        /** The same for a server transaction, with the final response a retransmitted request gets, if any. */
+        void retire(String key, byte[] finalResponse, Destination destination, long delayMillis) {
+            retiredLane(true, delayMillis).add(key, finalResponse, destination);
+        }
+
+        private Retired retiredLane(boolean server, long delayMillis) {
+            Retired lane = find(server ? retiredServers : retiredClients, delayMillis);
             if (lane == null) {
                 lane = new Retired(layer, this, delayMillis);
-                retired = with(retired, lane);
+                if (server) {
+                    retiredServers = with(retiredServers, lane);
+                } else {
+                    retiredClients = with(retiredClients, lane);
+                }
             }
             layer.lingered();
-            lane.add(key, listener);
+            return lane;
         }
 
         private static <L extends FifoLane> L find(L[] lanes, long delayMillis) {
@@ -336,8 +356,28 @@ public final class TransactionLayer {
 
         /** A response for a retired client transaction: false if none has {@code key}. */
         boolean absorb(String key, SipResponse response) {
-            for (Retired r : retired) {
+            for (Retired r : retiredClients) {
                 if (r.absorb(key, response)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A request for a retired server transaction: false if none has {@code key}. */
+        boolean absorb(String key, SipRequest request) {
+            for (Retired r : retiredServers) {
+                if (r.absorb(key, request, executor)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether a retired server transaction has {@code key}. */
+        boolean hasRetired(String key) {
+            for (Retired r : retiredServers) {
+                if (r.contains(key)) {
                     return true;
                 }
             }

@@ -36,10 +36,13 @@ class RetiredTest {
     private final LoopTimer wheel = new LoopTimer(group, 1, TimeUnit.MILLISECONDS);
     private final EventExecutor loop = group.next();
     private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> wire = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> heard = Collections.synchronizedList(new ArrayList<>());
     private final List<String> strays = Collections.synchronizedList(new ArrayList<>());
     private final TransactionLayer layer = new TransactionLayer(FAST, (m, d) -> {
         sent.add(m.startLine());
+        wire.add(new String(m.toBytes(), java.nio.charset.StandardCharsets.UTF_8));
         return CompletableFuture.completedFuture(null);
     }, wheel, List.of(loop));
 
@@ -47,6 +50,11 @@ class RetiredTest {
         layer.setUser(new TransactionLayer.User() {
             @Override
             public void onRequest(ServerTransaction transaction) {
+                SipRequest r = transaction.request();
+                requests.add(r.method().name());
+                if (r.method() != dev.dialtone.sip.message.SipMethod.ACK) {
+                    transaction.respond(Messages.response(r, 200, "uas"));
+                }
             }
 
             @Override
@@ -82,6 +90,11 @@ class RetiredTest {
                 heard.add(name + " failed " + failure);
             }
         };
+    }
+
+    private void receive(SipRequest request) throws Exception {
+        loop.submit(() -> layer.receive(new Inbound(request, Transport.UDP, PEER, LOCAL, null)))
+                .get(5, TimeUnit.SECONDS);
     }
 
     private void receive(SipResponse response) throws Exception {
@@ -188,5 +201,44 @@ class RetiredTest {
         }
         awaitTrue(() -> lane.size() == 0);
         assertFalse(loop.submit(() -> lane.absorb(keys.get(63), ok)).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aRetransmittedNonInviteGetsTheSameFinalResponseUntilTimerJ() throws Exception {
+        SipRequest bye = Messages.request("BYE", "z9hG4bK-uas-bye");
+        receive(bye);
+        awaitTrue(() -> wire.size() == 1);
+        receive(bye);
+        awaitTrue(() -> wire.size() == 2);
+        assertEquals(List.of("BYE"), requests, "the retransmission is not a new request");
+        assertEquals(wire.get(0), wire.get(1), "the same response, byte for byte (RFC 3261 17.2.2)");
+        assertTrue(wire.get(0).startsWith("SIP/2.0 200 "), wire.get(0));
+        assertEquals(1, layer.activeTransactions());
+        awaitTrue(() -> layer.activeTransactions() == 0);
+        assertEquals(0, layer.armedTimers());
+        receive(bye);
+        awaitTrue(() -> requests.size() == 2);
+        assertEquals(List.of("BYE", "BYE"), requests, "after Timer J the request is new to the layer");
+    }
+
+    @Test
+    void anAcceptedInvitesRetransmissionsAreAbsorbedAndItsCancelAnswered200() throws Exception {
+        SipRequest invite = Messages.invite("z9hG4bK-uas-inv");
+        receive(invite);
+        awaitTrue(() -> wire.size() == 1);
+        receive(invite);
+        receive(invite);
+        SipRequest cancel = Messages.request("CANCEL", "z9hG4bK-uas-inv");
+        receive(cancel);
+        awaitTrue(() -> wire.size() == 2);
+        Thread.sleep(50);
+        assertEquals(List.of("INVITE"), requests);
+        assertEquals(List.of("SIP/2.0 200 OK", "SIP/2.0 200 OK"), sent, "the 2xx once, then the CANCEL's 200");
+        assertTrue(wire.get(1).contains("CSeq: 7 CANCEL"), wire.get(1));
+        awaitTrue(() -> layer.activeTransactions() == 0);
+        assertEquals(0, layer.armedTimers());
+        receive(Messages.request("CANCEL", "z9hG4bK-uas-inv"));
+        awaitTrue(() -> wire.size() == 3);
+        assertTrue(wire.get(2).startsWith("SIP/2.0 481 "), "after Timer L there is nothing to cancel: " + wire.get(2));
     }
 }
