@@ -3,7 +3,8 @@ package dev.dialtone.sip.transaction;
 /**
  * The closing timers of one shard that share one duration, in the order they were armed (a {@link FifoLane}).
  * Each waiting timer costs a slot in three arrays instead of a timeout object, its task and its place in the
- * wheel, which matters when tens of thousands of ended transactions wait out 64*T1 (RFC 6026 7.1, 7.2).
+ * wheel, which matters when thousands of ended INVITE transactions wait out Timer D (32 s on UDP) after a
+ * non-2xx.
  */
 final class LingerLane extends FifoLane {
     private TimerSlots[] owners = new TimerSlots[capacity()];

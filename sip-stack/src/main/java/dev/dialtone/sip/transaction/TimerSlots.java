@@ -9,8 +9,10 @@ import io.netty.util.concurrent.EventExecutor;
  * transaction (one object for the slots and the callback).
  *
  * <p>A transaction's closing timer (D, I, J, K, L or M: it only waits out retransmissions before the transaction
- * goes) does not take a timeout of the wheel but a place in its shard's {@link LingerLane}. On a loaded server
- * almost every transaction is in that wait, for up to 64*T1, so what it costs there is what the heap holds.
+ * goes) does not take a timeout of the wheel but a place in its shard's {@link LingerLane}. Most transactions never
+ * get here: those with a non-zero I, J, K, L or M leave their objects behind for a {@link Retired} lane, which
+ * keeps only their key. What remains is Timer D (the ACK of a non-2xx is resent from the transaction) and the zero
+ * delays of reliable transports.
  */
 abstract class TimerSlots {
     private static final Timer[] TIMERS = Timer.values();
