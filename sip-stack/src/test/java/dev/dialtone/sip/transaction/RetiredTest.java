@@ -116,6 +116,7 @@ class RetiredTest {
         awaitTrue(() -> !sent.isEmpty());
         SipResponse ok = Messages.response(invite, 200, "callee-1");
         receive(ok);
+        int sentBy2xx = sent.size(); // Timer A (T1 = 20 ms) may have resent the INVITE before the 2xx came
         receive(ok); // retransmitted
         receive(Messages.response(invite, 200, "callee-2")); // another fork
         receive(Messages.response(invite, 486, "callee-3")); // absorbed (RFC 6026 7.2)
@@ -129,7 +130,7 @@ class RetiredTest {
         receive(ok);
         assertEquals(List.of("200 call-z9hG4bK-inv1"), strays, "after Timer M a 2xx belongs to no transaction");
         assertEquals(3, heard.size());
-        assertEquals(1, sent.size(), "no INVITE retransmission after the 2xx");
+        assertEquals(sentBy2xx, sent.size(), "no INVITE retransmission after the 2xx");
     }
 
     @Test
@@ -187,10 +188,11 @@ class RetiredTest {
             keys.add(k.toString());
         }
         TransactionLayer.Shard shard = new TransactionLayer.Shard(layer, loop);
-        Retired lane = new Retired(layer, shard, 60);
+        // The second half is queued 150 ms after the first, so it is still there for 150 ms once the first is gone.
+        Retired lane = new Retired(layer, shard, 300);
         SipResponse ok = Messages.response(Messages.request("BYE", "z9hG4bK-x"), 200, "t");
         loop.submit(() -> keys.subList(0, 32).forEach(k -> lane.add(k, null))).get(5, TimeUnit.SECONDS);
-        Thread.sleep(30);
+        Thread.sleep(150);
         loop.submit(() -> keys.subList(32, 64).forEach(k -> lane.add(k, null))).get(5, TimeUnit.SECONDS);
         awaitTrue(() -> lane.size() <= 32);
         List<Boolean> found = loop.submit(() -> keys.stream().map(k -> lane.absorb(k, ok)).toList())
