@@ -157,11 +157,11 @@ public final class ClientTransaction {
 
         @Override
         public void schedule(Timer timer, long delayMillis) {
-            if ((timer == Timer.M || timer == Timer.K) && delayMillis > 0) {
+            if (TimerSlots.retires(timer, delayMillis)) { // M or K
                 // Only retransmitted responses can reach this transaction now: its key and, for an INVITE's
                 // 2xx, its listener are all it needs until the timer (see Retired).
                 timers.cancelAll();
-                if (shard.client.remove(key) == ClientTransaction.this) {
+                if (shard.client.remove(key, ClientTransaction.this)) {
                     shard.retire(key, timer == Timer.M ? listener : null, delayMillis);
                 }
                 listener = IGNORE;

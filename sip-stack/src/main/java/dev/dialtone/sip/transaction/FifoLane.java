@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class FifoLane implements TimerTask, Runnable {
     final TransactionLayer layer;
-    private final TransactionLayer.Shard shard;
+    final TransactionLayer.Shard shard;
     private final long delayMillis;
     private final long delayNanos;
     private long[] deadlines = new long[16];

@@ -4,7 +4,6 @@ import dev.dialtone.sip.message.SipMessage;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.transport.Destination;
-import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,13 +72,13 @@ final class Retired extends FifoLane {
      * A request for server transaction {@code key}: false if none here has that key. A non-INVITE's final response
      * goes out again (RFC 3261 17.2.2); anything else ends here.
      */
-    boolean absorb(String key, SipRequest request, EventExecutor executor) {
+    boolean absorb(String key, SipRequest request) {
         int pos = find(key);
         if (pos < 0) {
             return false;
         }
         if (payloads[pos] instanceof byte[] response) {
-            layer.send(SipMessage.parse(response, response.length, false), destinations[pos], executor,
+            layer.send(SipMessage.parse(response, response.length, false), destinations[pos], shard.executor,
                     reason -> log.debug("response to a retransmitted {} for Call-ID {} not sent: {}",
                             request.method(), request.callId(), reason));
         }

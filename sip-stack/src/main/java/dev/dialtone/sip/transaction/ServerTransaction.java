@@ -164,7 +164,7 @@ public final class ServerTransaction {
 
         @Override
         public void schedule(Timer timer, long delayMillis) {
-            if ((timer == Timer.I || timer == Timer.J || timer == Timer.L) && delayMillis > 0) {
+            if (TimerSlots.retires(timer, delayMillis)) { // I, J or L
                 // Only retransmissions can reach this transaction through the layer now: its key and, for a
                 // non-INVITE, its final response's bytes are all the layer keeps until the timer (see Retired).
                 // The transaction user's handle still works for an INVITE's 2xx retransmissions (Timer L).

@@ -86,6 +86,14 @@ abstract class TimerSlots {
         };
     }
 
+    /**
+     * The closing timers whose transaction retires to a {@link Retired} lane while it waits: all but D, whose
+     * transaction still sends the ACK of a non-2xx again itself. A zero delay (reliable transports) just ends it.
+     */
+    static boolean retires(Timer timer, long delayMillis) {
+        return closes(timer) && timer != Timer.D && delayMillis > 0;
+    }
+
     private static boolean idle(Timeout[] slots) {
         for (Timeout t : slots) {
             if (t != null) {

@@ -367,7 +367,7 @@ public final class TransactionLayer {
         /** A request for a retired server transaction: false if none has {@code key}. */
         boolean absorb(String key, SipRequest request) {
             for (Retired r : retiredServers) {
-                if (r.absorb(key, request, executor)) {
+                if (r.absorb(key, request)) {
                     return true;
                 }
             }
