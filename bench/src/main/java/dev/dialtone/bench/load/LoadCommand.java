@@ -138,6 +138,13 @@ public final class LoadCommand implements Callable<Integer> {
                     + "never changes threads. More help with many TCP/TLS connections. Default: ${DEFAULT-VALUE}.")
     int threads;
 
+    @Option(names = "--start-grid", paramLabel = "MS", defaultValue = "10",
+            description = "Without --concurrency, round each call's start up to a multiple of MS milliseconds, so "
+                    + "that the calls of one interval leave together and the target wakes once for them (SIPp's "
+                    + "default timer resolution is 10 ms); latencies count from the rounded start. 0: start each "
+                    + "call at its exact time. Default: ${DEFAULT-VALUE}.")
+    int startGridMillis;
+
     @Option(names = {"-v", "--verbose"}, description = "Log the SIP stack's debug output (to stderr).")
     boolean verbose;
 
@@ -188,6 +195,9 @@ public final class LoadCommand implements Callable<Integer> {
         if (holdMillis < 0 || concurrency < 0) {
             throw new ParameterException(spec.commandLine(), "--hold and --concurrency cannot be negative");
         }
+        if (startGridMillis < 0 || startGridMillis > 1000) {
+            throw new ParameterException(spec.commandLine(), "--start-grid must be 0 to 1000 ms");
+        }
         RateSchedule schedule;
         try {
             if (rateStep != null || rateMax != null) {
@@ -226,11 +236,11 @@ public final class LoadCommand implements Callable<Integer> {
                 .tlsTrust(tlsTrust).t1Millis(t1).threads(threads).build();
         long drain = Math.round((drainTimeout != null ? drainTimeout : holdMillis / 1000.0 + 80) * 1e9);
         OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, concurrency, cancelRate, holdMillis, who,
-                maxFailureRate, drain);
+                maxFailureRate, drain, TimeUnit.MILLISECONDS.toNanos(startGridMillis));
         LoadReport.Settings settings = new LoadReport.Settings(uri.scheme() + ":" + uri.host() + ":" + port,
                 tp.name(), rate, rateStep == null && duration == null ? Long.valueOf(calls == null ? 100 : calls) : null,
                 duration, concurrency, holdMillis, who.name().toLowerCase(Locale.ROOT), cancelRate, rtp, auth != null,
-                maxFailureRate, rateStep, rateMax, rateStep == null ? null : stepDuration);
+                maxFailureRate, rateStep, rateMax, rateStep == null ? null : stepDuration, startGridMillis);
 
         if (warmupCalls < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup cannot be negative");

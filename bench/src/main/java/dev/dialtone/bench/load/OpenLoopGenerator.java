@@ -30,12 +30,8 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
      * generator then wakes about every LEAD/2 and hands over a batch, instead of waking once per call.
      */
     private static final long LEAD = 20_000_000L;
-    /**
-     * With a driver that holds calls back, intended starts are rounded up to this grid (SIPp's default timer
-     * resolution): the calls of one millisecond then leave in one burst and the loop and the target wake once
-     * for them, not once per call. Latency counts from the rounded time, which is when the call was meant to go.
-     */
-    static final long START_GRID = 1_000_000L;
+    /** The start grid of {@code load}'s default (--start-grid 10) and of its warm-up. */
+    static final long DEFAULT_START_GRID = 10_000_000L;
 
     /**
      * What to run.
@@ -44,9 +40,15 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
      * @param cancelRate  share of calls cancelled while ringing, spread evenly (call i is cancelled when
      *                    {@code floor((i+1)*rate) > floor(i*rate)})
      * @param drainNanos  how long to wait for calls still running after the last start
+     * @param startGridNanos with a driver that holds calls back, intended starts are rounded up to this grid (0:
+     *                    not rounded). The calls of one grid interval then leave in one burst, and the target
+     *                    (and our loop, for its answers) wakes once for them instead of once per call: waking a
+     *                    process asleep on another core costs an interrupt, on a virtual machine an exit to the
+     *                    hypervisor, and calls that leave one by one pay it per message. SIPp's default
+     *                    -timer_resol is 10 ms. Latency counts from the rounded time, when the call was meant to go.
      */
     record Plan(RateSchedule schedule, int concurrency, double cancelRate, long holdMillis, Hangup hangup,
-                double maxFailureRatePercent, long drainNanos) {
+                double maxFailureRatePercent, long drainNanos, long startGridNanos) {
     }
 
     /** What the live display shows each second. */
@@ -91,7 +93,8 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         List<Sample> timeline = new ArrayList<>();
         List<StepResult> judged = new ArrayList<>();
         // Ahead of time only without a concurrency cap: a capped call takes its slot when it is placed.
-        long lead = driver.startsAtIntendedTime() && plan.concurrency() == 0 ? LEAD : 0;
+        long grid = plan.startGridNanos();
+        long lead = driver.startsAtIntendedTime() && plan.concurrency() == 0 ? Math.max(LEAD, 2 * grid) : 0;
         long t0 = clock.nanoTime();
         timeline.add(new Sample(0, 0, 0, 0, steps.get(0).rate(), 0, 0, 0, null, null, null));
         long nextTick = t0 + SECOND;
@@ -137,7 +140,7 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
             // to the next one.
             while (cursor.hasNext() && t0 + cursor.offset() <= now + ahead(schedule, cursor, currentStep, lead)) {
                 long at = t0 + cursor.offset();
-                launch(lead > 0 ? Math.floorDiv(at + START_GRID - 1, START_GRID) * START_GRID : at, cursor.step());
+                launch(lead > 0 && grid > 0 ? Math.floorDiv(at + grid - 1, grid) * grid : at, cursor.step());
                 cursor.advance();
             }
             if (!cursor.hasNext()) {

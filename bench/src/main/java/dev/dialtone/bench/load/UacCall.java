@@ -234,6 +234,11 @@ final class UacCall implements InviteListener {
                 log.debug("Call-ID {}: no usable audio in the answer, no RTP", callId);
             }
         }
+        if (attempt.holdMillis() == 0 && attempt.hangup() == Hangup.CALLER) {
+            // SIPp's -d 0: the BYE follows the ACK (already sent) at once, and the callee wakes once for both.
+            hangUp();
+            return;
+        }
         // With callee hangup the UAS should hang up after the hold; give it a transaction timeout more.
         long wait = attempt.holdMillis() + (attempt.hangup() == Hangup.CALLER ? 0 : driver.transactionTimeoutMillis());
         arm(wait);

@@ -26,7 +26,7 @@ final class Warmup {
             LoadConfig config = LoadConfig.builder("127.0.0.1", uas.port()).localHost("127.0.0.1").threads(1).build();
             LoadMetrics metrics = new LoadMetrics(1);
             OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(RATE, calls), 0, 0, 0,
-                    Hangup.CALLER, 100, DRAIN_NANOS);
+                    Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
             try (CallDriver driver = drivers.open(config)) {
                 new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, status -> { }).run();
             }

@@ -144,6 +144,9 @@ public final class HtmlReport {
                     s.stepDurationSeconds(), s.rateMax()));
         }
         row(sb, "concurrency cap", s.concurrency() > 0 ? Integer.toString(s.concurrency()) : "none");
+        if (s.concurrency() == 0) {
+            row(sb, "start grid", s.startGridMillis() > 0 ? s.startGridMillis() + " ms" : "none");
+        }
         row(sb, "hold", s.holdMillis() + " ms");
         row(sb, "hangup", s.hangup());
         row(sb, "cancel rate", String.format(Locale.ROOT, "%.3f", s.cancelRate()));

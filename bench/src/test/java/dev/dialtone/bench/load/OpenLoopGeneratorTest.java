@@ -2,6 +2,8 @@ package dev.dialtone.bench.load;
 
 import dev.dialtone.bench.report.LoadReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,15 +20,16 @@ class OpenLoopGeneratorTest {
 
     private final SimulatedClock clock = new SimulatedClock();
     private final List<OpenLoopGenerator.Status> statuses = new ArrayList<>();
+    private long grid = ms(1);
 
     private LoadReport run(RateSchedule schedule, int concurrency, double cancelRate, long holdMillis,
                            CallDriver target, double maxFailurePercent) throws InterruptedException {
         OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, concurrency, cancelRate, holdMillis,
-                Hangup.CALLER, maxFailurePercent, DRAIN);
+                Hangup.CALLER, maxFailurePercent, DRAIN, grid);
         LoadMetrics metrics = new LoadMetrics(schedule.steps().size());
         OpenLoopGenerator.Result result = new OpenLoopGenerator(plan, target, metrics, clock, statuses::add).run();
         LoadReport.Settings settings = new LoadReport.Settings("sip:127.0.0.1:5060", "UDP", 0, null, null,
-                concurrency, holdMillis, "caller", cancelRate, false, false, maxFailurePercent, null, null, null);
+                concurrency, holdMillis, "caller", cancelRate, false, false, maxFailurePercent, null, null, null, grid / 1_000_000);
         return LoadReports.build(settings, Instant.EPOCH, metrics, result, false);
     }
 
@@ -48,8 +51,10 @@ class OpenLoopGeneratorTest {
         assertTrue(r.passed());
     }
 
-    @Test
-    void aDriverThatHoldsCallsBack_getsTheirStartsOnAOneMillisecondGrid() throws Exception {
+    @ParameterizedTest(name = "{0} ms grid")
+    @ValueSource(ints = {1, 10})
+    void aDriverThatHoldsCallsBack_getsTheirStartsOnTheGrid(int gridMillis) throws Exception {
+        grid = ms(gridMillis);
         FakeTarget target = FakeTarget.answering(clock, 5);
         CallDriver holding = new CallDriver() {
             @Override
@@ -76,13 +81,14 @@ class OpenLoopGeneratorTest {
         for (int i = 0; i < 30; i++) {
             long intended = target.sends.get(i)[0];
             long scheduled = t0 + i * 1_000_000_000L / 1500;
-            assertEquals(0, Math.floorMod(intended, ms(1)), "call " + i + " starts on the grid");
-            assertTrue(intended >= scheduled - 1 && intended < scheduled + ms(1),
-                    "call " + i + " is rounded up by less than 1 ms");
+            assertEquals(0, Math.floorMod(intended, grid), "call " + i + " starts on the grid");
+            assertTrue(intended >= scheduled - 1 && intended < scheduled + grid,
+                    "call " + i + " is rounded up by less than the grid");
             assertEquals(intended, target.sends.get(i)[1], "call " + i + " leaves at its grid point");
             gridPoints.add(intended);
         }
-        assertTrue(gridPoints.size() < 30, "calls of one millisecond share its grid point");
+        // 30 calls at 1,500/s span 20 ms: the grid points of that span, one more if it straddles one.
+        assertTrue(gridPoints.size() <= 20 / gridMillis + 1, "calls of one interval share its grid point: " + gridPoints);
         // Latency counts from the grid point: the target answers 5 ms after the INVITE left.
         assertEquals(5.0, r.latencies().get("setupTime").max(), 0.01);
         assertEquals(30, r.counts().completed());

@@ -71,6 +71,8 @@ class SipLoadSmokeTest {
             assertEquals(0, run.exit(), output);
             assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(), output);
             assertEquals(10, uas.invites.get(), "the target sees only the run's calls");
+            assertEquals(10, uas.byes.get(), "with no hold, every call still hangs up");
+            assertEquals(10, run.report().settings().startGridMillis(), "the default start grid, in the report");
         }
     }
 
@@ -285,6 +287,9 @@ class SipLoadSmokeTest {
         run = load("--target", "sip:127.0.0.1:5060", "--cancel-rate", "1.5");
         assertEquals(2, run.exit());
         assertTrue(output.contains("--cancel-rate must be between 0 and 1"), output);
+        run = load("--target", "sip:127.0.0.1:5060", "--start-grid", "5000");
+        assertEquals(2, run.exit());
+        assertTrue(output.contains("--start-grid must be 0 to 1000 ms"), output);
     }
 
     @Test
