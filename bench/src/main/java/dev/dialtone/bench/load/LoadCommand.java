@@ -247,7 +247,10 @@ public final class LoadCommand implements Callable<Integer> {
         }
         if (warmupCalls > 0) {
             try {
-                Warmup.run(warmupCalls, driverFactory);
+                long t0 = System.nanoTime();
+                long answered = Warmup.run(warmupCalls, driverFactory);
+                out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%n", warmupCalls, answered,
+                        (System.nanoTime() - t0) / 1e9);
             } catch (IOException | RuntimeException e) {
                 // Only the first seconds of the run lose something; say so and go on.
                 spec.commandLine().getErr().println("load: warm-up skipped: " + e.getMessage());

@@ -4,33 +4,113 @@ import dev.dialtone.bench.uas.Uas;
 import dev.dialtone.bench.uas.UasConfig;
 import dev.dialtone.sip.transport.Transport;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * Calls placed before the run to a callee in this process, so that the JVM has compiled the call path (building
  * INVITEs, parsing responses, transactions, dialogs) before the first real call. A cold JVM runs that path
  * interpreted for its first second or two: at a few hundred calls per second it then answers late, the target
  * retransmits, and a strict UAS such as SIPp's aborts those calls. Nothing of the warm-up is counted.
+ *
+ * <p>Before the first call it loads (without initializing) the classes of the packages on the call path, and the
+ * warm-up renders the run's live line (to nowhere). HotSpot compiles a virtual call as a direct one while
+ * class-hierarchy analysis finds a single implementation among the classes loaded so far, and a class loaded
+ * later that overrides it invalidates every method compiled on that assumption. Netty loads one such class (an
+ * ArrayList subclass) the first time a rare read path runs, and the first String.format of a process loads
+ * locale and number-formatting classes that did the same to our string handling: each time, seconds into the
+ * run, hundreds of compiled methods fell back to the interpreter at once and the loop stalled.
  */
 final class Warmup {
     private static final double RATE = 2_000;
     private static final long DRAIN_NANOS = 5_000_000_000L;
+    /** Packages (as class-file path prefixes) whose classes a call may load. */
+    static final List<String> CALL_PATH = List.of("io/netty/channel/", "io/netty/buffer/", "io/netty/util/",
+            "io/netty/handler/codec/", "org/HdrHistogram/", "dev/dialtone/sip/", "dev/dialtone/bench/load/");
 
     private Warmup() {
     }
 
     /** Places {@code calls} calls over UDP on the loopback; returns how many were answered. */
     static long run(int calls, LoadCommand.DriverFactory drivers) throws IOException, InterruptedException {
+        preload(CALL_PATH);
         UasConfig uasConfig = UasConfig.builder().bindHost("127.0.0.1").port(0).transport(Transport.UDP).build();
         try (Uas uas = Uas.start(uasConfig)) {
             LoadConfig config = LoadConfig.builder("127.0.0.1", uas.port()).localHost("127.0.0.1").threads(1).build();
             LoadMetrics metrics = new LoadMetrics(1);
             OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(RATE, calls), 0, 0, 0,
                     Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
+            Progress nowhere = new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
             try (CallDriver driver = drivers.open(config)) {
-                new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, status -> { }).run();
+                new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, nowhere).run();
             }
             return metrics.answered.sum();
         }
+    }
+
+    /**
+     * Loads, without initializing, every class on the class path under one of {@code prefixes}; returns how many
+     * loaded. Classes that cannot be loaded here (an optional dependency missing) are skipped.
+     */
+    static int preload(List<String> prefixes) {
+        List<String> names = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(entry);
+            try {
+                if (Files.isDirectory(p)) {
+                    try (Stream<Path> files = Files.walk(p)) {
+                        files.map(f -> p.relativize(f).toString().replace(File.separatorChar, '/'))
+                                .filter(f -> isClassUnder(f, prefixes)).forEach(names::add);
+                    }
+                } else if (Files.isRegularFile(p)) {
+                    try (JarFile jar = new JarFile(p.toFile())) {
+                        for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                            String f = e.nextElement().getName();
+                            if (isClassUnder(f, prefixes)) {
+                                names.add(f);
+                            }
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // An unreadable class-path entry: its classes load when first used, as without this.
+            }
+        }
+        ClassLoader loader = Warmup.class.getClassLoader();
+        int loaded = 0;
+        for (String f : names) {
+            try {
+                Class.forName(f.substring(0, f.length() - ".class".length()).replace('/', '.'), false, loader);
+                loaded++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // e.g. a native transport for another OS whose dependencies are absent
+            }
+        }
+        return loaded;
+    }
+
+    private static boolean isClassUnder(String path, List<String> prefixes) {
+        if (!path.endsWith(".class") || path.endsWith("module-info.class") || path.startsWith("META-INF/")) {
+            return false;
+        }
+        for (String prefix : prefixes) {
+            if (path.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

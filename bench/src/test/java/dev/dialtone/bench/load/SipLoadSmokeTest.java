@@ -71,6 +71,7 @@ class SipLoadSmokeTest {
             assertEquals(0, run.exit(), output);
             assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(), output);
             assertEquals(10, uas.invites.get(), "the target sees only the run's calls");
+            assertTrue(output.matches("(?s).*warm-up: 300 calls, 300 answered, in [0-9.]+ s.*"), output);
             assertEquals(10, uas.byes.get(), "with no hold, every call still hangs up");
             assertEquals(10, run.report().settings().startGridMillis(), "the default start grid, in the report");
         }
