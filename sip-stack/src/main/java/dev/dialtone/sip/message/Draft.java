@@ -190,12 +190,20 @@ abstract class Draft<B extends Draft<B>> {
         }
         byte[] line = startLine();
         int size = line.length + 4;
-        for (Entry e : entries) {
+        // Per new value: its length if it is ASCII (then copied in bulk, and not decoded again), else the
+        // complement of its UTF-8 length.
+        int[] valueBytes = new int[entries.size()];
+        for (int i = 0; i < valueBytes.length; i++) {
+            Entry e = entries.get(i);
             if (e.source != null) {
                 int to = e.source.lineEnd(e.index);
                 size += to - e.source.lineStart(e.index) + (e.source.b[to - 1] != '\n' ? 2 : 0);
             } else {
-                size += utf8Length(e.name) + 2 + utf8Length(e.value) + 2;
+                valueBytes[i] = asciiLength(e.value);
+                if (valueBytes[i] < 0) {
+                    valueBytes[i] = ~e.value.getBytes(StandardCharsets.UTF_8).length; // rare: display names
+                }
+                size += e.name.length() + 2 + (valueBytes[i] < 0 ? ~valueBytes[i] : valueBytes[i]) + 2; // names: tokens
             }
         }
         int bodyFrom = bodySource != null ? bodySource.bodyStart : 0;
@@ -208,7 +216,8 @@ abstract class Draft<B extends Draft<B>> {
         out[p++] = '\r';
         out[p++] = '\n';
         h.headerStart = p;
-        for (Entry e : entries) {
+        for (int i = 0; i < valueBytes.length; i++) {
+            Entry e = entries.get(i);
             if (e.source != null) {
                 Head src = e.source;
                 int from = src.lineStart(e.index);
@@ -222,17 +231,18 @@ abstract class Draft<B extends Draft<B>> {
                 }
                 h.addCopy(src, e.index, delta, p);
             } else {
-                p = put(e.name, out, p);
+                p = putAscii(e.name, out, p);
                 out[p++] = ':';
                 out[p++] = ' ';
                 // The framer trims an empty value back to the colon; anything else starts after the space.
                 int vs = e.value.isEmpty() ? p - 1 : p;
-                p = put(e.value, out, p);
+                boolean ascii = valueBytes[i] >= 0;
+                p = ascii ? putAscii(e.value, out, p) : put(e.value, out, p);
                 int ve = e.value.isEmpty() ? vs : p;
                 out[p++] = '\r';
                 out[p++] = '\n';
                 h.add(e.name, vs, ve, p);
-                if (isAscii(e.value)) {
+                if (ascii) {
                     h.preset(h.count - 1, e.value); // decoding the bytes again would give this very string
                 }
             }
@@ -246,24 +256,22 @@ abstract class Draft<B extends Draft<B>> {
         return h;
     }
 
-    private static int utf8Length(String s) {
+    /** The length of {@code s} if every char of it is ASCII, else -1. */
+    private static int asciiLength(String s) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                return s.getBytes(StandardCharsets.UTF_8).length; // rare: non-ASCII display names, mostly
+            if (s.charAt(i) >= 0x80) {
+                return -1;
             }
         }
         return n;
     }
 
-    private static boolean isAscii(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
+    /** Copies {@code s}, known to be ASCII, as bytes: for a Latin-1 string the JDK does this as an array copy. */
+    @SuppressWarnings("deprecation") // the char-to-low-byte copy is exactly right for ASCII, and allocates nothing
+    private static int putAscii(String s, byte[] out, int p) {
+        s.getBytes(0, s.length(), out, p);
+        return p + s.length();
     }
 
     private static int put(String s, byte[] out, int p) {
