@@ -133,6 +133,12 @@ public final class LoadCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int warmupCalls;
 
+    @Option(names = "--warmup-target", description = "Place the warm-up calls to the target (no hold, at the run's "
+            + "first rate up to 1,000 calls/s) instead of to a callee inside this process: the JIT then also "
+            + "compiles the paths the target's answers take. Before a fixed high rate, e.g. --warmup 20000 "
+            + "--warmup-target. The target sees these calls; they are not counted.")
+    boolean warmupTarget;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Event-loop threads (0: twice the cores). One serves a UDP socket best: a message then "
                     + "never changes threads. More help with many TCP/TLS connections. Default: ${DEFAULT-VALUE}.")
@@ -147,6 +153,9 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "Log the SIP stack's debug output (to stderr).")
     boolean verbose;
+
+    /** The highest rate the warm-up calls go to the target at. */
+    private static final double WARMUP_TARGET_RATE = 1_000;
 
     private final DriverFactory driverFactory;
     private final Clock clock;
@@ -248,7 +257,9 @@ public final class LoadCommand implements Callable<Integer> {
         if (warmupCalls > 0) {
             try {
                 long t0 = System.nanoTime();
-                long answered = Warmup.run(warmupCalls, driverFactory);
+                long answered = warmupTarget
+                        ? Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), config, driverFactory)
+                        : Warmup.run(warmupCalls, driverFactory);
                 out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%n", warmupCalls, answered,
                         (System.nanoTime() - t0) / 1e9);
             } catch (IOException | RuntimeException e) {

@@ -59,6 +59,24 @@ final class Warmup {
     }
 
     /**
+     * Places {@code calls} calls with no hold to the run's own target, at {@code rate} calls per second; returns how
+     * many were answered. The JIT then compiles the paths the target's own answers take (its headers, its Contact
+     * and SDP forms), which an in-process callee does not exercise.
+     */
+    static long onTarget(int calls, double rate, LoadConfig target, LoadCommand.DriverFactory drivers)
+            throws IOException, InterruptedException {
+        preload(CALL_PATH);
+        LoadMetrics metrics = new LoadMetrics(1);
+        OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(rate, calls), 0, 0, 0,
+                Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
+        Progress nowhere = new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
+        try (CallDriver driver = drivers.open(target)) {
+            new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, nowhere).run();
+        }
+        return metrics.answered.sum();
+    }
+
+    /**
      * Loads, without initializing, every class on the class path under one of {@code prefixes}; returns how many
      * loaded. Classes that cannot be loaded here (an optional dependency missing) are skipped.
      */

@@ -77,6 +77,20 @@ class SipLoadSmokeTest {
         }
     }
 
+    @Test
+    void warmUpOnTheTarget_reachesTheTarget_andIsNotCounted() throws Exception {
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "50", "--calls", "10", "--hold", "0",
+                    "--warmup", "40", "--warmup-target");
+
+            assertEquals(0, run.exit(), output);
+            assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(), output);
+            assertEquals(50, uas.invites.get(), "the target sees the warm-up's calls and the run's");
+            assertEquals(50, uas.byes.get());
+            assertTrue(output.contains("warm-up: 40 calls, 40 answered"), output);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void twentyCallsAtTenPerSecond_allCompleted(Transport t) throws Exception {
