@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * later that overrides it invalidates every method compiled on that assumption. Netty loads one such class (an
  * ArrayList subclass) the first time a rare read path runs, and the first String.format of a process loads
  * locale and number-formatting classes that did the same to our string handling: each time, seconds into the
- * run, hundreds of compiled methods fell back to the interpreter at once and the loop stalled.
+ * run, dozens of compiled methods fell back to the interpreter at once and were compiled again while the
+ * loop waited for the core.
  */
 final class Warmup {
     private static final double RATE = 2_000;
@@ -47,14 +48,7 @@ final class Warmup {
         UasConfig uasConfig = UasConfig.builder().bindHost("127.0.0.1").port(0).transport(Transport.UDP).build();
         try (Uas uas = Uas.start(uasConfig)) {
             LoadConfig config = LoadConfig.builder("127.0.0.1", uas.port()).localHost("127.0.0.1").threads(1).build();
-            LoadMetrics metrics = new LoadMetrics(1);
-            OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(RATE, calls), 0, 0, 0,
-                    Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
-            Progress nowhere = new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
-            try (CallDriver driver = drivers.open(config)) {
-                new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, nowhere).run();
-            }
-            return metrics.answered.sum();
+            return place(calls, RATE, config, drivers);
         }
     }
 
@@ -66,6 +60,12 @@ final class Warmup {
     static long onTarget(int calls, double rate, LoadConfig target, LoadCommand.DriverFactory drivers)
             throws IOException, InterruptedException {
         preload(CALL_PATH);
+        return place(calls, rate, target, drivers);
+    }
+
+    /** Calls with no hold, the run's live line rendered to nowhere; returns how many were answered. */
+    private static long place(int calls, double rate, LoadConfig target, LoadCommand.DriverFactory drivers)
+            throws IOException, InterruptedException {
         LoadMetrics metrics = new LoadMetrics(1);
         OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(rate, calls), 0, 0, 0,
                 Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
