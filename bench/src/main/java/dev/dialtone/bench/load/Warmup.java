@@ -44,7 +44,6 @@ final class Warmup {
 
     /** Places {@code calls} calls over UDP on the loopback; returns how many were answered. */
     static long run(int calls, LoadCommand.DriverFactory drivers) throws IOException, InterruptedException {
-        preload(CALL_PATH);
         // It rings before answering, as most targets (and SIPp's UAS) do: the 18x path (early dialog, post-dial
         // delay) is half of what a call's responses exercise.
         UasConfig uasConfig = UasConfig.builder().bindHost("127.0.0.1").port(0).transport(Transport.UDP)
@@ -62,13 +61,16 @@ final class Warmup {
      */
     static long onTarget(int calls, double rate, LoadConfig target, LoadCommand.DriverFactory drivers)
             throws IOException, InterruptedException {
-        preload(CALL_PATH);
         return place(calls, rate, target, drivers);
     }
 
-    /** Calls with no hold, the run's live line rendered to nowhere; returns how many were answered. */
+    /**
+     * The call path's classes loaded, then calls with no hold, the run's live line rendered to nowhere; returns how
+     * many were answered.
+     */
     private static long place(int calls, double rate, LoadConfig target, LoadCommand.DriverFactory drivers)
             throws IOException, InterruptedException {
+        preload(CALL_PATH);
         LoadMetrics metrics = new LoadMetrics(1);
         OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(rate, calls), 0, 0, 0,
                 Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);

@@ -237,7 +237,7 @@ abstract class Draft<B extends Draft<B>> {
                 // The framer trims an empty value back to the colon; anything else starts after the space.
                 int vs = e.value.isEmpty() ? p - 1 : p;
                 boolean ascii = valueBytes[i] >= 0;
-                p = ascii ? putAscii(e.value, out, p) : put(e.value, out, p);
+                p = ascii ? putAscii(e.value, out, p) : putUtf8(e.value, out, p);
                 int ve = e.value.isEmpty() ? vs : p;
                 out[p++] = '\r';
                 out[p++] = '\n';
@@ -274,18 +274,11 @@ abstract class Draft<B extends Draft<B>> {
         return p + s.length();
     }
 
-    private static int put(String s, byte[] out, int p) {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                byte[] b = s.getBytes(StandardCharsets.UTF_8);
-                System.arraycopy(b, 0, out, p, b.length);
-                return p + b.length;
-            }
-            out[p + i] = (byte) c;
-        }
-        return p + n;
+    /** Copies {@code s}, which is not ASCII, as UTF-8. */
+    private static int putUtf8(String s, byte[] out, int p) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(b, 0, out, p, b.length);
+        return p + b.length;
     }
 
     SipMessage frame() {
