@@ -17,6 +17,14 @@ public interface CallDriver extends AutoCloseable {
         return false;
     }
 
+    /**
+     * This driver's sockets and event loops placing calls to another target over UDP ({@code host} an address), or
+     * null if it cannot. Closing the view leaves this driver open.
+     */
+    default CallDriver toward(String host, int port) {
+        return null;
+    }
+
     /** Releases sockets and threads; calls still running are dropped. */
     @Override
     void close();

@@ -254,22 +254,29 @@ public final class LoadCommand implements Callable<Integer> {
         if (warmupCalls < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup cannot be negative");
         }
+        CallDriver driver = openDriver(config);
+        if (driver == null) {
+            return 2;
+        }
+        // The warm-up's callee, if any, is closed after the run: see Warmup.
+        AutoCloseable warmupCallee = null;
         if (warmupCalls > 0) {
             try {
                 long t0 = System.nanoTime();
-                long answered = warmupTarget
-                        ? Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), config, driverFactory)
-                        : Warmup.run(warmupCalls, driverFactory);
+                long answered;
+                if (warmupTarget) {
+                    answered = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), driver);
+                } else {
+                    Warmup.Result w = Warmup.inProcess(warmupCalls, driver, config.localHost(), driverFactory);
+                    answered = w.answered();
+                    warmupCallee = w.callee();
+                }
                 out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%n", warmupCalls, answered,
                         (System.nanoTime() - t0) / 1e9);
             } catch (IOException | RuntimeException e) {
                 // Only the first seconds of the run lose something; say so and go on.
                 spec.commandLine().getErr().println("load: warm-up skipped: " + e.getMessage());
             }
-        }
-        CallDriver driver = openDriver(config);
-        if (driver == null) {
-            return 2;
         }
         boolean tty = terminal != null ? terminal : System.console() != null;
         Progress progress = new Progress(out, tty);
@@ -294,6 +301,9 @@ public final class LoadCommand implements Callable<Integer> {
             } finally {
                 progress.finish();
                 driver.close();
+                if (warmupCallee != null) {
+                    warmupCallee.close();
+                }
             }
             LoadReport result = LoadReports.build(settings, startedAt, metrics, run, settings.rtp());
             out.print(SummaryTable.render(result));

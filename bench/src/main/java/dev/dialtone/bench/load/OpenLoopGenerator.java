@@ -157,7 +157,9 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
             if (!cursor.hasNext()) {
                 wake = Math.min(wake, drainDeadline);
             }
-            if (schedule.isRamp() && currentStep < steps.size() && cursor.hasNext()) {
+            // A last step bounded only by its call count ends at Long.MAX_VALUE: no wake-up for its end.
+            if (schedule.isRamp() && currentStep < steps.size() && cursor.hasNext()
+                    && steps.get(currentStep).endNanos() != Long.MAX_VALUE) {
                 wake = Math.min(wake, t0 + steps.get(currentStep).endNanos());
             }
             clock.sleepUntil(wake);

@@ -37,6 +37,24 @@ final class RateSchedule {
         return new RateSchedule(List.of(new Step(0, rate, 0, Long.MAX_VALUE)), calls);
     }
 
+    /**
+     * {@code calls} calls at {@code rate} per second after a second each at 1/16, 1/8, 1/4 and 1/2 of it: a cold
+     * JVM (the warm-up's) starts slowly enough that it answers within the target's retransmission interval.
+     */
+    static RateSchedule easedIn(double rate, long calls) {
+        requirePositive(rate);
+        if (calls <= 0) {
+            throw new IllegalArgumentException("calls must be positive");
+        }
+        List<Step> steps = new ArrayList<>();
+        long second = nanos(1);
+        for (int i = 0; i < 4; i++) {
+            steps.add(new Step(i, rate / (16 >> i), i * second, (i + 1) * second));
+        }
+        steps.add(new Step(4, rate, 4 * second, Long.MAX_VALUE));
+        return new RateSchedule(steps, calls);
+    }
+
     /** Calls at {@code rate} per second for {@code seconds}. */
     static RateSchedule ofDuration(double rate, double seconds) {
         requirePositive(rate);

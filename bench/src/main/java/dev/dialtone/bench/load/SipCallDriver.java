@@ -53,16 +53,17 @@ public final class SipCallDriver implements CallDriver {
     private final Path tlsDir;
     private final Map<String, UacCall> calls = new ConcurrentHashMap<>();
     private final AtomicInteger rtpPorts = new AtomicInteger();
-    private final Destination destination;
     private DialogLayer dialogs;
-    private SipUri requestUri;
     private Address from;
-    private Address to;
+    private Aim aim;
     private volatile boolean closed;
 
+    /** Where a call goes: the next hop, the Request-URI and the To of its INVITE. */
+    record Aim(Destination destination, SipUri requestUri, Address to) {
+    }
+
     private SipCallDriver(LoadConfig config, IoEventLoopGroup group, LoopTimer wheel,
-                          SipTransportLayer transport, TransactionLayer transactions, Path tlsDir,
-                          Destination destination) {
+                          SipTransportLayer transport, TransactionLayer transactions, Path tlsDir) {
         this.config = config;
         this.group = group;
         this.wheel = wheel;
@@ -70,7 +71,6 @@ public final class SipCallDriver implements CallDriver {
         this.transport = transport;
         this.transactions = transactions;
         this.tlsDir = tlsDir;
-        this.destination = destination;
     }
 
     /** Binds the SIP listeners on {@code config.localHost()} and gets ready to call the target. */
@@ -102,10 +102,9 @@ public final class SipCallDriver implements CallDriver {
             long t1 = config.t1Millis();
             TransactionLayer transactions = new TransactionLayer(new TimerConfig(t1, Math.max(t1, 4000), 5000),
                     transport, wheel, transport.executors());
-            SipCallDriver driver = new SipCallDriver(config, group, wheel, transport, transactions, tlsDir,
-                    Destination.of(config.transport(), target));
+            SipCallDriver driver = new SipCallDriver(config, group, wheel, transport, transactions, tlsDir);
             transport.start(driver::receive);
-            driver.wire();
+            driver.wire(target);
             return driver;
         } catch (IOException | RuntimeException e) {
             if (transport != null) {
@@ -119,7 +118,7 @@ public final class SipCallDriver implements CallDriver {
     }
 
     /** The dialog layer needs our Contact, whose port is known only once the listeners are bound. */
-    private void wire() {
+    private void wire(InetSocketAddress target) {
         Transport t = config.transport();
         Address contact = Address.of(transport.contactUri(t, config.fromUser()));
         DialogConfig dc = new DialogConfig(contact, false, 1800, 90, false);
@@ -136,16 +135,21 @@ public final class SipCallDriver implements CallDriver {
                                              dev.dialtone.sip.dialog.Termination reason) {
                     }
                 });
-        SipUri.Builder ru = SipUri.builder(config.targetHost()).user(config.toUser()).port(config.targetPort());
+        aim = aim(config.targetHost(), target);
+        String local = config.localHost().indexOf(':') >= 0 ? "[" + bare(config.localHost()) + "]" : config.localHost();
+        from = Address.of(SipUri.of(config.fromUser(), local, -1));
+    }
+
+    private Aim aim(String host, InetSocketAddress address) {
+        Transport t = config.transport();
+        SipUri.Builder ru = SipUri.builder(host).user(config.toUser()).port(address.getPort());
         if (t == Transport.TLS) {
             ru.secure(true);
         } else if (t == Transport.TCP) {
             ru.param("transport", "tcp");
         }
-        requestUri = ru.build();
-        to = Address.of(SipUri.of(config.toUser(), config.targetHost(), config.targetPort()));
-        String local = config.localHost().indexOf(':') >= 0 ? "[" + bare(config.localHost()) + "]" : config.localHost();
-        from = Address.of(SipUri.of(config.fromUser(), local, -1));
+        return new Aim(Destination.of(t, address), ru.build(),
+                Address.of(SipUri.of(config.toUser(), host, address.getPort())));
     }
 
     @Override
@@ -153,14 +157,46 @@ public final class SipCallDriver implements CallDriver {
         return true;
     }
 
+    /**
+     * The same stack (sockets, event loops, compiled code) calling another UDP target: the warm-up's in-process
+     * callee. Closing the view leaves this driver open.
+     */
+    @Override
+    public CallDriver toward(String host, int port) {
+        if (config.transport() != Transport.UDP) {
+            return null;
+        }
+        String uriHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        Aim other = aim(uriHost, new InetSocketAddress(bare(host), port));
+        return new CallDriver() {
+            @Override
+            public void place(CallAttempt attempt) {
+                SipCallDriver.this.place(attempt, other);
+            }
+
+            @Override
+            public boolean startsAtIntendedTime() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     @Override
     public void place(CallAttempt attempt) {
+        place(attempt, aim);
+    }
+
+    private void place(CallAttempt attempt, Aim to) {
         if (closed) {
             attempt.failed("driver-closed");
             return;
         }
         if (!config.rtp()) {
-            new UacCall(this, attempt, null).start();
+            new UacCall(this, to, attempt, null).start();
             return;
         }
         RtpProbe.open(group, transport.datagramChannelType(), config.localHost(), attempt).whenComplete((probe, err) -> {
@@ -170,7 +206,7 @@ public final class SipCallDriver implements CallDriver {
             } else {
                 rtpPorts.incrementAndGet();
                 probe.closeFuture().addListener(f -> rtpPorts.decrementAndGet());
-                new UacCall(this, attempt, probe).start();
+                new UacCall(this, to, attempt, probe).start();
             }
         });
     }
@@ -202,20 +238,8 @@ public final class SipCallDriver implements CallDriver {
         return dialogs;
     }
 
-    Destination destination() {
-        return destination;
-    }
-
-    SipUri requestUri() {
-        return requestUri;
-    }
-
     Address from() {
         return from;
-    }
-
-    Address to() {
-        return to;
     }
 
     LoopTimer wheel() {

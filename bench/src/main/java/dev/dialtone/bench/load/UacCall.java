@@ -48,6 +48,7 @@ final class UacCall implements InviteListener {
     enum State { INVITING, RINGING, CANCELLING, HOLDING, HANGING_UP, ENDED }
 
     private final SipCallDriver driver;
+    private final SipCallDriver.Aim aim;
     private final CallAttempt attempt;
     private final RtpProbe rtp;
     private final DigestClient digest;
@@ -57,8 +58,9 @@ final class UacCall implements InviteListener {
     private Timeout timer;
     private String callId;
 
-    UacCall(SipCallDriver driver, CallAttempt attempt, RtpProbe rtp) {
+    UacCall(SipCallDriver driver, SipCallDriver.Aim aim, CallAttempt attempt, RtpProbe rtp) {
         this.driver = driver;
+        this.aim = aim;
         this.attempt = attempt;
         this.rtp = rtp;
         LoadConfig c = driver.config();
@@ -77,8 +79,8 @@ final class UacCall implements InviteListener {
     void start() {
         byte[] sdp = offer().getBytes(StandardCharsets.US_ASCII);
         // Complete for its transport, so the dialog layer sends it as built, off the event loop.
-        SipRequest request = driver.dialogs().createInvite(driver.requestUri(), driver.from(), driver.to(),
-                "application/sdp", sdp, driver.destination().transport());
+        SipRequest request = driver.dialogs().createInvite(aim.requestUri(), driver.from(), aim.to(),
+                "application/sdp", sdp, aim.destination().transport());
         callId = request.callId();
         executor = driver.executorFor(callId);
         driver.register(this);
@@ -99,7 +101,7 @@ final class UacCall implements InviteListener {
             digest.authorize(request.method().name(), request.requestUriText(), request.body());
         }
         attempt.inviteSent(attempt.now());
-        driver.dialogs().invite(request, driver.destination(), this);
+        driver.dialogs().invite(request, aim.destination(), this);
     }
 
     /** What can happen to a call; {@link #on} handles each in one switch on the state. */
@@ -278,7 +280,7 @@ final class UacCall implements InviteListener {
                 b.header(h.name(), h.value());
             }
             state = State.INVITING;
-            driver.dialogs().invite(b.build(), driver.destination(), this);
+            driver.dialogs().invite(b.build(), aim.destination(), this);
         } else {
             log.debug("Call-ID {}: not answering the challenge: {}", callId, ((ChallengeAnswer.GiveUp) answer).reason());
             end(Outcome.FAILED, "auth-failed");

@@ -42,42 +42,72 @@ final class Warmup {
     private Warmup() {
     }
 
-    /** Places {@code calls} calls over UDP on the loopback; returns how many were answered. */
-    static long run(int calls, LoadCommand.DriverFactory drivers) throws IOException, InterruptedException {
+    /** How many warm-up calls were answered, and the in-process callee to close once the run is over (or null). */
+    record Result(long answered, AutoCloseable callee) {
+    }
+
+    /**
+     * Places {@code calls} calls over UDP to a callee started in this process on {@code localHost}, through the
+     * run's own driver where it can reach another target (UDP), through a driver of its own otherwise.
+     *
+     * <p>The run's driver, not a second one, and the callee is left running (idle) until the run is over:
+     * stopping an event loop runs its shutdown path, and starting one its first-use paths, through methods every
+     * loop shares (Netty's loop and scheduler, its thread locals). Their compiled code does not cover those branches, so
+     * dozens of methods fell back to the interpreter at once as the run began, and C2 took half the core for its
+     * first seconds to compile them again.
+     */
+    static Result inProcess(int calls, CallDriver driver, String localHost, LoadCommand.DriverFactory drivers)
+            throws IOException, InterruptedException {
+        String host = SipCallDriver.bare(localHost);
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
         // It rings before answering, as most targets (and SIPp's UAS) do: the 18x path (early dialog, post-dial
         // delay) is half of what a call's responses exercise.
-        UasConfig uasConfig = UasConfig.builder().bindHost("127.0.0.1").port(0).transport(Transport.UDP)
+        UasConfig uasConfig = UasConfig.builder().bindHost(host).port(0).transport(Transport.UDP)
                 .ringMillis(0).build();
-        try (Uas uas = Uas.start(uasConfig)) {
-            LoadConfig config = LoadConfig.builder("127.0.0.1", uas.port()).localHost("127.0.0.1").threads(1).build();
-            return place(calls, RATE, config, drivers);
+        Uas uas = Uas.start(uasConfig);
+        boolean kept = false;
+        try {
+            CallDriver view = driver.toward(host, uas.port());
+            if (view != null) {
+                long answered = place(calls, RATE, view);
+                kept = true;
+                return new Result(answered, uas);
+            }
+            LoadConfig own = LoadConfig.builder(host, uas.port()).localHost(host).threads(1).build();
+            try (CallDriver separate = drivers.open(own)) {
+                return new Result(place(calls, RATE, separate), null);
+            }
+        } finally {
+            if (!kept) {
+                uas.close();
+            }
         }
     }
 
     /**
-     * Places {@code calls} calls with no hold to the run's own target, at {@code rate} calls per second; returns how
-     * many were answered. The JIT then compiles the paths the target's own answers take (its headers, its Contact
-     * and SDP forms), which an in-process callee does not exercise.
+     * Places {@code calls} calls with no hold to the run's own target through the run's driver, at {@code rate}
+     * calls per second; returns how many were answered. The JIT then compiles the paths the target's own answers
+     * take (its headers, its Contact and SDP forms), which an in-process callee does not exercise.
      */
-    static long onTarget(int calls, double rate, LoadConfig target, LoadCommand.DriverFactory drivers)
-            throws IOException, InterruptedException {
-        return place(calls, rate, target, drivers);
+    static long onTarget(int calls, double rate, CallDriver driver) throws InterruptedException {
+        return place(calls, rate, driver);
     }
 
     /**
      * The call path's classes loaded, then calls with no hold, the run's live line rendered to nowhere; returns how
-     * many were answered.
+     * many were answered. The driver stays open.
      */
-    private static long place(int calls, double rate, LoadConfig target, LoadCommand.DriverFactory drivers)
-            throws IOException, InterruptedException {
+    private static long place(int calls, double rate, CallDriver driver) throws InterruptedException {
         preload(CALL_PATH);
-        LoadMetrics metrics = new LoadMetrics(1);
-        OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(rate, calls), 0, 0, 0,
+        RateSchedule schedule = RateSchedule.easedIn(rate, calls);
+        LoadMetrics metrics = new LoadMetrics(schedule.steps().size());
+        // No failure limit: a step of the ease-in that loses calls does not end the warm-up.
+        OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, 0, 0, 0,
                 Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
         Progress nowhere = new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
-        try (CallDriver driver = drivers.open(target)) {
-            new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, nowhere).run();
-        }
+        new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, nowhere).run();
         return metrics.answered.sum();
     }
 

@@ -51,6 +51,18 @@ class OpenLoopGeneratorTest {
         assertTrue(r.passed());
     }
 
+    @Test
+    void anEasedInSchedule_placesAllItsCalls_andEndsWhenTheyEnd() throws Exception {
+        FakeTarget target = FakeTarget.answering(clock, 5);
+        long t0 = clock.nanoTime();
+        LoadReport r = run(RateSchedule.easedIn(160, 1000), 0, 0, 0, target, 100);
+
+        assertEquals(1000, target.sends.size());
+        assertEquals(1000, r.counts().answered());
+        // 10 + 20 + 40 + 80 calls in the first four seconds, the remaining 850 at 160/s.
+        assertTrue(clock.nanoTime() - t0 < ms(4000 + 850 * 1000 / 160 + 2000), "ends after its last call");
+    }
+
     @ParameterizedTest(name = "{0} ms grid")
     @ValueSource(ints = {1, 10})
     void aDriverThatHoldsCallsBack_getsTheirStartsOnTheGrid(int gridMillis) throws Exception {

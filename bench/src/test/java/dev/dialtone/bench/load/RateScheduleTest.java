@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RateScheduleTest {
 
@@ -55,6 +57,23 @@ class RateScheduleTest {
         assertEquals(1_750_000_000, starts.get(4)[0]);
         assertEquals(2, starts.get(9)[1]);
         assertEquals(3_000_000_000L, starts.get(9)[0]);
+    }
+
+    @Test
+    void easedIn_doublesTheRateEachSecondUpToTheRate_andPlacesExactlyNCalls() {
+        RateSchedule.Cursor c = RateSchedule.easedIn(1600, 3000).cursor();
+        long[] perSecond = new long[8];
+        long n = 0;
+        long last = -1;
+        while (c.hasNext()) {
+            assertTrue(c.offset() >= last, "offsets never go back");
+            last = c.offset();
+            perSecond[(int) (c.offset() / 1_000_000_000L)]++;
+            n++;
+            c.advance();
+        }
+        assertEquals(3000, n);
+        assertArrayEquals(new long[] {100, 200, 400, 800, 1500, 0, 0, 0}, perSecond);
     }
 
     @Test
