@@ -87,6 +87,7 @@ class SipLoadSmokeTest {
             assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(), output);
             assertEquals(50, uas.invites.get(), "the target sees the warm-up's calls and the run's");
             assertEquals(50, uas.byes.get());
+            assertEquals(1, uas.inviteContacts.size(), "warm-up and run call from the same socket: " + uas.inviteContacts);
             assertTrue(output.contains("warm-up: 40 calls, 40 answered"), output);
         }
     }

@@ -35,6 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -71,6 +73,8 @@ final class TestUas implements AutoCloseable {
     }
 
     final AtomicInteger invites = new AtomicInteger();
+    /** The Contact of every INVITE: one per socket a caller places calls from. */
+    final Set<String> inviteContacts = ConcurrentHashMap.newKeySet();
     final AtomicInteger challenged = new AtomicInteger();
     final AtomicInteger byes = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
@@ -142,6 +146,7 @@ final class TestUas implements AutoCloseable {
         @Override
         public void onInvite(IncomingRequest invite) {
             invites.incrementAndGet();
+            inviteContacts.add(invite.request().header(HeaderName.CONTACT));
             if (behaviour.rejectWith() > 0) {
                 invite.reject(behaviour.rejectWith());
                 return;
