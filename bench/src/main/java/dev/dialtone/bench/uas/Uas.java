@@ -1,6 +1,7 @@
 package dev.dialtone.bench.uas;
 
 import dev.dialtone.sip.SipStack;
+import dev.dialtone.sip.dialog.DialogConfig;
 import dev.dialtone.sip.auth.DigestAlgorithm;
 import dev.dialtone.sip.auth.DigestServer;
 import dev.dialtone.sip.auth.DigestVerdict;
@@ -85,6 +86,8 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
                 .transport(t.build())
                 .threads(config.threads())
                 .contactUser("uas")
+                .dialogConfig(c -> config.sessionTimers() ? c
+                        : new DialogConfig(c.contact(), false, c.sessionExpires(), c.minSe(), false))
                 .listener(this)
                 .start();
         this.echo = config.rtpEcho() ? new RtpEcho(stack.eventLoopGroup(),

@@ -76,6 +76,11 @@ public final class UasCommand implements Callable<Integer> {
             description = "Media ports to hand out. Default: ${DEFAULT-VALUE}.")
     String mediaPorts;
 
+    @Option(names = "--session-timers", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Offer RFC 4028 session timers and 100rel (Session-Expires, Supported in the 200); "
+                    + "--no-session-timers answers without them, as SIPp's UAS does. Default: on.")
+    boolean sessionTimers;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Event-loop threads (0: twice the cores). One serves a UDP socket best: a message then "
                     + "never changes threads. More help with many TCP/TLS connections. Default: ${DEFAULT-VALUE}.")
@@ -136,7 +141,8 @@ public final class UasCommand implements Callable<Integer> {
         }
         UasConfig.Builder b = UasConfig.builder().bindHost(bind).port(port).transport(t).tls(tlsCert, tlsKey)
                 .answerDelayMillis(answerDelay).ringMillis(ring).hangupAfterMillis(hangupAfter)
-                .busyRate(busyRate).noAnswerRate(noAnswerRate).rtpEcho(rtpEcho).threads(threads);
+                .busyRate(busyRate).noAnswerRate(noAnswerRate).rtpEcho(rtpEcho).threads(threads)
+                .sessionTimers(sessionTimers);
         if (auth != null) {
             int colon = auth.indexOf(':');
             if (colon <= 0) {

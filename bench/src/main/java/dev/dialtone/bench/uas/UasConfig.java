@@ -25,11 +25,13 @@ import java.util.Objects;
  * @param mediaPortMin     lowest media port handed out (even)
  * @param mediaPortMax     highest media port handed out
  * @param threads          event-loop threads of the SIP stack; 0 for Netty's default
+ * @param sessionTimers    RFC 4028 session timers and 100rel offered (Session-Expires, Supported in the 200);
+ *                         off, the 200 carries neither, as SIPp's UAS answers
  */
 public record UasConfig(String bindHost, int port, Transport transport, Path tlsCertificate, Path tlsKey,
                         long answerDelayMillis, long ringMillis, long hangupAfterMillis, double busyRate,
                         double noAnswerRate, String authUser, String authPassword, boolean rtpEcho,
-                        int mediaPortMin, int mediaPortMax, int threads) {
+                        int mediaPortMin, int mediaPortMax, int threads, boolean sessionTimers) {
 
     public UasConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -70,6 +72,7 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
         private Path tlsKey;
         private long answerDelayMillis;
         private long ringMillis = -1;
+        private boolean sessionTimers = true;
         private long hangupAfterMillis;
         private double busyRate;
         private double noAnswerRate;
@@ -151,10 +154,15 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
             return this;
         }
 
+        public Builder sessionTimers(boolean on) {
+            this.sessionTimers = on;
+            return this;
+        }
+
         public UasConfig build() {
             return new UasConfig(bindHost, port, transport, tlsCertificate, tlsKey, answerDelayMillis, ringMillis,
                     hangupAfterMillis, busyRate, noAnswerRate, authUser, authPassword, rtpEcho, mediaPortMin,
-                    mediaPortMax, threads);
+                    mediaPortMax, threads, sessionTimers);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.dialtone.sip.dialog.InviteFailure;
 import dev.dialtone.sip.dialog.InviteListener;
 import dev.dialtone.sip.dialog.Termination;
 import dev.dialtone.sip.message.Address;
+import dev.dialtone.sip.message.HeaderName;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.transaction.TimerConfig;
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The UAS called by a phone on the Dialtone stack: media echo, callee hang-up, an offer it cannot answer. */
@@ -160,6 +163,28 @@ class UasTest {
         assertTrue(new String(c.answered.get().body(), StandardCharsets.US_ASCII).contains("a=rtpmap:8 PCMA/8000"));
         assertEquals(Termination.REMOTE_BYE, c.ended.get(5, TimeUnit.SECONDS));
         awaitTrue(() -> uas.counters().snapshot().get("hungUp") == 1 && uas.activeCalls() == 0);
+    }
+
+    @Test
+    @Timeout(20)
+    void sessionTimers_areInThe200_unlessTurnedOff() throws Exception {
+        uas = Uas.start(UasConfig.builder().port(0).threads(1).build());
+        Call on = call("0");
+        SipResponse withTimers = on.answered.get(5, TimeUnit.SECONDS);
+        assertEquals(200, withTimers.status());
+        assertNotNull(withTimers.header(HeaderName.SESSION_EXPIRES), withTimers.startLine());
+        caller.dialogs().bye(on.dialog);
+        awaitTrue(() -> uas.activeCalls() == 0);
+        uas.close();
+
+        uas = Uas.start(UasConfig.builder().port(0).threads(1).sessionTimers(false).build());
+        Call off = call("0");
+        SipResponse plain = off.answered.get(5, TimeUnit.SECONDS);
+        assertEquals(200, plain.status());
+        assertNull(plain.header(HeaderName.SESSION_EXPIRES), "no Session-Expires, as SIPp's UAS answers");
+        assertNull(plain.header(HeaderName.SUPPORTED));
+        caller.dialogs().bye(off.dialog);
+        awaitTrue(() -> uas.activeCalls() == 0);
     }
 
     @Test
