@@ -258,8 +258,6 @@ public final class LoadCommand implements Callable<Integer> {
         if (driver == null) {
             return 2;
         }
-        // The warm-up's callee, if any, is closed after the run: see Warmup.
-        AutoCloseable warmupCallee = null;
         if (warmupCalls > 0) {
             try {
                 long t0 = System.nanoTime();
@@ -267,9 +265,7 @@ public final class LoadCommand implements Callable<Integer> {
                 if (warmupTarget) {
                     answered = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), driver);
                 } else {
-                    Warmup.Result w = Warmup.inProcess(warmupCalls, driver, config.localHost(), driverFactory);
-                    answered = w.answered();
-                    warmupCallee = w.callee();
+                    answered = Warmup.inProcess(warmupCalls, driver, config.localHost(), driverFactory);
                 }
                 out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%n", warmupCalls, answered,
                         (System.nanoTime() - t0) / 1e9);
@@ -301,9 +297,6 @@ public final class LoadCommand implements Callable<Integer> {
             } finally {
                 progress.finish();
                 driver.close();
-                if (warmupCallee != null) {
-                    warmupCallee.close();
-                }
             }
             LoadReport result = LoadReports.build(settings, startedAt, metrics, run, settings.rtp());
             out.print(SummaryTable.render(result));

@@ -42,21 +42,19 @@ final class Warmup {
     private Warmup() {
     }
 
-    /** How many warm-up calls were answered, and the in-process callee to close once the run is over (or null). */
-    record Result(long answered, AutoCloseable callee) {
-    }
-
     /**
-     * Places {@code calls} calls over UDP to a callee started in this process on {@code localHost}, through the
-     * run's own driver where it can reach another target (UDP), through a driver of its own otherwise.
+     * Places {@code calls} calls over UDP to a callee started (and stopped) in this process on {@code localHost},
+     * through the run's own driver where it can reach another target (UDP), through a driver of its own
+     * otherwise; returns how many were answered.
      *
-     * <p>The run's driver, not a second one, and the callee is left running (idle) until the run is over:
-     * stopping an event loop runs its shutdown path, and starting one its first-use paths, through methods every
-     * loop shares (Netty's loop and scheduler, its thread locals). Their compiled code does not cover those branches, so
-     * dozens of methods fell back to the interpreter at once as the run began, and C2 took half the core for its
-     * first seconds to compile them again.
+     * <p>The run's driver, not a second one: stopping an event loop runs its shutdown path, and starting one its
+     * first-use paths, through methods every loop shares (Netty's loop and scheduler, its thread locals). Their
+     * compiled code does not cover those branches, so with a driver of its own dozens of methods fell back to
+     * the interpreter as the run began, and C2 took half the core for its first seconds to compile them again.
+     * The callee's loop still stops here: left running idle, it woke for its transactions' last timers 32 s
+     * later and undid the compiled loop code in the middle of the run instead.
      */
-    static Result inProcess(int calls, CallDriver driver, String localHost, LoadCommand.DriverFactory drivers)
+    static long inProcess(int calls, CallDriver driver, String localHost, LoadCommand.DriverFactory drivers)
             throws IOException, InterruptedException {
         String host = SipCallDriver.bare(localHost);
         if (host.equals("0.0.0.0") || host.equals("::")) {
@@ -66,22 +64,14 @@ final class Warmup {
         // delay) is half of what a call's responses exercise.
         UasConfig uasConfig = UasConfig.builder().bindHost(host).port(0).transport(Transport.UDP)
                 .ringMillis(0).build();
-        Uas uas = Uas.start(uasConfig);
-        boolean kept = false;
-        try {
+        try (Uas uas = Uas.start(uasConfig)) {
             CallDriver view = driver.toward(host, uas.port());
             if (view != null) {
-                long answered = place(calls, RATE, view);
-                kept = true;
-                return new Result(answered, uas);
+                return place(calls, RATE, view);
             }
             LoadConfig own = LoadConfig.builder(host, uas.port()).localHost(host).threads(1).build();
             try (CallDriver separate = drivers.open(own)) {
-                return new Result(place(calls, RATE, separate), null);
-            }
-        } finally {
-            if (!kept) {
-                uas.close();
+                return place(calls, RATE, separate);
             }
         }
     }
