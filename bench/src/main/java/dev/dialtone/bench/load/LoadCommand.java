@@ -134,8 +134,8 @@ public final class LoadCommand implements Callable<Integer> {
     int warmupCalls;
 
     @Option(names = "--warmup-target", description = "Place the warm-up calls to the target (no hold, at the run's "
-            + "first rate up to 1,000 calls/s, reached over 4 s) instead of to a callee inside this process: the JIT then also "
-            + "compiles the paths the target's answers take. Before a fixed high rate, e.g. --warmup 20000 "
+            + "first rate up to 1,000 calls/s, reached over 4 s) instead of to a callee inside this process: the "
+            + "JIT then also compiles the paths the target's answers take. Before a fixed high rate, e.g. --warmup 20000 "
             + "--warmup-target. The target sees these calls; they are not counted.")
     boolean warmupTarget;
 
