@@ -136,8 +136,7 @@ public final class SipCallDriver implements CallDriver {
                     }
                 });
         aim = aim(config.targetHost(), target);
-        String local = config.localHost().indexOf(':') >= 0 ? "[" + bare(config.localHost()) + "]" : config.localHost();
-        from = Address.of(SipUri.of(config.fromUser(), local, -1));
+        from = Address.of(SipUri.of(config.fromUser(), uriHost(config.localHost()), -1));
     }
 
     private Aim aim(String host, InetSocketAddress address) {
@@ -166,8 +165,7 @@ public final class SipCallDriver implements CallDriver {
         if (config.transport() != Transport.UDP) {
             return null;
         }
-        String uriHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-        Aim other = aim(uriHost, new InetSocketAddress(bare(host), port));
+        Aim other = aim(uriHost(host), new InetSocketAddress(bare(host), port));
         return new CallDriver() {
             @Override
             public void place(CallAttempt attempt) {
@@ -300,6 +298,11 @@ public final class SipCallDriver implements CallDriver {
         transport.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         deleteTree(tlsDir);
+    }
+
+    /** A host as a URI writes it: an IPv6 address in brackets. */
+    private static String uriHost(String host) {
+        return host.indexOf(':') >= 0 ? "[" + bare(host) + "]" : host;
     }
 
     /** A host without the brackets a URI puts around an IPv6 reference. */

@@ -1,12 +1,12 @@
 package dev.dialtone.bench.uas;
 
 import dev.dialtone.sip.SipStack;
-import dev.dialtone.sip.dialog.DialogConfig;
 import dev.dialtone.sip.auth.DigestAlgorithm;
 import dev.dialtone.sip.auth.DigestServer;
 import dev.dialtone.sip.auth.DigestVerdict;
 import dev.dialtone.sip.auth.Ha1Lookup;
 import dev.dialtone.sip.dialog.Dialog;
+import dev.dialtone.sip.dialog.DialogConfig;
 import dev.dialtone.sip.dialog.DialogLayer;
 import dev.dialtone.sip.dialog.DialogListener;
 import dev.dialtone.sip.dialog.IncomingRequest;
