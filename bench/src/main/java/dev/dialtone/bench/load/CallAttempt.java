@@ -32,6 +32,7 @@ public final class CallAttempt {
     private static final int RINGING = 2;
     private static final int ANSWERED = 4;
     private static final int ENDED = 8;
+    private static final int RESPONDED = 16; // any response to the INVITE, provisional or final
     private static final AtomicIntegerFieldUpdater<CallAttempt> FLAGS =
             AtomicIntegerFieldUpdater.newUpdater(CallAttempt.class, "flags");
     private volatile int flags;
@@ -95,6 +96,7 @@ public final class CallAttempt {
 
     /** A provisional response to INVITE; the first 18x gives the post-dial delay. */
     public void provisional(int status, long at) {
+        first(RESPONDED);
         if (status >= 180 && status < 200 && first(RINGING)) {
             metrics.postDial.recordNanos(at - intendedStart);
         }
@@ -102,6 +104,7 @@ public final class CallAttempt {
 
     /** A final response to an INVITE of this call (a challenge included); the first 2xx gives the setup time. */
     public void finalResponse(int status, long at) {
+        first(RESPONDED);
         metrics.inviteResponse(status);
         int cls = status / 100;
         if (cls >= 1 && cls <= 6) {
@@ -166,7 +169,7 @@ public final class CallAttempt {
         return true;
     }
 
-    /** Sets {@code flag}; true if this call set it first. */
+    /** Sets {@code flag}; true if this call set it first. Keeps {@link LoadMetrics#unanswered} in step. */
     private boolean first(int flag) {
         int f;
         do {
@@ -175,7 +178,16 @@ public final class CallAttempt {
                 return false;
             }
         } while (!FLAGS.compareAndSet(this, f, f | flag));
+        boolean was = unanswered(f);
+        if (was != unanswered(f | flag)) {
+            metrics.unanswered.add(was ? -1 : 1);
+        }
         return true;
+    }
+
+    /** The INVITE left and nothing came back yet, not even a 100: what {@link Ramp} watches for overload. */
+    private static boolean unanswered(int flags) {
+        return (flags & (SENT | RESPONDED | ENDED)) == SENT;
     }
 
     private void end(Outcome outcome, String reason) {

@@ -86,7 +86,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--tls-trust", paramLabel = "PEM", description = "Trust exactly this server certificate.")
     Path tlsTrust;
 
-    @Option(names = "--rate-step", paramLabel = "CPS", description = "Ramp: raise the rate by CPS each step.")
+    @Option(names = "--rate-step", paramLabel = "CPS", description = "Ramp: raise the rate by CPS each step. A step fails when more of its "
+            + "calls fail than --max-failure-rate allows, or, at any second of it, when more than one second's worth "
+            + "of INVITEs has had no response at all; the ramp stops there.")
     Double rateStep;
 
     @Option(names = "--rate-max", paramLabel = "CPS", description = "Ramp: last rate to try.")

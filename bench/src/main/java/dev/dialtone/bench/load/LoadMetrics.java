@@ -18,6 +18,8 @@ final class LoadMetrics {
     final LongAdder cancelled = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder unfinished = new LongAdder();
+    /** Calls whose INVITE left without any response yet (see {@link Ramp}). */
+    final LongAdder unanswered = new LongAdder();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     // Indexed by status code: counted once per response, without boxing or a map lookup.
     private final java.util.concurrent.atomic.AtomicLongArray inviteResponses = new java.util.concurrent.atomic.AtomicLongArray(700);

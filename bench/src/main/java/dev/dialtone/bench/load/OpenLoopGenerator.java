@@ -112,7 +112,9 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
             }
             if (schedule.isRamp() && cursor.hasNext() && currentStep < steps.size()) {
                 RateSchedule.Step step = steps.get(currentStep);
-                if (now - t0 >= step.endNanos()) {
+                // At its end; before it, once a second, only whether the target has fallen behind (see Ramp).
+                if (now - t0 >= step.endNanos()
+                        || now >= nextTick && Ramp.isOverloaded(step, metrics.unanswered.sum())) {
                     StepResult r = judge(step, now - t0);
                     judged.add(r);
                     log.debug("ramp step {} at {} cps: {}", step.index(), step.rate(), r.verdict());
@@ -272,7 +274,7 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
     private StepResult judge(RateSchedule.Step step, long offset) {
         LoadMetrics.StepCounters c = metrics.steps[step.index()];
         return Ramp.evaluate(step, 0, offset, c.scheduled.get(), c.ended.get(), c.failed.get(), waitingCount(),
-                plan.maxFailureRatePercent());
+                metrics.unanswered.sum(), plan.maxFailureRatePercent());
     }
 
     /**
@@ -288,7 +290,7 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
             }
             StepResult early = step.index() < judged.size() ? judged.get(step.index()) : null;
             long end = early != null ? Math.round(early.endSeconds() * 1e9) : Math.min(step.endNanos(), endOffset);
-            StepResult late = Ramp.evaluate(step, 0, end, c.scheduled.get(), c.ended.get(), c.failed.get(), 0,
+            StepResult late = Ramp.evaluate(step, 0, end, c.scheduled.get(), c.ended.get(), c.failed.get(), 0, 0,
                     plan.maxFailureRatePercent());
             if (early != null && !early.passed() && late.passed()) {
                 late = new StepResult(late.step(), late.rate(), late.startSeconds(), late.endSeconds(),

@@ -226,4 +226,23 @@ class OpenLoopGeneratorTest {
         assertTrue(r.passed(), "a ramp passes when its first rate held");
         assertTrue(r.counts().failed() > 0);
     }
+
+    @Test
+    void ramp_failsAStepAsSoonAsASecondOfInvitesHasNoResponse() throws Exception {
+        // One INVITE at a time, 20 ms each (50 calls/s), silent until it answers: at 100 calls/s the INVITEs
+        // without a response grow by 50 a second and pass one second's worth (100) about 2 s into the step.
+        FakeTarget target = new FakeTarget(clock, 20, true, t -> false, true);
+        LoadReport r = run(RateSchedule.ramp(10, 90, 100, 10), 0, 0, 0, target, 0.1);
+
+        List<LoadReport.StepResult> steps = r.steps();
+        assertEquals(2, steps.size());
+        assertTrue(steps.get(0).passed());
+        LoadReport.StepResult behind = steps.get(1);
+        assertFalse(behind.passed());
+        assertTrue(behind.verdict().endsWith("INVITEs without any response"), behind.verdict());
+        assertTrue(behind.endSeconds() < 14, "judged when it fell behind, not at its end: " + behind.endSeconds());
+        assertTrue(behind.scheduled() < 500, "no more calls once it fell behind: " + behind.scheduled());
+        assertEquals(10.0, r.sustainedRate());
+        assertEquals(0, r.counts().failed(), "the backlog is answered in the drain");
+    }
 }

@@ -14,7 +14,7 @@ class RampTest {
 
     @Test
     void step_passes_withinTheFailureLimit() {
-        StepResult r = Ramp.evaluate(STEP, 0, 30_000_000_000L, 500, 1000, 1, 0, 0.1);
+        StepResult r = Ramp.evaluate(STEP, 0, 30_000_000_000L, 500, 1000, 1, 0, 0, 0.1);
         assertTrue(r.passed());
         assertEquals(0.1, r.failureRatePercent());
         assertEquals("ok", r.verdict());
@@ -23,17 +23,25 @@ class RampTest {
 
     @Test
     void step_fails_overTheFailureLimit() {
-        StepResult r = Ramp.evaluate(STEP, 0, 30_000_000_000L, 500, 999, 2, 0, 0.1);
+        StepResult r = Ramp.evaluate(STEP, 0, 30_000_000_000L, 500, 999, 2, 0, 0, 0.1);
         assertFalse(r.passed());
         assertEquals("failure rate 0.200 % over 0.100 %", r.verdict());
     }
 
     @Test
     void step_fails_whenMoreThanASecondOfCallsWaitsForASlot() {
-        assertTrue(Ramp.evaluate(STEP, 0, 1, 500, 400, 0, 50, 0.1).passed());
-        StepResult r = Ramp.evaluate(STEP, 0, 1, 500, 400, 0, 51, 0.1);
+        assertTrue(Ramp.evaluate(STEP, 0, 1, 500, 400, 0, 50, 0, 0.1).passed());
+        StepResult r = Ramp.evaluate(STEP, 0, 1, 500, 400, 0, 51, 0, 0.1);
         assertFalse(r.passed());
         assertEquals("51 calls waiting for a concurrency slot", r.verdict());
+    }
+
+    @Test
+    void step_fails_whenMoreThanASecondOfInvitesHasNoResponse() {
+        assertTrue(Ramp.evaluate(STEP, 0, 1, 500, 400, 0, 0, 50, 0.1).passed());
+        StepResult r = Ramp.evaluate(STEP, 0, 1, 500, 400, 0, 0, 51, 0.1);
+        assertFalse(r.passed());
+        assertEquals("51 INVITEs without any response", r.verdict());
     }
 
     @Test
