@@ -15,7 +15,7 @@
 # ALT_JAVA_OPTS (default: none) measures `load` and `uas` a second time with those JVM options.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
 # rate); CPU_RATES, WARM_S, CPU_S (the UAC CPU runs); UAS_RATES, UAS_WARM_S, UAS_S (the UAS runs);
-# MAX_FAILURE (percent); OUT.
+# MAX_FAILURE (percent); LADDERS (0: skip the highest-rate ladders); OUT.
 # A rate holds when no more than MAX_FAILURE % of its calls fail (a call not over 5 s after its last start
 # fails) and calls start at 95 % of it or better. The ladder's first, low rate is a warm-up for both tools and
 # is not judged: a cold JVM on a busy core answers late in its first second, its INVITEs are retransmitted, and
@@ -28,6 +28,7 @@ RAMP_START=${RAMP_START:-50}
 RAMP_STEP=${RAMP_STEP:-1000}
 RAMP_MAX=${RAMP_MAX:-12050}
 STEP_S=${STEP_S:-5}
+LADDERS=${LADDERS:-1}
 CPU_RATES=${CPU_RATES:-400 1500}
 WARM_S=${WARM_S:-45}
 CPU_S=${CPU_S:-20}
@@ -151,6 +152,7 @@ for rep in $(seq 1 "$REPS"); do
 
     # 1a. load's highest rate against SIPp's UAS (as shipped, and with ALT_JAVA_OPTS if set).
     for VARIANT in "${VARIANTS[@]}"; do
+        (( LADDERS )) || break
         [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
         start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT.log"
         log "rep $rep: $VARIANT ramp $RAMP_START..$RAMP_MAX cps against SIPp UAS"
@@ -168,20 +170,22 @@ for rep in $(seq 1 "$REPS"); do
     done
 
     # 1b. SIPp UAC's highest rate against SIPp's UAS: one fresh UAC per rate of the same ladder.
-    start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp.log"
-    MAX=0; WHY="every_step_held"
-    for RATE in $(seq "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX"); do
-        set +e
-        run_sipp_uac "$CORE_A" "$PORT" "$RATE" $((RATE * STEP_S)) "$R/sipp-uac-$RATE"
-        set -e
-        read -r V CALLS FAILED STARTED < <(sipp_uac_verdict "$R/sipp-uac-$RATE" "$RATE")
-        [[ $RATE == "$RAMP_START" ]] && continue
-        if [[ $V != ok ]]; then WHY="${RATE}_cps:_${FAILED}_of_${CALLS}_failed,_started_at_${STARTED}/s"; break; fi
-        MAX=$RATE
-    done
-    stop_pid "$PEER_PID"
-    record uac-max sipp "$rep" "$MAX" "$WHY"
-    log "  SIPp UAC held $MAX cps (${WHY//_/ })"
+    if (( LADDERS )); then
+        start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp.log"
+        MAX=0; WHY="every_step_held"
+        for RATE in $(seq "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX"); do
+            set +e
+            run_sipp_uac "$CORE_A" "$PORT" "$RATE" $((RATE * STEP_S)) "$R/sipp-uac-$RATE"
+            set -e
+            read -r V CALLS FAILED STARTED < <(sipp_uac_verdict "$R/sipp-uac-$RATE" "$RATE")
+            [[ $RATE == "$RAMP_START" ]] && continue
+            if [[ $V != ok ]]; then WHY="${RATE}_cps:_${FAILED}_of_${CALLS}_failed,_started_at_${STARTED}/s"; break; fi
+            MAX=$RATE
+        done
+        stop_pid "$PEER_PID"
+        record uac-max sipp "$rep" "$MAX" "$WHY"
+        log "  SIPp UAC held $MAX cps (${WHY//_/ })"
+    fi
 
     # 1c. CPU per 1,000 calls of each UAC at each fixed rate, and load's start-up cost (one call).
     for CPU_RATE in $CPU_RATES; do
