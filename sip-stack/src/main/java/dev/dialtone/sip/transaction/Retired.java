@@ -29,6 +29,9 @@ final class Retired extends FifoLane {
     // response's bytes (Timer J). Null where everything is absorbed.
     private Object[] payloads = new Object[capacity()];
     private Destination[] destinations = new Destination[capacity()]; // where a server one's response goes
+    // Each key's mixed hash: expiring an entry and shifting its neighbours back reads these in sequence rather
+    // than each key's String, which after 64*T1 is far out of cache.
+    private int[] hashes = new int[capacity()];
     private int[] index = new int[capacity() * 2]; // ring position + 1 of an entry; 0 is a free slot
 
     Retired(TransactionLayer layer, TransactionLayer.Shard shard, long delayMillis) {
@@ -48,6 +51,7 @@ final class Retired extends FifoLane {
     private void add(String key, Object payload, Destination destination) {
         int pos = enqueue();
         keys[pos] = key;
+        hashes[pos] = hash(key);
         payloads[pos] = payload;
         destinations[pos] = destination;
         insert(pos);
@@ -91,9 +95,10 @@ final class Retired extends FifoLane {
 
     private int find(String key) {
         int mask = index.length - 1;
-        for (int i = home(key, mask); index[i] != 0; i = (i + 1) & mask) {
+        int h = hash(key);
+        for (int i = h & mask; index[i] != 0; i = (i + 1) & mask) {
             int pos = index[i] - 1;
-            if (keys[pos].equals(key)) {
+            if (hashes[pos] == h && keys[pos].equals(key)) {
                 return pos;
             }
         }
@@ -114,6 +119,11 @@ final class Retired extends FifoLane {
     @Override
     void grown(int head, int size) {
         keys = unrolled(keys, head, size);
+        int[] h = new int[keys.length];
+        for (int i = 0; i < size; i++) {
+            h[i] = hashes[(head + i) & (hashes.length - 1)];
+        }
+        hashes = h;
         payloads = unrolled(payloads, head, size);
         destinations = unrolled(destinations, head, size);
         index = new int[keys.length * 2];
@@ -122,14 +132,14 @@ final class Retired extends FifoLane {
         }
     }
 
-    private static int home(String key, int mask) {
+    private static int hash(String key) {
         int h = key.hashCode();
-        return (h ^ (h >>> 16)) & mask;
+        return h ^ (h >>> 16);
     }
 
     private void insert(int pos) {
         int mask = index.length - 1;
-        int i = home(keys[pos], mask);
+        int i = hashes[pos] & mask;
         while (index[i] != 0) {
             i = (i + 1) & mask;
         }
@@ -139,13 +149,13 @@ final class Retired extends FifoLane {
     /** Takes ring position {@code pos} out of the index, shifting back the entries probed past it. */
     private void unindex(int pos) {
         int mask = index.length - 1;
-        int i = home(keys[pos], mask);
+        int i = hashes[pos] & mask;
         while (index[i] != pos + 1) {
             i = (i + 1) & mask;
         }
         index[i] = 0;
         for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
-            int k = home(keys[index[j] - 1], mask);
+            int k = hashes[index[j] - 1] & mask;
             // An entry whose home lies cyclically in (i, j] is still reachable; any other moves into the hole.
             boolean reachable = i <= j ? i < k && k <= j : i < k || k <= j;
             if (!reachable) {
