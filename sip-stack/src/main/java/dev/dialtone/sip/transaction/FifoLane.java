@@ -45,12 +45,7 @@ abstract class FifoLane implements TimerTask, Runnable {
     /** Takes a place at the tail, due after the lane's delay; returns its ring position. */
     final int enqueue() {
         if (size == deadlines.length) {
-            int n = deadlines.length;
-            long[] d = new long[n * 2];
-            for (int i = 0; i < size; i++) {
-                d[i] = deadlines[(head + i) & (n - 1)];
-            }
-            deadlines = d;
+            deadlines = unrolled(deadlines, head, size);
             grown(head, size);
             head = 0;
         }
@@ -81,6 +76,24 @@ abstract class FifoLane implements TimerTask, Runnable {
     static <T> T[] unrolled(T[] a, int head, int size) {
         T[] out = Arrays.copyOf(a, a.length * 2);
         Arrays.fill(out, null);
+        for (int i = 0; i < size; i++) {
+            out[i] = a[(head + i) & (a.length - 1)];
+        }
+        return out;
+    }
+
+    /** {@link #unrolled(Object[], int, int)} for a ring of longs. */
+    static long[] unrolled(long[] a, int head, int size) {
+        long[] out = new long[a.length * 2];
+        for (int i = 0; i < size; i++) {
+            out[i] = a[(head + i) & (a.length - 1)];
+        }
+        return out;
+    }
+
+    /** {@link #unrolled(Object[], int, int)} for a ring of ints. */
+    static int[] unrolled(int[] a, int head, int size) {
+        int[] out = new int[a.length * 2];
         for (int i = 0; i < size; i++) {
             out[i] = a[(head + i) & (a.length - 1)];
         }

@@ -119,11 +119,7 @@ final class Retired extends FifoLane {
     @Override
     void grown(int head, int size) {
         keys = unrolled(keys, head, size);
-        int[] h = new int[keys.length];
-        for (int i = 0; i < size; i++) {
-            h[i] = hashes[(head + i) & (hashes.length - 1)];
-        }
-        hashes = h;
+        hashes = unrolled(hashes, head, size);
         payloads = unrolled(payloads, head, size);
         destinations = unrolled(destinations, head, size);
         index = new int[keys.length * 2];
