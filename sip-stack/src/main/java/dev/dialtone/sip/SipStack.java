@@ -46,6 +46,7 @@ public final class SipStack implements AutoCloseable {
         wheel = new LoopTimer(group);
         try {
             transport = new SipTransportLayer(b.transport, group);
+            wheel.holdWhile(transport::inputPending);
             transactions = new TransactionLayer(b.timers, transport, wheel, transport.executors());
             ServerLocator.Builder lb = ServerLocator.builder(group.next())
                     .datagramChannelType(transport.datagramChannelType())

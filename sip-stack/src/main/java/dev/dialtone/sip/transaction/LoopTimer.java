@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BooleanSupplier;
 
 /**
  * The stack's timers, run by the event loops themselves instead of by a timer thread.
@@ -33,12 +34,15 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 public final class LoopTimer implements Timer {
     static final long GRANULARITY_MS = 10;
+    /** How long due timeouts wait at most for input to be read (see {@link #holdWhile}). */
+    static final long MAX_HOLD_MS = 100;
 
     private final EventExecutorGroup group;
     private final long granularity;
     private final Map<EventExecutor, Wheel> wheels = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean stopped;
+    private volatile BooleanSupplier inputPending;
 
     /** Timers on a {@value #GRANULARITY_MS} ms grid, the stack's. */
     public LoopTimer(EventExecutorGroup group) {
@@ -82,6 +86,18 @@ public final class LoopTimer implements Timer {
             }
         }
         return entry;
+    }
+
+    /**
+     * Lets the timeouts due on a loop wait while {@code inputPending}, asked on that loop, says that input which has
+     * already arrived there is unread, for at most {@value #MAX_HOLD_MS} ms. A loop that was paused (a collection,
+     * a busy host) finds both a backlog of datagrams and timers past their deadlines; a response in that backlog
+     * came before the deadline and is then handled first, as it would have been without the pause, instead of
+     * Timer A retransmitting an INVITE that was answered (RFC 3261 17.1.1.2), which some peers take for a new
+     * request, or Timer B or F ending a transaction whose answer is waiting to be read.
+     */
+    public void holdWhile(BooleanSupplier inputPending) {
+        this.inputPending = inputPending;
     }
 
     /** Timeouts armed and neither fired nor cancelled yet. */
@@ -158,6 +174,7 @@ public final class LoopTimer implements Timer {
         Entry tail;
         ScheduledFuture<?> future;
         boolean firing;
+        long heldSince; // System.nanoTime() when it first waited for input; 0 if it has not
 
         Bucket(Wheel wheel, long tick) {
             this.wheel = wheel;
@@ -197,6 +214,9 @@ public final class LoopTimer implements Timer {
 
         @Override
         public void run() {
+            if (head != null && hold()) {
+                return;
+            }
             // Out of the ring first: a timeout armed by one of these tasks for this same tick gets a new bucket.
             // One cancelled by them stays linked and is skipped (its state says so).
             wheel.unlink(this);
@@ -209,6 +229,27 @@ public final class LoopTimer implements Timer {
                 e.bucket = null;
                 e.expire();
                 e = next;
+            }
+        }
+
+        /** Whether it waits for input instead of firing now: then it runs again after the loop's next I/O. */
+        private boolean hold() {
+            BooleanSupplier pending = inputPending;
+            if (pending == null || stopped || !pending.getAsBoolean()) {
+                return false;
+            }
+            long now = System.nanoTime();
+            if (heldSince == 0) {
+                heldSince = now | 1;
+            } else if (now - heldSince >= TimeUnit.MILLISECONDS.toNanos(MAX_HOLD_MS)) {
+                return false;
+            }
+            try {
+                // Scheduled, not executed: a scheduled task runs only after the loop has polled its sockets again.
+                future = wheel.loop.schedule(this, 0, TimeUnit.NANOSECONDS);
+                return true;
+            } catch (RejectedExecutionException e) {
+                return false;
             }
         }
     }

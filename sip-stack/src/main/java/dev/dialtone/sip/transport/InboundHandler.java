@@ -12,9 +12,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,15 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
     private static final Logger log = LoggerFactory.getLogger(InboundHandler.class);
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
+    private static final AttributeKey<Boolean> UNREAD = AttributeKey.valueOf("dialtone.sip.udp.unread");
+    // Per event loop: [0] datagrams of the read pass under way, [1] this loop's UDP sockets whose last pass ended
+    // on the read budget, not on an empty socket (see inputPending).
+    private static final FastThreadLocal<int[]> UDP_READS = new FastThreadLocal<>() {
+        @Override
+        protected int[] initialValue() {
+            return new int[2];
+        }
+    };
 
     private final SipTransportLayer layer;
     private volatile Consumer<Inbound> receiver;
@@ -55,6 +68,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
         InetSocketAddress remote;
         InetSocketAddress local;
         if (c == null) {
+            UDP_READS.get()[0]++;
             transport = Transport.UDP;
             remote = frame.sender();
             local = frame.recipient() != null ? frame.recipient() : layer.udpLocalAddress();
@@ -246,6 +260,40 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * Whether, on the calling event loop, a UDP socket's last read pass stopped at the budget of
+     * {@link SipTransportLayer#DATAGRAMS_PER_READ} datagrams: datagrams that have arrived are still unread.
+     */
+    static boolean inputPending() {
+        return UDP_READS.get()[1] > 0;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DatagramChannel) {
+            int[] reads = UDP_READS.get();
+            unread(ctx, reads, reads[0] >= SipTransportLayer.DATAGRAMS_PER_READ);
+            reads[0] = 0;
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DatagramChannel) {
+            unread(ctx, UDP_READS.get(), false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private static void unread(ChannelHandlerContext ctx, int[] reads, boolean unread) {
+        Attribute<Boolean> flag = ctx.channel().attr(UNREAD);
+        if (unread != (flag.get() == Boolean.TRUE)) {
+            flag.set(unread);
+            reads[1] += unread ? 1 : -1;
+        }
     }
 
     @Override

@@ -586,6 +586,15 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         return p == port || p == tlsPort;
     }
 
+    /**
+     * On an event loop of this layer: whether datagrams that have reached one of its UDP sockets are still unread,
+     * its last read pass having stopped at the {@value #DATAGRAMS_PER_READ}-datagram budget. A timer wheel can
+     * let due timers wait for them (see {@code LoopTimer.holdWhile}).
+     */
+    public boolean inputPending() {
+        return InboundHandler.inputPending();
+    }
+
     InetSocketAddress udpLocalAddress() {
         return udp == null ? null : udp.localAddress();
     }

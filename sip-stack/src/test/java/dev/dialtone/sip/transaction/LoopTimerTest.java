@@ -42,6 +42,36 @@ class LoopTimerTest {
     }
 
     @Test
+    void aTimeoutHeldForUnreadInput_firesOnceTheInputIsRead_orAfterTheBoundAtTheLatest() throws Exception {
+        AtomicBoolean unread = new AtomicBoolean(true);
+        timer.holdWhile(unread::get);
+        EventExecutor loop = group.next();
+
+        // Input that stays unread: the timeout waits MAX_HOLD_MS past its deadline, then fires anyway.
+        CompletableFuture<Long> fired = new CompletableFuture<>();
+        long armed = System.nanoTime();
+        loop.execute(() -> timer.newTimeout(t -> fired.complete(System.nanoTime()), 10, TimeUnit.MILLISECONDS));
+        long waited = TimeUnit.NANOSECONDS.toMillis(fired.get(5, TimeUnit.SECONDS) - armed);
+        assertTrue(waited >= 10 + LoopTimer.MAX_HOLD_MS, "fired after " + waited + " ms");
+
+        // Input read meanwhile: the held timeout fires as soon as the loop finds none left, and only once.
+        List<String> runs = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch dueAndHeld = new CountDownLatch(1);
+        loop.execute(() -> timer.newTimeout(t -> runs.add("fired"), 10, TimeUnit.MILLISECONDS));
+        loop.schedule(dueAndHeld::countDown, 30, TimeUnit.MILLISECONDS);
+        assertTrue(dueAndHeld.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of(), runs, "held while input is unread");
+        unread.set(false);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (runs.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
+        assertEquals(List.of("fired"), runs);
+        assertEquals(0, timer.pendingTimeouts());
+    }
+
+    @Test
     void aTimeoutArmedFromOutsideFiresOnOneOfTheLoops() throws Exception {
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         CountDownLatch fired = new CountDownLatch(1);
