@@ -26,7 +26,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPS=${REPS:-1}
 RAMP_START=${RAMP_START:-50}
 RAMP_STEP=${RAMP_STEP:-1000}
-RAMP_MAX=${RAMP_MAX:-12050}
+RAMP_MAX=${RAMP_MAX:-16050}
 STEP_S=${STEP_S:-5}
 LADDERS=${LADDERS:-1}
 CPU_RATES=${CPU_RATES:-400 1500}
@@ -287,46 +287,48 @@ for t in tools:
 if mx.get("sipp"):
     print(f"\nload / SIPp UAC, highest rate: {mx['load'] / mx['sipp']:.2f}x.")
 rates = sorted({r[3] for r in rows if r[0] == "uac-cpu"}, key=float)
-print(f"\nCPU per 1,000 calls (ms, utime + stime): `load` over the calls started in the {cpu_s} s after its first "
-      f"{warm} s, SIPp's UAC over a whole run of {cpu_s} s. Failed calls of each run in brackets.\n")
-print("| UAC against SIPp's UAS | " + " | ".join(f"at {r} calls/s" for r in rates) + " |")
-print("|---|" + "---|" * len(rates))
 cpu = {}
-for t in tools:
-    cells = []
+if rates:  # skipped with CPU_RATES=" "
+    print(f"\nCPU per 1,000 calls (ms, utime + stime): `load` over the calls started in the {cpu_s} s after its first "
+          f"{warm} s, SIPp's UAC over a whole run of {cpu_s} s. Failed calls of each run in brackets.\n")
+    print("| UAC against SIPp's UAS | " + " | ".join(f"at {r} calls/s" for r in rates) + " |")
+    print("|---|" + "---|" * len(rates))
+    for t in tools:
+        cells = []
+        for rate in rates:
+            rr = pick("uac-cpu", t, rate)
+            xs = [1e6 * float(r[4]) / int(r[5]) if int(r[5]) else float("nan") for r in rr]
+            cpu[(t, rate)] = med(xs)
+            cells.append(f"{med(xs):.1f} ({fmt(xs, '{:.1f}')}; failed {fmt([int(r[6]) for r in rr])})")
+        print(f"| {names[t]} | " + " | ".join(cells) + " |")
     for rate in rates:
-        rr = pick("uac-cpu", t, rate)
-        xs = [1e6 * float(r[4]) / int(r[5]) if int(r[5]) else float("nan") for r in rr]
-        cpu[(t, rate)] = med(xs)
-        cells.append(f"{med(xs):.1f} ({fmt(xs, '{:.1f}')}; failed {fmt([int(r[6]) for r in rr])})")
-    print(f"| {names[t]} | " + " | ".join(cells) + " |")
-for rate in rates:
-    if cpu.get(("sipp", rate)):
-        print(f"\nAt {rate} calls/s, load / SIPp UAC CPU per call: {cpu[('load', rate)] / cpu[('sipp', rate)]:.2f}x.")
+        if cpu.get(("sipp", rate)):
+            print(f"\nAt {rate} calls/s, load / SIPp UAC CPU per call: {cpu[('load', rate)] / cpu[('sipp', rate)]:.2f}x.")
 lr = pick("uac-cpu", "load")
 if lr:
     print(f"\n`load`'s JVM start-up, warm-up and exit with a single call take "
           f"{med([1000 * float(r[7]) for r in lr]):.0f} ms of CPU.")
 urates = sorted({r[3] for r in rows if r[0] == "uas-cpu"}, key=float)
-unames = {"uas": "Dialtone `uas`", "uas-alt": f"Dialtone `uas` ({alt})", "sipp": "SIPp UAS (`sipp -sn uas`)"}
-print(f"\nUAS under SIPp's UAC: CPU per 1,000 calls (ms) over a {uas_s} s run after a {uas_warm} s warm-up run at "
-      "the same rate; failed calls and RSS after the run in brackets.\n")
-print("| UAS | " + " | ".join(f"at {r} calls/s" for r in urates) + " |")
-print("|---|" + "---|" * len(urates))
 ucpu = {}
-for t in ("uas", "uas-alt", "sipp"):
-    if not pick("uas-cpu", t):
-        continue
-    cells = []
+if urates:  # skipped with UAS_RATES=" "
+    unames = {"uas": "Dialtone `uas`", "uas-alt": f"Dialtone `uas` ({alt})", "sipp": "SIPp UAS (`sipp -sn uas`)"}
+    print(f"\nUAS under SIPp's UAC: CPU per 1,000 calls (ms) over a {uas_s} s run after a {uas_warm} s warm-up run at "
+          "the same rate; failed calls and RSS after the run in brackets.\n")
+    print("| UAS | " + " | ".join(f"at {r} calls/s" for r in urates) + " |")
+    print("|---|" + "---|" * len(urates))
+    for t in ("uas", "uas-alt", "sipp"):
+        if not pick("uas-cpu", t):
+            continue
+        cells = []
+        for rate in urates:
+            rr = pick("uas-cpu", t, rate)
+            xs = [1000 * int(r[4]) / max(1, int(r[5])) for r in rr]
+            ucpu[(t, rate)] = med(xs)
+            cells.append(f"{med(xs):.1f} ({fmt(xs, '{:.1f}')}; failed {fmt([int(r[6]) for r in rr])}; "
+                         f"{med([int(r[7]) / 1024 for r in rr]):.0f} MiB)")
+        print(f"| {unames[t]} | " + " | ".join(cells) + " |")
     for rate in urates:
-        rr = pick("uas-cpu", t, rate)
-        xs = [1000 * int(r[4]) / max(1, int(r[5])) for r in rr]
-        ucpu[(t, rate)] = med(xs)
-        cells.append(f"{med(xs):.1f} ({fmt(xs, '{:.1f}')}; failed {fmt([int(r[6]) for r in rr])}; "
-                     f"{med([int(r[7]) / 1024 for r in rr]):.0f} MiB)")
-    print(f"| {unames[t]} | " + " | ".join(cells) + " |")
-for rate in urates:
-    if ucpu.get(("sipp", rate)):
-        print(f"\nAt {rate} calls/s, uas / SIPp UAS CPU per call: {ucpu[('uas', rate)] / ucpu[('sipp', rate)]:.2f}x.")
+        if ucpu.get(("sipp", rate)):
+            print(f"\nAt {rate} calls/s, uas / SIPp UAS CPU per call: {ucpu[('uas', rate)] / ucpu[('sipp', rate)]:.2f}x.")
 EOF
 log "raw results: $RESULTS; every run's output under $OUT/rep*/"
