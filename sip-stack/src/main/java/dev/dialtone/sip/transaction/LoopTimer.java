@@ -245,8 +245,10 @@ public final class LoopTimer implements Timer {
                 return false;
             }
             try {
-                // Scheduled, not executed: a scheduled task runs only after the loop has polled its sockets again.
-                future = wheel.loop.schedule(this, 0, TimeUnit.NANOSECONDS);
+                // Scheduled, not executed: it runs after the loop has read again. A millisecond rather than at once:
+                // a socket whose last pass took exactly the budget may be empty and then reports nothing, and the
+                // loop would spin until the bound instead of sleeping in its poll.
+                future = wheel.loop.schedule(this, 1, TimeUnit.MILLISECONDS);
                 return true;
             } catch (RejectedExecutionException e) {
                 return false;
