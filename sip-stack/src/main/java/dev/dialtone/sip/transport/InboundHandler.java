@@ -272,11 +272,12 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        int[] reads = UDP_READS.get();
         if (ctx.channel() instanceof DatagramChannel) {
-            int[] reads = UDP_READS.get();
             unread(ctx, reads, reads[0] >= SipTransportLayer.DATAGRAMS_PER_READ);
-            reads[0] = 0;
         }
+        // Whatever the channel: a pass of any other leaves nothing counted for the next UDP one.
+        reads[0] = 0;
         ctx.fireChannelReadComplete();
     }
 

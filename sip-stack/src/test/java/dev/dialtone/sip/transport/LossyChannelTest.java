@@ -145,7 +145,7 @@ class LossyChannelTest {
              LossyUdpProxy proxy = new LossyUdpProxy(local(server), (kind, nth) -> kind.equals("INVITE") && nth <= 2 || warmUpLoss(kind, nth))) {
             Destination via = Destination.of(Transport.UDP, proxy.clientFacing());
             warmUp(client, proxy, via);
-            SipRequest invite = request(client, SipMethod.INVITE, proxy);
+            SipRequest invite = request(client, SipMethod.INVITE, proxy.clientFacing().getPort());
             Collecting listener = new Collecting();
             client.transactions.request(invite, via, listener);
 
@@ -177,7 +177,7 @@ class LossyChannelTest {
             Destination via = Destination.of(Transport.UDP, proxy.clientFacing());
             warmUp(client, proxy, via);
             Collecting listener = new Collecting();
-            client.transactions.request(request(client, SipMethod.MESSAGE, proxy), via, listener);
+            client.transactions.request(request(client, SipMethod.MESSAGE, proxy.clientFacing().getPort()), via, listener);
 
             assertEquals(200, listener.finalResponse().status());
             assertEquals(2, uas.requests.get(), "retransmissions were absorbed by the server transaction");
@@ -201,7 +201,7 @@ class LossyChannelTest {
      */
     private static void warmUp(TransactionPeer client, LossyUdpProxy proxy, Destination via) throws InterruptedException {
         Collecting listener = new Collecting();
-        client.transactions.request(request(client, SipMethod.OPTIONS, proxy), via, listener);
+        client.transactions.request(request(client, SipMethod.OPTIONS, proxy.clientFacing().getPort()), via, listener);
         assertEquals(200, listener.finalResponse().status());
     }
 
@@ -221,9 +221,10 @@ class LossyChannelTest {
         return new java.net.InetSocketAddress("127.0.0.1", p.transport.port());
     }
 
-    private static SipRequest request(TransactionPeer from, SipMethod method, LossyUdpProxy proxy) {
+    /** A request from {@code from} to bob at 127.0.0.1:{@code port}, outside any dialog. */
+    static SipRequest request(TransactionPeer from, SipMethod method, int port) {
         String branch = "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
-        return SipRequest.builder(method, SipUri.of("bob", "127.0.0.1", proxy.clientFacing().getPort()))
+        return SipRequest.builder(method, SipUri.of("bob", "127.0.0.1", port))
             .header("Via", from.transport.via(Transport.UDP, branch).toString())
             .header("Max-Forwards", "70")
             .header("From", "<sip:alice@127.0.0.1>;tag=uac")

@@ -1,9 +1,7 @@
 package dev.dialtone.sip.transport;
 
 import dev.dialtone.sip.message.SipMethod;
-import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
-import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.transaction.LoopTimer;
 import dev.dialtone.sip.transaction.TimerConfig;
 import io.netty.channel.IoEventLoopGroup;
@@ -15,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -64,7 +61,7 @@ class ReadBeforeTimersTest {
             }
             uas.setSoTimeout(2000);
             InetSocketAddress clientAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), client.transport.port());
-            client.transactions.request(invite(client, uas.getLocalPort()),
+            client.transactions.request(LossyChannelTest.request(client, SipMethod.INVITE, uas.getLocalPort()),
                 Destination.of(Transport.UDP, (InetSocketAddress) uas.getLocalSocketAddress()), listener);
             String invite = receive(uas);
             assertTrue(invite.startsWith("INVITE "), invite);
@@ -105,20 +102,6 @@ class ReadBeforeTimersTest {
             wheel.stop();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-    }
-
-    private static SipRequest invite(TransactionPeer from, int uasPort) {
-        String branch = "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
-        return SipRequest.builder(SipMethod.INVITE, SipUri.of("bob", "127.0.0.1", uasPort))
-            .header("Via", from.transport.via(Transport.UDP, branch).toString())
-            .header("Max-Forwards", "70")
-            .header("From", "<sip:alice@127.0.0.1>;tag=uac")
-            .header("To", "<sip:bob@127.0.0.1>")
-            .header("Call-ID", UUID.randomUUID() + "@127.0.0.1")
-            .header("CSeq", "1 INVITE")
-            .header("Contact", "<" + from.transport.contactUri(Transport.UDP, "alice") + ">")
-            .header("Content-Length", "0")
-            .build();
     }
 
     /** The 180 a UAS sends for {@code invite}: its Via, From, Call-ID and CSeq, and a To with a tag. */
