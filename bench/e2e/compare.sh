@@ -150,27 +150,27 @@ for rep in $(seq 1 "$REPS"); do
     R=$OUT/rep$rep
     mkdir -p "$R"
 
-    # 1a. load's highest rate against SIPp's UAS (as shipped, and with ALT_JAVA_OPTS if set).
-    for VARIANT in "${VARIANTS[@]}"; do
-        (( LADDERS )) || break
-        [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
-        start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT.log"
-        log "rep $rep: $VARIANT ramp $RAMP_START..$RAMP_MAX cps against SIPp UAS"
-        set +e
-        # shellcheck disable=SC2086
-        /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-ramp.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
-            --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$RAMP_START" --rate-step "$RAMP_STEP" \
-            --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" \
-            --report "$R/$VARIANT-ramp.json" >"$R/$VARIANT-ramp.txt" 2>&1
-        set -e
-        stop_pid "$PEER_PID"
-        read -r MAX WHY < <(load_ramp_max "$R/$VARIANT-ramp.json")
-        record uac-max "$VARIANT" "$rep" "$MAX" "$WHY"
-        log "  $VARIANT held $MAX cps (${WHY//_/ })"
-    done
-
-    # 1b. SIPp UAC's highest rate against SIPp's UAS: one fresh UAC per rate of the same ladder.
+    # 1a and 1b: the highest-rate ladders (LADDERS=0 skips them).
     if (( LADDERS )); then
+        # 1a. load's highest rate against SIPp's UAS (as shipped, and with ALT_JAVA_OPTS if set).
+        for VARIANT in "${VARIANTS[@]}"; do
+            [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+            start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT.log"
+            log "rep $rep: $VARIANT ramp $RAMP_START..$RAMP_MAX cps against SIPp UAS"
+            set +e
+            # shellcheck disable=SC2086
+            /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-ramp.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
+                --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$RAMP_START" --rate-step "$RAMP_STEP" \
+                --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" \
+                --report "$R/$VARIANT-ramp.json" >"$R/$VARIANT-ramp.txt" 2>&1
+            set -e
+            stop_pid "$PEER_PID"
+            read -r MAX WHY < <(load_ramp_max "$R/$VARIANT-ramp.json")
+            record uac-max "$VARIANT" "$rep" "$MAX" "$WHY"
+            log "  $VARIANT held $MAX cps (${WHY//_/ })"
+        done
+
+        # 1b. SIPp UAC's highest rate against SIPp's UAS: one fresh UAC per rate of the same ladder.
         start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp.log"
         MAX=0; WHY="every_step_held"
         for RATE in $(seq "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX"); do
@@ -275,17 +275,18 @@ fmt = lambda xs, f="{:.0f}": ", ".join(f.format(x) for x in xs)
 names = {"load": "Dialtone `load`", "load-alt": f"Dialtone `load` ({alt})", "sipp": "SIPp UAC (`sipp -sn uac`)"}
 tools = [t for t in ("load", "load-alt", "sipp") if pick("uac-max", t) or pick("uac-cpu", t)]
 print(f"Machine: {machine}.\n")
-print(f"Highest rate: ladder {r0} (warm-up, not judged), then {int(r0) + int(rs)}..{rm} calls/s by {rs}, {step} s "
-      f"per rate. Medians of {len(pick('uac-max', 'load'))} run(s), every run in brackets.\n")
-print("| UAC against SIPp's UAS | highest rate held (calls/s) |")
-print("|---|---|")
 mx = {}
-for t in tools:
-    xs = [float(r[3]) for r in pick("uac-max", t)]
-    mx[t] = med(xs) if xs else 0
-    print(f"| {names[t]} | {med(xs):.0f} ({fmt(xs)}) |" if xs else f"| {names[t]} | not measured |")
-if mx.get("sipp"):
-    print(f"\nload / SIPp UAC, highest rate: {mx['load'] / mx['sipp']:.2f}x.")
+if any(r[0] == "uac-max" for r in rows):  # skipped with LADDERS=0
+    print(f"Highest rate: ladder {r0} (warm-up, not judged), then {int(r0) + int(rs)}..{rm} calls/s by {rs}, {step} s "
+          f"per rate. Medians of {len(pick('uac-max', 'load'))} run(s), every run in brackets.\n")
+    print("| UAC against SIPp's UAS | highest rate held (calls/s) |")
+    print("|---|---|")
+    for t in tools:
+        xs = [float(r[3]) for r in pick("uac-max", t)]
+        mx[t] = med(xs) if xs else 0
+        print(f"| {names[t]} | {med(xs):.0f} ({fmt(xs)}) |" if xs else f"| {names[t]} | not measured |")
+    if mx.get("sipp"):
+        print(f"\nload / SIPp UAC, highest rate: {mx['load'] / mx['sipp']:.2f}x.")
 rates = sorted({r[3] for r in rows if r[0] == "uac-cpu"}, key=float)
 cpu = {}
 if rates:  # skipped with CPU_RATES=" "
