@@ -22,10 +22,12 @@ final class RateSchedule {
 
     private final List<Step> steps;
     private final long maxCalls;
+    private final boolean ramp;
 
-    private RateSchedule(List<Step> steps, long maxCalls) {
+    private RateSchedule(List<Step> steps, long maxCalls, boolean ramp) {
         this.steps = List.copyOf(steps);
         this.maxCalls = maxCalls;
+        this.ramp = ramp;
     }
 
     /** {@code calls} calls at {@code rate} per second. */
@@ -34,12 +36,13 @@ final class RateSchedule {
         if (calls <= 0) {
             throw new IllegalArgumentException("calls must be positive");
         }
-        return new RateSchedule(List.of(new Step(0, rate, 0, Long.MAX_VALUE)), calls);
+        return new RateSchedule(List.of(new Step(0, rate, 0, Long.MAX_VALUE)), calls, false);
     }
 
     /**
      * {@code calls} calls at {@code rate} per second after a second each at 1/16, 1/8, 1/4 and 1/2 of it: a cold
-     * JVM (the warm-up's) starts slowly enough that it answers within the target's retransmission interval.
+     * JVM (the warm-up's) starts slowly enough that it answers within the target's retransmission interval. Its
+     * steps are not a ramp: none is judged, and all its calls are placed even if the target falls behind.
      */
     static RateSchedule easedIn(double rate, long calls) {
         requirePositive(rate);
@@ -52,14 +55,14 @@ final class RateSchedule {
             steps.add(new Step(i, rate / (16 >> i), i * second, (i + 1) * second));
         }
         steps.add(new Step(4, rate, 4 * second, Long.MAX_VALUE));
-        return new RateSchedule(steps, calls);
+        return new RateSchedule(steps, calls, false);
     }
 
     /** Calls at {@code rate} per second for {@code seconds}. */
     static RateSchedule ofDuration(double rate, double seconds) {
         requirePositive(rate);
         requirePositive(seconds);
-        return new RateSchedule(List.of(new Step(0, rate, 0, nanos(seconds))), Long.MAX_VALUE);
+        return new RateSchedule(List.of(new Step(0, rate, 0, nanos(seconds))), Long.MAX_VALUE, false);
     }
 
     /** From {@code startRate}, up by {@code stepRate} every {@code stepSeconds} up to {@code maxRate} inclusive. */
@@ -79,15 +82,16 @@ final class RateSchedule {
             }
             steps.add(new Step(i, rate, i * len, (i + 1) * len));
         }
-        return new RateSchedule(steps, Long.MAX_VALUE);
+        return new RateSchedule(steps, Long.MAX_VALUE, steps.size() > 1);
     }
 
     List<Step> steps() {
         return steps;
     }
 
+    /** Whether each step is judged at its end and a failed one ends the run: a ramp of more than one rate. */
     boolean isRamp() {
-        return steps.size() > 1;
+        return ramp;
     }
 
     Cursor cursor() {

@@ -63,6 +63,18 @@ class OpenLoopGeneratorTest {
         assertTrue(clock.nanoTime() - t0 < ms(4000 + 850 * 1000 / 160 + 2000), "ends after its last call");
     }
 
+    @Test
+    void anEasedInSchedule_isNotJudged_soATargetThatFallsBehindStillGetsEveryCall() throws Exception {
+        // Serves 50 calls/s: by its 160/s stretch more than a second's worth of INVITEs waits for an answer, which
+        // ends a ramp's step. The warm-up's ease-in (which uses this schedule) must place all its calls anyway.
+        FakeTarget slow = new FakeTarget(clock, 20, true, t -> false, true);
+        LoadReport r = run(RateSchedule.easedIn(160, 1000), 0, 0, 0, slow, 100);
+
+        assertEquals(1000, slow.sends.size(), "calls placed");
+        assertEquals(1000, r.counts().answered());
+        assertNull(r.sustainedRate(), "not a ramp: no sustained rate");
+    }
+
     @ParameterizedTest(name = "{0} ms grid")
     @ValueSource(ints = {1, 10})
     void aDriverThatHoldsCallsBack_getsTheirStartsOnTheGrid(int gridMillis) throws Exception {
