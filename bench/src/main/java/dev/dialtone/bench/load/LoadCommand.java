@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * {@code dialtone-bench.jar load}: places calls at a target rate like SIPp's UAC and reports what happened.
@@ -130,15 +131,21 @@ public final class LoadCommand implements Callable<Integer> {
     Double drainTimeout;
 
     @Option(names = "--warmup", paramLabel = "CALLS", defaultValue = "2000",
-            description = "Before the run, place CALLS calls to a callee inside this process, so that the JVM has "
-                    + "compiled the call path before the first real call (0: none). Not counted. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "Before the run, place CALLS calls (more before a high rate, see --warmup-time) to a callee "
+                    + "inside this process, so that the JVM has compiled the call path before the first real call "
+                    + "(0: none). Not counted. Default: ${DEFAULT-VALUE}.")
     int warmupCalls;
+
+    @Option(names = "--warmup-time", paramLabel = "S", defaultValue = "60",
+            description = "From a first rate of 1,000 calls/s up, the warm-up goes on after its CALLS calls until the "
+                    + "JIT has been quiet for two seconds, for at most S seconds in all (0: exactly CALLS calls). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double warmupSeconds;
 
     @Option(names = "--warmup-target", description = "Place the warm-up calls to the target (no hold, at the run's "
             + "first rate up to 1,000 calls/s, reached over 4 s) instead of to a callee inside this process: the "
-            + "JIT then also compiles the paths the target's answers take. Before a fixed high rate, e.g. --warmup 20000 "
-            + "--warmup-target. The target sees these calls; they are not counted.")
+            + "JIT then also compiles the paths the target's answers take. The target sees these calls; they are not "
+            + "counted.")
     boolean warmupTarget;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
@@ -163,6 +170,7 @@ public final class LoadCommand implements Callable<Integer> {
     private final Clock clock;
     private final PrintStream out;
     private final Boolean terminal;
+    private LongSupplier jitMillis = Warmup.Settle.jit();
 
     public LoadCommand() {
         this(SipCallDriver::open, Clock.SYSTEM, System.out, null);
@@ -174,6 +182,12 @@ public final class LoadCommand implements Callable<Integer> {
         this.clock = clock;
         this.out = out;
         this.terminal = terminal;
+    }
+
+    /** For tests: the JIT's compile time in ms, as the warm-up watches it (null: not measured). */
+    LoadCommand jitMillis(LongSupplier jitMillis) {
+        this.jitMillis = jitMillis;
+        return this;
     }
 
     @Override
@@ -256,6 +270,9 @@ public final class LoadCommand implements Callable<Integer> {
         if (warmupCalls < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup cannot be negative");
         }
+        if (warmupSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup-time cannot be negative");
+        }
         CallDriver driver = openDriver(config);
         if (driver == null) {
             return 2;
@@ -263,14 +280,25 @@ public final class LoadCommand implements Callable<Integer> {
         if (warmupCalls > 0) {
             try {
                 long t0 = System.nanoTime();
-                long answered;
-                if (warmupTarget) {
-                    answered = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), driver);
-                } else {
-                    answered = Warmup.inProcess(warmupCalls, driver, config.localHost(), driverFactory);
+                Warmup.Settle settle = rate >= Warmup.SETTLE_FROM_RATE && warmupSeconds > 0
+                        ? new Warmup.Settle(warmupCalls, warmupSeconds, jitMillis) : null;
+                if (settle != null) {
+                    // It may take half a minute: say so, rather than leave the terminal blank.
+                    out.printf(Locale.ROOT, "warm-up: %s until the JIT is quiet (at most %s s)%n",
+                            warmupTarget ? "calling the target" : "calling a callee in this process",
+                            Ramp.round(warmupSeconds));
                 }
-                out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%n", warmupCalls, answered,
-                        (System.nanoTime() - t0) / 1e9);
+                Warmup.Result w;
+                if (warmupTarget) {
+                    w = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), settle, driver);
+                } else {
+                    w = Warmup.inProcess(warmupCalls, settle, driver, config.localHost(), driverFactory);
+                }
+                String jit = w.settled() == null ? "" : w.settled() ? ", until the JIT was quiet"
+                        : String.format(Locale.ROOT, ", stopped at --warmup-time %s s with the JIT still compiling",
+                        Ramp.round(warmupSeconds));
+                out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%s%n", w.calls(), w.answered(),
+                        (System.nanoTime() - t0) / 1e9, jit);
             } catch (IOException | RuntimeException e) {
                 // Only the first seconds of the run lose something; say so and go on.
                 spec.commandLine().getErr().println("load: warm-up skipped: " + e.getMessage());

@@ -8,11 +8,14 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -35,6 +38,19 @@ import java.util.stream.Stream;
 final class Warmup {
     private static final double RATE = 2_000;
     private static final long DRAIN_NANOS = 5_000_000_000L;
+    /**
+     * From this first rate of the run on, the warm-up goes on until the JIT is quiet. A cold JVM alone on a core
+     * keeps compiling for about half a minute of warm-up calls (C2 compiled 277, 92, 100, 120, 263, 94 and 17
+     * methods in successive 5 s of warm-up at 2,000 calls/s, measured with -XX:+PrintCompilation). A run at
+     * 6,000 calls/s after 18,000 warm-up calls (17.7 s) had the JIT compile 272 methods of the call path in its
+     * first seconds, fell behind, and lost a quarter of its calls to retransmissions; after 60,000 (33.5 s) none.
+     * Below this rate the interpreter and C1 keep up, and a few seconds of warm-up do.
+     */
+    static final double SETTLE_FROM_RATE = 1_000;
+
+    /** What the warm-up did. {@code settled}: null if it did not wait for the JIT, else whether it went quiet. */
+    record Result(long calls, long answered, Boolean settled) {
+    }
     /** Packages (as class-file path prefixes) whose classes a call may load. */
     static final List<String> CALL_PATH = List.of("io/netty/channel/", "io/netty/buffer/", "io/netty/util/",
             "io/netty/handler/codec/", "org/HdrHistogram/", "dev/dialtone/sip/", "dev/dialtone/bench/load/");
@@ -54,8 +70,8 @@ final class Warmup {
      * The callee's loop still stops here: left running idle, it woke for its transactions' last timers 32 s
      * later and undid the compiled loop code in the middle of the run instead.
      */
-    static long inProcess(int calls, CallDriver driver, String localHost, LoadCommand.DriverFactory drivers)
-            throws IOException, InterruptedException {
+    static Result inProcess(int calls, Settle settle, CallDriver driver, String localHost,
+                            LoadCommand.DriverFactory drivers) throws IOException, InterruptedException {
         String host = SipCallDriver.bare(localHost);
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "127.0.0.1";
@@ -67,11 +83,11 @@ final class Warmup {
         try (Uas uas = Uas.start(uasConfig)) {
             CallDriver view = driver.toward(host, uas.port());
             if (view != null) {
-                return place(calls, RATE, view);
+                return place(calls, RATE, settle, view);
             }
             LoadConfig own = LoadConfig.builder(host, uas.port()).localHost(host).threads(1).build();
             try (CallDriver separate = drivers.open(own)) {
-                return place(calls, RATE, separate);
+                return place(calls, RATE, settle, separate);
             }
         }
     }
@@ -81,24 +97,78 @@ final class Warmup {
      * calls per second; returns how many were answered. The JIT then compiles the paths the target's own answers
      * take (its headers, its Contact and SDP forms), which an in-process callee does not exercise.
      */
-    static long onTarget(int calls, double rate, CallDriver driver) throws InterruptedException {
-        return place(calls, rate, driver);
+    static Result onTarget(int calls, double rate, Settle settle, CallDriver driver) throws InterruptedException {
+        return place(calls, rate, settle, driver);
     }
 
     /**
-     * The call path's classes loaded, then calls with no hold, the run's live line rendered to nowhere; returns how
-     * many were answered. The driver stays open.
+     * The call path's classes loaded, then calls with no hold, the run's live line rendered to nowhere: {@code calls}
+     * of them, or with {@code settle} at least that many and on until it says the JIT is quiet. The driver stays
+     * open.
      */
-    private static long place(int calls, double rate, CallDriver driver) throws InterruptedException {
+    private static Result place(int calls, double rate, Settle settle, CallDriver driver) throws InterruptedException {
         preload(CALL_PATH);
-        RateSchedule schedule = RateSchedule.easedIn(rate, calls);
+        RateSchedule schedule = RateSchedule.easedIn(rate, settle == null ? calls : Long.MAX_VALUE);
         LoadMetrics metrics = new LoadMetrics(schedule.steps().size());
         // No failure limit: a step of the ease-in that loses calls does not end the warm-up.
         OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, 0, 0, 0,
                 Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
         Progress nowhere = new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
-        new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, nowhere).run();
-        return metrics.answered.sum();
+        OpenLoopGenerator[] generator = new OpenLoopGenerator[1];
+        // The generator reports once a second, on its own thread: the pace at which the JIT is watched.
+        generator[0] = new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, status -> {
+            nowhere.accept(status);
+            if (settle != null && settle.done(status.sample().started(), Math.round(status.sample().t() * 1e9))) {
+                generator[0].requestStop();
+            }
+        });
+        generator[0].run();
+        return new Result(metrics.started.sum(), metrics.answered.sum(), settle == null ? null : settle.quiet());
+    }
+
+    /**
+     * When a warm-up that waits for the JIT may end: once its calls have started and the JIT spent less than
+     * {@link #QUIET_MILLIS} of each of the last {@link #QUIET_SECONDS} seconds compiling, or at its time limit. One
+     * quiet second is not enough: C2 sometimes rests for a second between two busy ones while C1's profiles fill.
+     * Asked once a second, from one thread.
+     */
+    static final class Settle {
+        static final long QUIET_MILLIS = 20;
+        static final int QUIET_SECONDS = 2;
+        private final long minCalls;
+        private final long maxNanos;
+        private final LongSupplier compileMillis;
+        private long lastMillis = -1;
+        private int quietSeconds;
+
+        /**
+         * @param compileMillis the JIT's total compile time so far, in ms ({@link #jit()}); null where the JVM
+         *                      does not measure it, and the warm-up then ends after its calls
+         */
+        Settle(long minCalls, double maxSeconds, LongSupplier compileMillis) {
+            this.minCalls = minCalls;
+            this.maxNanos = Math.round(maxSeconds * 1e9);
+            this.compileMillis = compileMillis;
+        }
+
+        /** The JVM's own compile-time counter, or null if it keeps none. */
+        static LongSupplier jit() {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : null;
+        }
+
+        boolean done(long started, long elapsedNanos) {
+            if (compileMillis != null) {
+                long now = compileMillis.getAsLong();
+                quietSeconds = lastMillis >= 0 && now - lastMillis < QUIET_MILLIS ? quietSeconds + 1 : 0;
+                lastMillis = now;
+            }
+            return started >= minCalls && quiet() || elapsedNanos >= maxNanos;
+        }
+
+        boolean quiet() {
+            return compileMillis == null || quietSeconds >= QUIET_SECONDS;
+        }
     }
 
     /**

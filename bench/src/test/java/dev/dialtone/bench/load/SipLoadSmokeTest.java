@@ -38,6 +38,9 @@ class SipLoadSmokeTest {
     private record Run(int exit, LoadReport report) {
     }
 
+    /** The JIT as the warm-up sees it; null: the JVM's own. */
+    private java.util.function.LongSupplier jit;
+
     private Run load(String... args) throws Exception {
         Path json = dir.resolve("report-" + System.nanoTime() + ".json");
         List<String> all = new ArrayList<>(List.of(args));
@@ -50,8 +53,12 @@ class SipLoadSmokeTest {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new LoadCommand(SipCallDriver::open, Clock.SYSTEM,
-                new PrintStream(out, true, StandardCharsets.UTF_8), false));
+        LoadCommand command = new LoadCommand(SipCallDriver::open, Clock.SYSTEM,
+                new PrintStream(out, true, StandardCharsets.UTF_8), false);
+        if (jit != null) {
+            command.jitMillis(jit);
+        }
+        CommandLine cmd = new CommandLine(command);
         cmd.setErr(new PrintWriter(err));
         int exit = cmd.execute(all.toArray(new String[0]));
         output = out.toString(StandardCharsets.UTF_8) + err;
@@ -74,6 +81,58 @@ class SipLoadSmokeTest {
             assertTrue(output.matches("(?s).*warm-up: 300 calls, 300 answered, in [0-9.]+ s.*"), output);
             assertEquals(10, uas.byes.get(), "with no hold, every call still hangs up");
             assertEquals(10, run.report().settings().startGridMillis(), "the default start grid, in the report");
+        }
+    }
+
+    @Test
+    void beforeAHighRate_theWarmUpGoesOnPastItsCalls_untilTheJitIsQuiet() throws Exception {
+        long[] compiled = {0};
+        int[] readings = {0};
+        // Compiling for the first three readings (a second apart), then quiet.
+        jit = () -> compiled[0] += readings[0]++ < 3 ? 400 : 0;
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "1000", "--calls", "10", "--hold", "0",
+                    "--warmup", "50");
+
+            assertEquals(0, run.exit(), output);
+            assertEquals(10, uas.invites.get(), "the warm-up's calls stay in the process");
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("warm-up: (\\d+) calls, \\d+ answered, in ([0-9.]+) s, until the JIT was quiet")
+                    .matcher(output);
+            assertTrue(m.find(), output);
+            assertTrue(output.contains("warm-up: calling a callee in this process until the JIT is quiet (at most "
+                    + "60.0 s)"), "announced before it starts: " + output);
+            // Three busy readings and two quiet ones: five seconds of calls (eased in from 125/s), far past 50.
+            assertTrue(Double.parseDouble(m.group(2)) >= 4.5, output);
+            assertTrue(Long.parseLong(m.group(1)) > 500, output);
+            assertTrue(readings[0] >= 5, "read once a second until two quiet seconds followed the busy ones");
+        }
+    }
+
+    @Test
+    void theWarmUpStopsAtWarmupTime_whileTheJitStillCompiles_andSaysSo() throws Exception {
+        long[] compiled = {0};
+        jit = () -> compiled[0] += 300;
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "1000", "--calls", "10", "--hold", "0",
+                    "--warmup", "50", "--warmup-time", "2");
+
+            assertEquals(0, run.exit(), output);
+            assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(), output);
+            assertTrue(output.matches("(?s).*warm-up: \\d+ calls, \\d+ answered, in [0-9.]+ s, stopped at "
+                    + "--warmup-time 2.0 s with the JIT still compiling.*"), output);
+        }
+    }
+
+    @Test
+    void belowAThousandCallsPerSecond_theWarmUpIsItsCallsAlone() throws Exception {
+        jit = () -> System.nanoTime(); // never quiet: a warm-up that waited for it would run to its limit
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "999", "--calls", "10", "--hold", "0",
+                    "--warmup", "50");
+
+            assertEquals(0, run.exit(), output);
+            assertTrue(output.matches("(?s).*warm-up: 50 calls, 50 answered, in [0-9.]+ s\\n.*"), output);
         }
     }
 

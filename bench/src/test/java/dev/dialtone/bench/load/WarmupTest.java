@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WarmupTest {
@@ -28,5 +29,53 @@ class WarmupTest {
         assertEquals(ours, Warmup.preload(List.of("dev/dialtone/bench/load/")));
         assertTrue(Warmup.preload(List.of("io/netty/channel/epoll/")) > 50, "Netty's epoll transport, from its jar");
         assertEquals(0, Warmup.preload(List.of("no/such/package/")));
+    }
+
+    private static final long S = 1_000_000_000L;
+
+    /** A JIT whose compile-time counter grows by the given ms at each reading. */
+    private static java.util.function.LongSupplier jit(long... deltas) {
+        long[] total = {0};
+        int[] i = {0};
+        return () -> total[0] += deltas[Math.min(i[0]++, deltas.length - 1)];
+    }
+
+    @Test
+    void settle_endsAfterItsCalls_onceTheJitWasQuietForTwoSecondsInARow() {
+        // Readings: a baseline, then busy, quiet, busy (a rest between two compiles), quiet, quiet.
+        Warmup.Settle s = new Warmup.Settle(100, 60, jit(0, 500, 5, 300, 19, 0));
+        assertFalse(s.done(50, 1 * S), "baseline");
+        assertFalse(s.done(150, 2 * S), "compiling");
+        assertFalse(s.done(300, 3 * S), "one quiet second");
+        assertFalse(s.done(450, 4 * S), "compiling again");
+        assertFalse(s.done(600, 5 * S), "one quiet second");
+        assertTrue(s.done(750, 6 * S), "two quiet seconds in a row");
+        assertTrue(s.quiet());
+    }
+
+    @Test
+    void settle_waitsForItsCalls_evenWithAQuietJit() {
+        Warmup.Settle s = new Warmup.Settle(1000, 60, jit(0));
+        for (int t = 1; t <= 5; t++) {
+            assertFalse(s.done(100L * t, t * S), "second " + t);
+        }
+        assertTrue(s.done(1000, 6 * S));
+    }
+
+    @Test
+    void settle_stopsAtItsTimeLimit_withTheJitStillBusy() {
+        Warmup.Settle s = new Warmup.Settle(100, 3, jit(0, 200));
+        assertFalse(s.done(500, 1 * S));
+        assertFalse(s.done(1000, 2 * S));
+        assertTrue(s.done(1500, 3 * S), "at the limit");
+        assertFalse(s.quiet(), "and says the JIT was not quiet");
+    }
+
+    @Test
+    void settle_withoutACompileTimeCounter_endsAfterItsCalls() {
+        Warmup.Settle s = new Warmup.Settle(100, 60, null);
+        assertFalse(s.done(99, 1 * S));
+        assertTrue(s.done(100, 2 * S));
+        assertTrue(s.quiet());
     }
 }
