@@ -137,8 +137,9 @@ public final class LoadCommand implements Callable<Integer> {
     int warmupCalls;
 
     @Option(names = "--warmup-time", paramLabel = "S", defaultValue = "60",
-            description = "From a first rate of 1,000 calls/s up, the warm-up goes on after its CALLS calls until the "
-                    + "JIT has been quiet for two seconds, for at most S seconds in all (0: exactly CALLS calls). "
+            description = "Before a run at (or a ramp up to) 1,000 calls/s or more, the warm-up goes on after its CALLS "
+                    + "calls until the JIT has been quiet for two seconds, for at most S seconds in all (0: exactly "
+                    + "CALLS calls). "
                     + "Default: ${DEFAULT-VALUE}.")
     double warmupSeconds;
 
@@ -280,7 +281,9 @@ public final class LoadCommand implements Callable<Integer> {
         if (warmupCalls > 0) {
             try {
                 long t0 = System.nanoTime();
-                Warmup.Settle settle = rate >= Warmup.SETTLE_FROM_RATE && warmupSeconds > 0
+                // A ramp counts by the highest rate it may reach: by then the JIT would still compile on its core.
+                double peak = plan.schedule().steps().stream().mapToDouble(RateSchedule.Step::rate).max().orElse(rate);
+                Warmup.Settle settle = peak >= Warmup.SETTLE_FROM_RATE && warmupSeconds > 0
                         ? new Warmup.Settle(warmupCalls, warmupSeconds, jitMillis) : null;
                 if (settle != null) {
                     // It may take half a minute: say so, rather than leave the terminal blank.

@@ -39,7 +39,7 @@ final class Warmup {
     private static final double RATE = 2_000;
     private static final long DRAIN_NANOS = 5_000_000_000L;
     /**
-     * From this first rate of the run on, the warm-up goes on until the JIT is quiet. A cold JVM alone on a core
+     * From this rate of the run on (a ramp's highest), the warm-up goes on until the JIT is quiet. A cold JVM alone on a core
      * keeps compiling for about half a minute of warm-up calls (C2 compiled 277, 92, 100, 120, 263, 94 and 17
      * methods in successive 5 s of warm-up at 2,000 calls/s, measured with -XX:+PrintCompilation). A run at
      * 6,000 calls/s after 18,000 warm-up calls (17.7 s) had the JIT compile 272 methods of the call path in its

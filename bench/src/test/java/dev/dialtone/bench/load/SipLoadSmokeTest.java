@@ -125,6 +125,20 @@ class SipLoadSmokeTest {
     }
 
     @Test
+    void aRampThatClimbsToAThousand_waitsForTheJitToo() throws Exception {
+        long[] compiled = {0};
+        jit = () -> compiled[0] += 300;
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "50", "--rate-step", "950",
+                    "--rate-max", "1000", "--step-duration", "0.2", "--hold", "0", "--warmup", "50",
+                    "--warmup-time", "1");
+
+            assertEquals(0, run.exit(), output);
+            assertTrue(output.contains("stopped at --warmup-time 1.0 s with the JIT still compiling"), output);
+        }
+    }
+
+    @Test
     void belowAThousandCallsPerSecond_theWarmUpIsItsCallsAlone() throws Exception {
         jit = () -> System.nanoTime(); // never quiet: a warm-up that waited for it would run to its limit
         try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
