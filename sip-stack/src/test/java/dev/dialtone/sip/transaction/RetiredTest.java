@@ -224,6 +224,61 @@ class RetiredTest {
     }
 
     @Test
+    void finalResponsesKeptPastAFullTurnOfTheRing_goOutAgainByteForByte() throws Exception {
+        // Three waves of BYEs whose 200s (each naming its branch, of varied length) are kept until Timer J. The
+        // first two grow the ring of kept bytes (once with bytes that had wrapped past its end); the third, sent
+        // once the first has left, runs past the end of the grown ring into the first's place.
+        java.util.Map<String, String> first = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.function.BiFunction<Integer, Integer, List<SipRequest>> wave = (w, n) -> {
+            List<SipRequest> byes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byes.add(Messages.request("BYE", "z9hG4bK-w" + w + "-" + "x".repeat(i % 13) + i));
+            }
+            return byes;
+        };
+        List<SipRequest> a = wave.apply(0, 60);
+        List<SipRequest> b = wave.apply(1, 60);
+        List<SipRequest> c = wave.apply(2, 160);
+        for (SipRequest r : a) {
+            receive(r);
+        }
+        Thread.sleep(640); // half of Timer J (64*T1)
+        for (SipRequest r : b) {
+            receive(r);
+        }
+        awaitTrue(() -> layer.activeTransactions() == b.size());
+        for (SipRequest r : c) {
+            receive(r);
+        }
+        awaitTrue(() -> wire.size() == 280);
+        synchronized (wire) {
+            for (String response : wire) {
+                first.put(branchOf(response), response);
+            }
+        }
+        assertEquals(280, first.size(), "one response per branch");
+        wire.clear();
+        List<SipRequest> again = new ArrayList<>(c);
+        again.addAll(b);
+        for (SipRequest r : again) {
+            receive(r);
+        }
+        awaitTrue(() -> wire.size() == again.size());
+        assertEquals(280, requests.size(), "the retransmissions are not new requests");
+        synchronized (wire) {
+            for (String response : wire) {
+                assertEquals(first.get(branchOf(response)), response, "RFC 3261 17.2.2: the same response");
+            }
+        }
+    }
+
+    private static String branchOf(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("branch=([^;\r]+)").matcher(message);
+        assertTrue(m.find(), message);
+        return m.group(1);
+    }
+
+    @Test
     void anAcceptedInvitesRetransmissionsAreAbsorbedAndItsCancelAnswered200() throws Exception {
         SipRequest invite = Messages.invite("z9hG4bK-uas-inv");
         receive(invite);
