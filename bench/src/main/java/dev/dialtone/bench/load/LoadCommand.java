@@ -139,8 +139,7 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--warmup-time", paramLabel = "S", defaultValue = "60",
             description = "Before a run at (or a ramp up to) 1,000 calls/s or more, the warm-up goes on after its CALLS "
                     + "calls until the JIT has been quiet for two seconds, for at most S seconds in all (0: exactly "
-                    + "CALLS calls). "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "CALLS calls). Default: ${DEFAULT-VALUE}.")
     double warmupSeconds;
 
     @Option(names = "--warmup-target", description = "Place the warm-up calls to the target (no hold, at the run's "
