@@ -39,8 +39,8 @@ final class Warmup {
     private static final double RATE = 2_000;
     private static final long DRAIN_NANOS = 5_000_000_000L;
     /**
-     * From this rate of the run on (a ramp's highest), the warm-up goes on until the JIT is quiet. A cold JVM alone on a core
-     * keeps compiling for about half a minute of warm-up calls (C2 compiled 277, 92, 100, 120, 263, 94 and 17
+     * From this rate of the run on (a ramp's highest), the warm-up goes on until the JIT is quiet. A cold JVM
+     * alone on a core keeps compiling for about half a minute of warm-up calls (C2 compiled 277, 92, 100, 120, 263, 94 and 17
      * methods in successive 5 s of warm-up at 2,000 calls/s, measured with -XX:+PrintCompilation). A run at
      * 6,000 calls/s after 18,000 warm-up calls (17.7 s) had the JIT compile 272 methods of the call path in its
      * first seconds, fell behind, and lost a quarter of its calls to retransmissions; after 60,000 (33.5 s) none.
@@ -51,6 +51,7 @@ final class Warmup {
     /** What the warm-up did. {@code settled}: null if it did not wait for the JIT, else whether it went quiet. */
     record Result(long calls, long answered, Boolean settled) {
     }
+
     /** Packages (as class-file path prefixes) whose classes a call may load. */
     static final List<String> CALL_PATH = List.of("io/netty/channel/", "io/netty/buffer/", "io/netty/util/",
             "io/netty/handler/codec/", "org/HdrHistogram/", "dev/dialtone/sip/", "dev/dialtone/bench/load/");
@@ -61,7 +62,7 @@ final class Warmup {
     /**
      * Places {@code calls} calls over UDP to a callee started (and stopped) in this process on {@code localHost},
      * through the run's own driver where it can reach another target (UDP), through a driver of its own
-     * otherwise; returns how many were answered.
+     * otherwise; returns what the warm-up did.
      *
      * <p>The run's driver, not a second one: stopping an event loop runs its shutdown path, and starting one its
      * first-use paths, through methods every loop shares (Netty's loop and scheduler, its thread locals). Their
@@ -94,7 +95,7 @@ final class Warmup {
 
     /**
      * Places {@code calls} calls with no hold to the run's own target through the run's driver, at {@code rate}
-     * calls per second; returns how many were answered. The JIT then compiles the paths the target's own answers
+     * calls per second; returns what the warm-up did. The JIT then compiles the paths the target's own answers
      * take (its headers, its Contact and SDP forms), which an in-process callee does not exercise.
      */
     static Result onTarget(int calls, double rate, Settle settle, CallDriver driver) throws InterruptedException {
