@@ -22,7 +22,7 @@ class ProbeSippTest {
         int port = Sipp.freePort();
         try (Sipp sipp = Sipp.start("-sf", Sipp.scenario("uas-auth-options-register.xml").toString(),
                 "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1")) {
-            Sipp.awaitUdpBound(port, Duration.ofSeconds(10));
+            sipp.awaitUdpBound(port, Duration.ofSeconds(10));
             ProbeConfig config = new ProbeConfig("127.0.0.1", port, Transport.UDP, "alice", "alice", "s3cret", true,
                     false, 1, Duration.ZERO, Duration.ofSeconds(5), 1000, false, List.of());
             ProbeReport report = ProbeCommand.run(config);
@@ -73,7 +73,7 @@ class ProbeSippTest {
         int port = Sipp.freePort();
         try (Sipp sipp = Sipp.start("-sf", Sipp.scenario("uas-auth-options-register.xml").toString(),
                 "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1")) {
-            Sipp.awaitUdpBound(port, Duration.ofSeconds(10));
+            sipp.awaitUdpBound(port, Duration.ofSeconds(10));
             ProbeConfig config = new ProbeConfig("127.0.0.1", port, Transport.UDP, "alice", "alice", "wrong", false,
                     false, 1, Duration.ZERO, Duration.ofSeconds(5), 1000, false, List.of());
             SipMetric m = ProbeCommand.run(config).voice().sipMetrics().get(0);

@@ -8,7 +8,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,17 +152,42 @@ public final class Sipp implements AutoCloseable {
         throw new IOException("no free port");
     }
 
-    /** Waits until something has bound UDP {@code port} on 127.0.0.1 (SIPp listening), at most {@code timeout}. */
-    public static void awaitUdpBound(int port, Duration timeout) throws InterruptedException {
+    /**
+     * Waits until SIPp has bound UDP {@code port}, at most {@code timeout}; fails at once, with SIPp's output, when
+     * SIPp has exited. Reads the kernel's socket table rather than trying to bind the port: a probe that binds it,
+     * however briefly, can make SIPp's own bind fail and SIPp exit (a CI run lost a test to that race).
+     */
+    public void awaitUdpBound(int port, Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
-                // still free
-            } catch (SocketException bound) {
+            if (udpBound(port)) {
                 return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("SIPp exited (" + process.exitValue() + ") before binding UDP port " + port
+                        + "\n" + diagnostics());
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("nothing bound UDP port " + port + " within " + timeout);
+        throw new AssertionError("nothing bound UDP port " + port + " within " + timeout + "\n" + diagnostics());
+    }
+
+    /** Whether a UDP socket is bound to {@code port}, from {@code /proc/net/udp} and {@code udp6} (Linux). */
+    static boolean udpBound(int port) throws IOException {
+        String hexPort = String.format(":%04X ", port);
+        for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
+            Path p = Paths.get(table);
+            if (!Files.isReadable(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p, StandardCharsets.ISO_8859_1)) {
+                String[] f = line.trim().split("\\s+");
+                // f[1] is local_address as HEXADDR:HEXPORT
+                if (f.length > 1 && (f[1] + " ").endsWith(hexPort)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
