@@ -192,7 +192,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        quietLogging(verbose);
+        verboseLogging(verbose);
         SipUri uri;
         try {
             uri = SipUri.parse(target.contains(":") && !target.startsWith("sip") ? "sip:" + target : target);
@@ -362,22 +362,15 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /**
-     * Without a logging configuration of its own, logback prints everything at DEBUG, which would bury the live
-     * line and slow the run down: keep warnings only (or the stack's debug output with {@code --verbose}).
+     * The jar's logback.xml keeps warnings only, so that the log does not bury the live line; {@code --verbose} adds
+     * the stack's debug output, unless the user runs with a logging configuration of their own.
      */
-    private static void quietLogging(boolean verbose) {
-        if (System.getProperty("logback.configurationFile") != null
-                || LoadCommand.class.getResource("/logback.xml") != null
-                || LoadCommand.class.getResource("/logback-test.xml") != null) {
+    private static void verboseLogging(boolean verbose) {
+        if (!verbose || System.getProperty("logback.configurationFile") != null) {
             return;
         }
-        if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-                instanceof ch.qos.logback.classic.Logger root) {
-            root.setLevel(ch.qos.logback.classic.Level.WARN);
-            if (verbose) {
-                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.dialtone"))
-                        .setLevel(ch.qos.logback.classic.Level.DEBUG);
-            }
+        if (org.slf4j.LoggerFactory.getLogger("dev.dialtone") instanceof ch.qos.logback.classic.Logger stack) {
+            stack.setLevel(ch.qos.logback.classic.Level.DEBUG);
         }
     }
 
