@@ -148,6 +148,14 @@ public final class LoadCommand implements Callable<Integer> {
             + "counted.")
     boolean warmupTarget;
 
+    @Option(names = "--warmup-handover", paramLabel = "CALLS", defaultValue = "2000",
+            description = "When the run starts at 1,000 calls/s or more, the in-process warm-up is followed by at "
+                    + "least CALLS calls to the target (no hold, up to 1,000 calls/s, reached over 4 s), on until the "
+                    + "JIT is quiet (at most 15 s), so that the paths the target's answers take are compiled before "
+                    + "the run's first second rather than during it. The target sees these calls; they are not "
+                    + "counted. 0: none. Default: ${DEFAULT-VALUE}.")
+    int handoverCalls;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Event-loop threads (0: twice the cores). One serves a UDP socket best: a message then "
                     + "never changes threads. More help with many TCP/TLS connections. Default: ${DEFAULT-VALUE}.")
@@ -160,7 +168,8 @@ public final class LoadCommand implements Callable<Integer> {
                     + "call at its exact time. Default: ${DEFAULT-VALUE}.")
     int startGridMillis;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log the SIP stack's debug output (to stderr).")
+    @Option(names = {"-v", "--verbose"}, description = "Log the SIP stack's debug output and the warm-up's status "
+            + "lines (to stderr).")
     boolean verbose;
 
     /** The highest rate the warm-up calls go to the target at. */
@@ -291,16 +300,29 @@ public final class LoadCommand implements Callable<Integer> {
                             Ramp.round(warmupSeconds));
                 }
                 Warmup.Result w;
+                java.io.PrintWriter warmupLog = verbose ? spec.commandLine().getErr() : null;
                 if (warmupTarget) {
-                    w = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), settle, driver);
+                    w = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), settle, driver, warmupLog);
                 } else {
-                    w = Warmup.inProcess(warmupCalls, settle, driver, config.localHost(), driverFactory);
+                    w = Warmup.inProcess(warmupCalls, settle, driver, config.localHost(), driverFactory, warmupLog);
                 }
                 String jit = w.settled() == null ? "" : w.settled() ? ", until the JIT was quiet"
                         : String.format(Locale.ROOT, ", stopped at --warmup-time %s s with the JIT still compiling",
                         Ramp.round(warmupSeconds));
                 out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%s%n", w.calls(), w.answered(),
                         (System.nanoTime() - t0) / 1e9, jit);
+                // A run that starts at a high rate meets the target's own answers at full speed: hand over at
+                // a lower rate first, while the JIT has the core to compile their paths (see --warmup-handover).
+                double first = plan.schedule().steps().get(0).rate();
+                if (settle != null && !warmupTarget && handoverCalls > 0 && first >= Warmup.SETTLE_FROM_RATE) {
+                    long t1 = System.nanoTime();
+                    Warmup.Result h = Warmup.onTarget(handoverCalls, Math.min(first, WARMUP_TARGET_RATE),
+                            new Warmup.Settle(handoverCalls, Warmup.HANDOVER_MAX_SECONDS, jitMillis), driver,
+                            warmupLog);
+                    out.printf(Locale.ROOT, "warm-up: then %d calls to the target, %d answered, in %.1f s%s%n",
+                            h.calls(), h.answered(), (System.nanoTime() - t1) / 1e9,
+                            h.settled() ? ", until the JIT was quiet" : ", the JIT still compiling");
+                }
             } catch (IOException | RuntimeException e) {
                 // Only the first seconds of the run lose something; say so and go on.
                 spec.commandLine().getErr().println("load: warm-up skipped: " + e.getMessage());

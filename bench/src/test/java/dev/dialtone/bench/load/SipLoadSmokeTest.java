@@ -92,10 +92,11 @@ class SipLoadSmokeTest {
         jit = () -> compiled[0] += readings[0]++ < 3 ? 400 : 0;
         try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
             Run run = load("--target", target(uas, Transport.UDP), "--rate", "1000", "--calls", "10", "--hold", "0",
-                    "--warmup", "50");
+                    "--warmup", "50", "--warmup-handover", "0");
 
             assertEquals(0, run.exit(), output);
             assertEquals(10, uas.invites.get(), "the warm-up's calls stay in the process");
+            assertFalse(output.contains("calls to the target"), output);
             java.util.regex.Matcher m = java.util.regex.Pattern
                     .compile("warm-up: (\\d+) calls, \\d+ answered, in ([0-9.]+) s, until the JIT was quiet")
                     .matcher(output);
@@ -115,7 +116,7 @@ class SipLoadSmokeTest {
         jit = () -> compiled[0] += 300;
         try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
             Run run = load("--target", target(uas, Transport.UDP), "--rate", "1000", "--calls", "10", "--hold", "0",
-                    "--warmup", "50", "--warmup-time", "2");
+                    "--warmup", "50", "--warmup-time", "2", "--warmup-handover", "0");
 
             assertEquals(0, run.exit(), output);
             assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(), output);
@@ -139,6 +140,29 @@ class SipLoadSmokeTest {
     }
 
     @Test
+    void aRunStartingAtAThousand_handsOverToTheTarget_beforeItsFirstCall() throws Exception {
+        jit = () -> 0; // quiet from the start
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "1000", "--calls", "10", "--hold", "0",
+                    "--warmup", "50", "--warmup-handover", "100");
+
+            assertEquals(0, run.exit(), output);
+            assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(),
+                    "the hand-over's calls are not counted: " + output);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("warm-up: \\d+ calls, \\d+ answered, in [0-9.]+ s, "
+                    + "until the JIT was quiet\nwarm-up: then (\\d+) calls to the target, (\\d+) answered, in [0-9.]+ s, "
+                    + "until the JIT was quiet\n").matcher(output);
+            assertTrue(m.find(), output);
+            long handedOver = Long.parseLong(m.group(1));
+            // At least its calls, then on until two quiet readings of the JIT (a second apart).
+            assertTrue(handedOver >= 100, output);
+            assertEquals(handedOver, Long.parseLong(m.group(2)), output);
+            assertEquals(handedOver + 10, uas.invites.get(), "the target sees the hand-over's calls and the run's");
+            assertEquals(handedOver + 10, uas.byes.get());
+        }
+    }
+
+    @Test
     void belowAThousandCallsPerSecond_theWarmUpIsItsCallsAlone() throws Exception {
         jit = () -> System.nanoTime(); // never quiet: a warm-up that waited for it would run to its limit
         try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
@@ -146,6 +170,7 @@ class SipLoadSmokeTest {
                     "--warmup", "50");
 
             assertEquals(0, run.exit(), output);
+            assertEquals(10, uas.invites.get(), "no hand-over to the target below 1,000 calls/s");
             assertTrue(output.matches("(?s).*warm-up: 50 calls, 50 answered, in [0-9.]+ s\\n.*"), output);
         }
     }

@@ -78,4 +78,26 @@ class WarmupTest {
         assertTrue(s.done(100, 2 * S));
         assertTrue(s.quiet());
     }
+
+    @Test
+    void settle_keepsItsVerdict_whileTheLastCallsDrain() {
+        // Quiet twice, so it ends; the generator still reports during its drain, and the JIT then compiles the
+        // drain's own paths. That must not turn "until the JIT was quiet" into "stopped at --warmup-time".
+        Warmup.Settle s = new Warmup.Settle(100, 60, jit(0, 0, 0, 400, 400));
+        assertFalse(s.done(200, 1 * S));
+        assertFalse(s.done(400, 2 * S));
+        assertTrue(s.done(600, 3 * S));
+        assertTrue(s.done(600, 4 * S), "still done while draining");
+        assertTrue(s.done(600, 5 * S));
+        assertTrue(s.quiet(), "ended because the JIT was quiet");
+    }
+
+    @Test
+    void settle_isNotQuiet_beforeItHasEnded() {
+        Warmup.Settle s = new Warmup.Settle(1000, 60, jit(0));
+        s.done(10, 1 * S);
+        s.done(20, 2 * S);
+        s.done(30, 3 * S);
+        assertFalse(s.quiet(), "quiet JIT, but its calls are not all placed yet");
+    }
 }
