@@ -284,6 +284,14 @@ public final class HeaderName {
     }
 
     static boolean same(String canonicalA, String canonicalB) {
-        return canonicalA == canonicalB || canonicalA.equalsIgnoreCase(canonicalB);
+        if (canonicalA == canonicalB) {
+            return true;
+        }
+        if (canonicalA.length() != canonicalB.length()) {
+            return false;
+        }
+        // Two different constants are two different headers (their names differ in more than case). Without this,
+        // names of equal length (CSeq and From, Call-ID and Contact) went through a case-blind compare each time.
+        return !(isConstant(canonicalA) && isConstant(canonicalB)) && canonicalA.equalsIgnoreCase(canonicalB);
     }
 }

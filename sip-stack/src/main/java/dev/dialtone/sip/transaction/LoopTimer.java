@@ -205,11 +205,10 @@ public final class LoopTimer implements Timer {
             }
             e.prev = e.next = null;
             e.bucket = null;
-            if (head == null) {
-                // Nothing left to fire: the loop need not wake for this tick.
-                wheel.unlink(this);
-                future.cancel(false);
-            }
+            // An emptied bucket stays armed and linked, to wake once for nothing. Most timeouts are cancelled
+            // within a millisecond of being armed (Timer A by the 180, the 2xx retransmission by the ACK), so a
+            // tick's bucket would otherwise empty and be re-created with every call: a removal from the loop's
+            // scheduled-task heap and an insertion into it each time (2.5 % of the uas's CPU at 6,000 calls/s).
         }
 
         @Override

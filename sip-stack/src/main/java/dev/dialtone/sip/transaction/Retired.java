@@ -46,6 +46,10 @@ final class Retired extends FifoLane {
     // than each key's bytes, which after 64*T1 are far out of cache.
     private int[] hashes = new int[capacity()];
     private int[] index = new int[capacity() * 2]; // ring position + 1 of an entry; 0 is a free slot
+    // The hash of the entry in each slot of the index, beside it: a probe past other entries (every lookup that
+    // misses, such as each ACK of a 2xx, which has no transaction to match) then reads the index alone, where
+    // reading hashes[pos] cost a cache miss per entry probed.
+    private int[] slotHashes = new int[index.length];
 
     Retired(TransactionLayer layer, TransactionLayer.Shard shard, long delayMillis) {
         super(layer, shard, delayMillis);
@@ -154,14 +158,17 @@ final class Retired extends FifoLane {
         return find(key) >= 0;
     }
 
-    /** Only for messages that match no live transaction (retransmissions, strays): not on a call's usual path. */
+    /**
+     * For messages that match no live transaction: retransmissions, strays, and every ACK of a 2xx (a transaction
+     * of its own, RFC 3261 17.1.1.3), which mostly miss.
+     */
     private int find(String key) {
         int mask = index.length - 1;
         int h = hash(key);
         byte[] k = null;
         for (int i = h & mask; index[i] != 0; i = (i + 1) & mask) {
-            int pos = index[i] - 1;
-            if (hashes[pos] == h) {
+            if (slotHashes[i] == h) {
+                int pos = index[i] - 1;
                 if (k == null) {
                     k = key.getBytes(StandardCharsets.UTF_8);
                 }
@@ -204,6 +211,7 @@ final class Retired extends FifoLane {
         listeners = unrolled(listeners, head, size);
         destinations = unrolled(destinations, head, size);
         index = new int[hashes.length * 2];
+        slotHashes = new int[index.length];
         for (int pos = 0; pos < size; pos++) {
             insert(pos);
         }
@@ -221,6 +229,7 @@ final class Retired extends FifoLane {
             i = (i + 1) & mask;
         }
         index[i] = pos + 1;
+        slotHashes[i] = hashes[pos];
     }
 
     /** Takes ring position {@code pos} out of the index, shifting back the entries probed past it. */
@@ -232,11 +241,12 @@ final class Retired extends FifoLane {
         }
         index[i] = 0;
         for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
-            int k = hashes[index[j] - 1] & mask;
+            int k = slotHashes[j] & mask;
             // An entry whose home lies cyclically in (i, j] is still reachable; any other moves into the hole.
             boolean reachable = i <= j ? i < k && k <= j : i < k || k <= j;
             if (!reachable) {
                 index[i] = index[j];
+                slotHashes[i] = slotHashes[j];
                 index[j] = 0;
                 i = j;
             }
