@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -300,7 +301,7 @@ public final class LoadCommand implements Callable<Integer> {
                             Ramp.round(warmupSeconds));
                 }
                 Warmup.Result w;
-                java.io.PrintWriter warmupLog = verbose ? spec.commandLine().getErr() : null;
+                PrintWriter warmupLog = verbose ? spec.commandLine().getErr() : null;
                 if (warmupTarget) {
                     w = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), settle, driver, warmupLog);
                 } else {
@@ -321,7 +322,9 @@ public final class LoadCommand implements Callable<Integer> {
                             warmupLog);
                     out.printf(Locale.ROOT, "warm-up: then %d calls to the target, %d answered, in %.1f s%s%n",
                             h.calls(), h.answered(), (System.nanoTime() - t1) / 1e9,
-                            h.settled() ? ", until the JIT was quiet" : ", the JIT still compiling");
+                            h.settled() ? ", until the JIT was quiet" : String.format(Locale.ROOT,
+                                    ", stopped at %s s with the JIT still compiling",
+                                    Ramp.round(Warmup.HANDOVER_MAX_SECONDS)));
                 }
             } catch (IOException | RuntimeException e) {
                 // Only the first seconds of the run lose something; say so and go on.
