@@ -159,8 +159,8 @@ final class Retired extends FifoLane {
     }
 
     /**
-     * For messages that match no live transaction: retransmissions, strays, and every ACK of a 2xx (a transaction
-     * of its own, RFC 3261 17.1.1.3), which mostly miss.
+     * For messages that match no live transaction: retransmissions, strays, and every ACK of a 2xx (it has a branch
+     * of its own, RFC 3261 13.2.2.4, so no server transaction matches it), which mostly miss.
      */
     private int find(String key) {
         int mask = index.length - 1;
