@@ -307,11 +307,8 @@ public final class LoadCommand implements Callable<Integer> {
                 } else {
                     w = Warmup.inProcess(warmupCalls, settle, driver, config.localHost(), driverFactory, warmupLog);
                 }
-                String jit = w.settled() == null ? "" : w.settled() ? ", until the JIT was quiet"
-                        : String.format(Locale.ROOT, ", stopped at --warmup-time %s s with the JIT still compiling",
-                        Ramp.round(warmupSeconds));
                 out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%s%n", w.calls(), w.answered(),
-                        (System.nanoTime() - t0) / 1e9, jit);
+                        (System.nanoTime() - t0) / 1e9, jitVerdict(w, "--warmup-time " + Ramp.round(warmupSeconds)));
                 // A run that starts at a high rate meets the target's own answers at full speed: hand over at
                 // a lower rate first, while the JIT has the core to compile their paths (see --warmup-handover).
                 double first = plan.schedule().steps().get(0).rate();
@@ -322,9 +319,7 @@ public final class LoadCommand implements Callable<Integer> {
                             warmupLog);
                     out.printf(Locale.ROOT, "warm-up: then %d calls to the target, %d answered, in %.1f s%s%n",
                             h.calls(), h.answered(), (System.nanoTime() - t1) / 1e9,
-                            h.settled() ? ", until the JIT was quiet" : String.format(Locale.ROOT,
-                                    ", stopped at %s s with the JIT still compiling",
-                                    Ramp.round(Warmup.HANDOVER_MAX_SECONDS)));
+                            jitVerdict(h, String.valueOf(Ramp.round(Warmup.HANDOVER_MAX_SECONDS))));
                 }
             } catch (IOException | RuntimeException e) {
                 // Only the first seconds of the run lose something; say so and go on.
@@ -384,6 +379,15 @@ public final class LoadCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("load: cannot start: " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Why a warm-up phase ended, for its line: nothing if it did not wait for the JIT, else that the JIT was quiet
+     * or that it stopped at {@code limit} seconds.
+     */
+    private static String jitVerdict(Warmup.Result r, String limit) {
+        return r.settled() == null ? "" : r.settled() ? ", until the JIT was quiet"
+                : ", stopped at " + limit + " s with the JIT still compiling";
     }
 
     /**

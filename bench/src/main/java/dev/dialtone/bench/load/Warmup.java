@@ -52,7 +52,7 @@ final class Warmup {
     /**
      * The longest hand-over to the target after an in-process warm-up. Measured at 6,000 calls/s against SIPp's
      * UAS (one core): straight after the in-process warm-up the JIT compiled 134-172 methods in the run's first
-     * second and setup p99 over that second was 38-529 ms (one run of three then lost 110 calls); after 2,000
+     * second and setup p99 over that second was 25-529 ms (one run of six then lost 110 calls); after 2,000
      * calls to the target, taking 8-11 s with the ease-in, it was 6-7 ms in each of three runs.
      */
     static final double HANDOVER_MAX_SECONDS = 15;
@@ -132,12 +132,15 @@ final class Warmup {
         // The generator reports once a second, on its own thread: the pace at which the JIT is watched.
         generator[0] = new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, status -> {
             nowhere.accept(status);
+            // Asked first, so that the line below shows this second's reading of the JIT, not the last one's.
+            boolean done = settle != null
+                    && settle.done(status.sample().started(), Math.round(status.sample().t() * 1e9));
             if (log != null) {
                 log.println("warm-up " + Progress.line(status).strip()
                         + (settle == null ? "" : " jit " + settle.lastMillis + " ms"));
                 log.flush();
             }
-            if (settle != null && settle.done(status.sample().started(), Math.round(status.sample().t() * 1e9))) {
+            if (done) {
                 generator[0].requestStop();
             }
         });
