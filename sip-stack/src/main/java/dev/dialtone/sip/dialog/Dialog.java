@@ -14,9 +14,11 @@ import dev.dialtone.sip.message.Address;
 import dev.dialtone.sip.message.HeaderName;
 import dev.dialtone.sip.message.SessionExpires;
 import dev.dialtone.sip.message.SipMethod;
+import dev.dialtone.sip.message.SipParseException;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.message.Uri;
+import dev.dialtone.sip.message.Via;
 import dev.dialtone.sip.transaction.TimerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -436,7 +438,7 @@ public final class Dialog {
                         // answer, which the application supplies through DialogLayer.ack.
                         awaitingAck = response;
                     } else {
-                        lastAck = builder(SipMethod.ACK, seq).build();
+                        lastAck = ackBuilder(response).build();
                         ctx.sendAck(lastAck, nextHop());
                     }
                 }
@@ -488,7 +490,7 @@ public final class Dialog {
             log.debug("dialog {}: no 2xx waits for an ACK", id);
             return;
         }
-        SipRequest.Builder b = builder(SipMethod.ACK, awaitingAck.cseq().seq());
+        SipRequest.Builder b = ackBuilder(awaitingAck);
         if (body != null) {
             b.body(contentType, body);
             if (SDP.equalsIgnoreCase(contentType)) {
@@ -791,6 +793,38 @@ public final class Dialog {
     }
 
     SipRequest.Builder builder(SipMethod method, long seq) {
+        return builder(method, seq, ctx.via(nextHop()));
+    }
+
+    /** The ACK of 2xx {@code ok}, with the branch {@link #ackBranch} gives it. */
+    private SipRequest.Builder ackBuilder(SipResponse ok) {
+        Via via = ctx.via(nextHop());
+        String branch = ackBranch(ok);
+        return builder(SipMethod.ACK, ok.cseq().seq(), branch == null ? via : via.withParam("branch", branch));
+    }
+
+    /**
+     * The branch of the ACK of 2xx {@code ok}: the INVITE's branch, which the 2xx echoes, and a hash of the 2xx's
+     * To tag. RFC 3261 13.2.2.4 makes that ACK a transaction of its own, so its branch must differ from the
+     * INVITE's (8.1.1.7), and one per fork; made this way rather than at random, an ended call can send the same
+     * ACK again from the 2xx alone (see {@link DialogSet}) instead of keeping the ACK's Via for 64*T1. Null if
+     * the 2xx's top Via has no RFC 3261 branch: the ACK then gets a fresh one.
+     */
+    static String ackBranch(SipResponse ok) {
+        Via top;
+        try {
+            top = ok.topVia();
+        } catch (SipParseException e) {
+            return null;
+        }
+        String tag = ok.to() == null ? null : ok.to().tag();
+        if (top == null || !top.hasRfc3261Branch() || tag == null) {
+            return null;
+        }
+        return top.branch() + '-' + Integer.toHexString(tag.hashCode());
+    }
+
+    private SipRequest.Builder builder(SipMethod method, long seq, Via via) {
         Uri requestUri = Routing.requestUri(routeSet, remoteTarget);
         if (requestUri != printedRequestUri) {
             printedRequestUri = requestUri;
@@ -801,7 +835,7 @@ public final class Dialog {
             remoteUriText = remoteUri.toString();
         }
         SipRequest.Builder b = request(method, seq, requestUri, printedRequestUriText,
-                Routing.routes(routeSet, remoteTarget), ctx.via(nextHop()).toString(), localUriText, remoteUriText,
+                Routing.routes(routeSet, remoteTarget), via.toString(), localUriText, remoteUriText,
                 id.callId());
         if (method != SipMethod.BYE && method != SipMethod.ACK) {
             b.header(HeaderName.CONTACT, text(localContact()));

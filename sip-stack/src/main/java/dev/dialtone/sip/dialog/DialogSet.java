@@ -19,13 +19,10 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -110,15 +107,15 @@ public final class DialogSet {
      */
     private static final class Relay implements ClientTransaction.Listener {
         private final DialogLayer layer;
-        private String callId;
         private SipRequest request;
         private DialogSet set;
-        // After the call, what rebuilds its last ACK from a retransmitted 2xx: tens of thousands of ended calls
-        // linger this way on a loaded server (64*T1 each), so not the ACK itself, and in one array rather than in
-        // strings: the To tag it answered, then its Via (the one part a 2xx does not echo); the whole ACK only
-        // when it carried an answer.
-        private byte[] ackTagAndVia;
-        private int ackTagLength;
+        // After the call, what rebuilds its last ACK from a retransmitted 2xx. Tens of thousands of ended calls
+        // linger this way on a loaded server (64*T1 each), long enough to be promoted and left for a full
+        // collection, so only a few words: the hash of the To tag the ACK answered (a 2xx of another fork is not
+        // ACKed after the call) and where the ACK went. The 2xx gives the rest, the ACK's branch included
+        // (Dialog.ackBranch); the whole ACK is kept only when it carried an answer.
+        private boolean acked;
+        private int ackTag;
         private byte[] ackWithBody;
         private Destination ackDestination;
 
@@ -126,52 +123,45 @@ public final class DialogSet {
             this.layer = set.layer;
             this.set = set;
             this.request = request;
-            this.callId = request.callId();
         }
 
         void retire(SipRequest lastAck, Destination destination) {
             if (lastAck != null) {
                 String tag = lastAck.to().tag();
                 if (tag != null) {
-                    String via = "";
                     if (lastAck.bodyLength() > 0) {
                         ackWithBody = lastAck.toBytes(); // the answer to an offer in the 2xx (RFC 3264)
-                    } else {
-                        via = lastAck.header(HeaderName.VIA);
                     }
-                    byte[] t = tag.getBytes(StandardCharsets.UTF_8);
-                    byte[] v = via.getBytes(StandardCharsets.UTF_8);
-                    ackTagAndVia = Arrays.copyOf(t, t.length + v.length);
-                    System.arraycopy(v, 0, ackTagAndVia, t.length, v.length);
-                    ackTagLength = t.length;
+                    acked = true;
+                    ackTag = tag.hashCode();
                     ackDestination = destination;
                 }
             }
             set = null;
             request = null;
-            callId = null;
         }
 
         /**
          * RFC 3261 13.2.2.4: the same ACK again. Built as the dialog built it (12.2.1.1: Request-URI and Route
-         * from the 2xx's Contact and Record-Route; From, To, Call-ID and CSeq number from the 2xx), with the
-         * original Via, so it is the ACK sent before, byte for byte.
+         * from the 2xx's Contact and Record-Route; From, To, Call-ID and CSeq number from the 2xx; Via for the
+         * same transport with the branch derived from the 2xx), so it is the ACK sent before, byte for byte.
          */
         private SipRequest ackAgain(SipResponse ok) {
             if (ackWithBody != null) {
                 return (SipRequest) SipMessage.parse(ackWithBody, ackWithBody.length, false);
             }
+            String branch = Dialog.ackBranch(ok);
             List<Address> routeSet = Routing.uacRouteSet(ok);
             Uri target = Routing.contactOr(ok, null);
-            if (target == null) {
+            if (target == null || branch == null) {
                 return null;
             }
             // From and To as the 2xx carries them: the dialog took its To from it and its From from our INVITE,
             // which the 2xx repeats (RFC 3261 8.2.6.2).
             Uri requestUri = Routing.requestUri(routeSet, target);
+            String via = layer.via(ackDestination.transport()).withParam("branch", branch).toString();
             return Dialog.request(SipMethod.ACK, ok.cseq().seq(), requestUri, requestUri.toString(),
-                    Routing.routes(routeSet, target), ackText(ackTagLength, ackTagAndVia.length - ackTagLength),
-                    ok.header(HeaderName.FROM), ok.header(HeaderName.TO),
+                    Routing.routes(routeSet, target), via, ok.header(HeaderName.FROM), ok.header(HeaderName.TO),
                     ok.callId()).build();
         }
 
@@ -185,6 +175,7 @@ public final class DialogSet {
             if (request != s.invite) {
                 return;
             }
+            String callId = request.callId();
             try {
                 if (response.to() == null) {
                     log.debug("Call-ID {}: {} without To dropped", callId, response.status());
@@ -200,10 +191,11 @@ public final class DialogSet {
 
         private void afterEnd(SipResponse response) {
             try {
-                if (ackTagAndVia == null || response.status() / 100 != 2 || response.to() == null) {
+                if (!acked || response.status() / 100 != 2 || response.to() == null) {
                     return;
                 }
-                if (Objects.equals(response.to().tag(), ackText(0, ackTagLength))) {
+                String tag = response.to().tag();
+                if (tag != null && tag.hashCode() == ackTag) {
                     SipRequest again = ackAgain(response);
                     if (again != null) {
                         layer.transactions().sendAck(again, ackDestination);
@@ -215,10 +207,6 @@ public final class DialogSet {
                 log.debug("Call-ID {}: malformed {} dropped: {}", response.header(HeaderName.CALL_ID),
                         response.status(), e.reason());
             }
-        }
-
-        private String ackText(int from, int length) {
-            return new String(ackTagAndVia, from, length, StandardCharsets.UTF_8);
         }
 
         @Override

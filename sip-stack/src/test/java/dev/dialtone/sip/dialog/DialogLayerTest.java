@@ -199,6 +199,35 @@ class DialogLayerTest {
     }
 
     @Test
+    void afterTheCallEnded_a2xxOfAnotherFork_isNotAcked_andEachForksAckHasABranchOfItsOwn() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        call(alice, bob);
+        net.await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) > 0, "answer and ACK");
+        alice.dialogs.bye(alice.app.dialog);
+        net.await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE done");
+        SipResponse ok = (SipResponse) net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
+        SipMessage invite = net.matching(s -> request(s, alice, "INVITE")).get(0).message();
+        SipMessage ack = net.matching(s -> request(s, alice, "ACK")).get(0).message();
+        // RFC 3261 13.2.2.4 and 8.1.1.7: the ACK of a 2xx is a transaction of its own, with a branch of its own.
+        assertTrue(ack.topVia().hasRfc3261Branch());
+        assertNotEquals(invite.topVia().branch(), ack.topVia().branch());
+        assertTrue(ack.topVia().branch().startsWith(invite.topVia().branch()), ack.topVia().branch());
+        SipResponse otherFork = ok.toBuilder().toTag("fork2").build();
+        assertNotEquals(Dialog.ackBranch(ok), Dialog.ackBranch(otherFork));
+
+        long acks = net.count(s -> request(s, alice, "ACK"));
+        alice.transactions.receive(new Inbound(otherFork, dev.dialtone.sip.transport.Transport.UDP, bob.address,
+                alice.address, null));
+        // The 2xx of our own fork after it: if that is ACKed and the other was not, exactly one ACK follows.
+        alice.transactions.receive(new Inbound(ok, dev.dialtone.sip.transport.Transport.UDP, bob.address,
+                alice.address, null));
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > acks, "ACK of our fork's 2xx");
+        assertEquals(0, net.count(s -> request(s, alice, "ACK") && "fork2".equals(s.message().to().tag())),
+                "a 2xx of another fork after the call ended gets no ACK");
+    }
+
+    @Test
     void stray2xxAfterTheInviteTransactionEnded_isAckedAgain() {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
