@@ -45,9 +45,7 @@ abstract class FifoLane implements TimerTask, Runnable {
     /** Takes a place at the tail, due after the lane's delay; returns its ring position. */
     final int enqueue() {
         if (size == deadlines.length) {
-            deadlines = unrolled(deadlines, head, size);
-            grown(head, size);
-            head = 0;
+            grow();
         }
         int pos = (head + size) & (deadlines.length - 1);
         long deadline = System.nanoTime() + delayNanos;
@@ -57,6 +55,24 @@ abstract class FifoLane implements TimerTask, Runnable {
             arm(deadline);
         }
         return pos;
+    }
+
+    /** Room for at least {@code entries} without growing again, made now (see TransactionLayer.expectRate). */
+    final void reserve(int entries) {
+        while (deadlines.length < entries) {
+            grow();
+        }
+        reserved(deadlines.length);
+    }
+
+    private void grow() {
+        deadlines = unrolled(deadlines, head, size);
+        grown(head, size);
+        head = 0;
+    }
+
+    /** The ring was sized ahead for {@code capacity} entries: room for whatever else they need. */
+    void reserved(int capacity) {
     }
 
     final long deadline(int pos) {
@@ -69,34 +85,36 @@ abstract class FifoLane implements TimerTask, Runnable {
      */
     abstract void expired(int pos);
 
-    /** The ring doubled: the {@code size} entries from {@code head} on are now at 0 up. */
+    /** The ring doubled (it may not have been full): the {@code size} entries from {@code head} on are now at 0 up. */
     abstract void grown(int head, int size);
+
+    // A ring grows while the loop waits, and on a loaded stack it holds hundreds of thousands of entries by then:
+    // each array moves in at most two block copies.
 
     /** {@code a} with the {@code size} entries from {@code head} moved to the start of an array twice as long. */
     static <T> T[] unrolled(T[] a, int head, int size) {
-        T[] out = Arrays.copyOf(a, a.length * 2);
-        Arrays.fill(out, null);
-        for (int i = 0; i < size; i++) {
-            out[i] = a[(head + i) & (a.length - 1)];
-        }
+        T[] out = Arrays.copyOf(Arrays.copyOf(a, 0), a.length * 2);
+        int first = Math.min(size, a.length - head);
+        System.arraycopy(a, head, out, 0, first);
+        System.arraycopy(a, 0, out, first, size - first);
         return out;
     }
 
     /** {@link #unrolled(Object[], int, int)} for a ring of longs. */
     static long[] unrolled(long[] a, int head, int size) {
         long[] out = new long[a.length * 2];
-        for (int i = 0; i < size; i++) {
-            out[i] = a[(head + i) & (a.length - 1)];
-        }
+        int first = Math.min(size, a.length - head);
+        System.arraycopy(a, head, out, 0, first);
+        System.arraycopy(a, 0, out, first, size - first);
         return out;
     }
 
     /** {@link #unrolled(Object[], int, int)} for a ring of ints. */
     static int[] unrolled(int[] a, int head, int size) {
         int[] out = new int[a.length * 2];
-        for (int i = 0; i < size; i++) {
-            out[i] = a[(head + i) & (a.length - 1)];
-        }
+        int first = Math.min(size, a.length - head);
+        System.arraycopy(a, head, out, 0, first);
+        System.arraycopy(a, 0, out, first, size - first);
         return out;
     }
 

@@ -177,6 +177,33 @@ class RetiredTest {
     }
 
     @Test
+    void aLayerSizedAheadForItsRate_keepsWhatComesAtThatRateWithoutGrowing_andWorksAsOneThatGrows() throws Exception {
+        // 5,000 a second for Timer J (64*T1 = 1.28 s): 6,400 kept at once, sized before the first one comes.
+        layer.expectRate(5_000);
+        int sized = loop.submit(layer::retiredServerCapacity).get(5, TimeUnit.SECONDS);
+        assertEquals(0, sized, "no lane yet: each is sized as it is made");
+        List<SipRequest> byes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            byes.add(Messages.request("BYE", "z9hG4bK-sized" + i));
+        }
+        for (SipRequest r : byes) {
+            receive(r);
+        }
+        awaitTrue(() -> wire.size() == byes.size());
+        int capacity = loop.submit(layer::retiredServerCapacity).get(5, TimeUnit.SECONDS);
+        assertTrue(capacity >= 6_400 && capacity <= 2 * 6_400, "capacity " + capacity);
+        List<String> firstResponses = new ArrayList<>(wire);
+        wire.clear();
+        for (SipRequest r : byes) {
+            receive(r);
+        }
+        awaitTrue(() -> wire.size() == byes.size());
+        assertEquals(byes.size(), requests.size(), "the retransmissions are not new requests");
+        assertEquals(firstResponses, wire, "RFC 3261 17.2.2: the same responses, in the same order");
+        assertEquals(capacity, (int) loop.submit(layer::retiredServerCapacity).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void keysOfOneHashAreFoundWhileTheOldestLeave() throws Exception {
         // "Aa" and "BB" hash alike, so every word of them does too: one probe chain, emptied from its start.
         List<String> keys = new ArrayList<>();
