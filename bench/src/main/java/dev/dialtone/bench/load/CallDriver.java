@@ -25,6 +25,13 @@ public interface CallDriver extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The highest rate the run will place calls at, said before its first call, so that what grows with the rate
+     * is sized ahead instead of in the middle of the run. Nothing by default.
+     */
+    default void expectRate(double callsPerSecond) {
+    }
+
     /** Releases sockets and threads; calls still running are dropped. */
     @Override
     void close();

@@ -287,11 +287,13 @@ public final class LoadCommand implements Callable<Integer> {
         if (driver == null) {
             return 2;
         }
+        // A ramp counts by the highest rate it may reach.
+        double peak = plan.schedule().steps().stream().mapToDouble(RateSchedule.Step::rate).max().orElse(rate);
+        driver.expectRate(peak);
         if (warmupCalls > 0) {
             try {
                 long t0 = System.nanoTime();
-                // A ramp counts by the highest rate it may reach: by then the JIT would still compile on its core.
-                double peak = plan.schedule().steps().stream().mapToDouble(RateSchedule.Step::rate).max().orElse(rate);
+                // By the peak rate the JIT would still compile on its core.
                 Warmup.Settle settle = peak >= Warmup.SETTLE_FROM_RATE && warmupSeconds > 0
                         ? new Warmup.Settle(warmupCalls, warmupSeconds, jitMillis) : null;
                 if (settle != null) {

@@ -79,8 +79,8 @@ final class UacCall implements InviteListener {
     void start() {
         byte[] sdp = offer().getBytes(StandardCharsets.US_ASCII);
         // Complete for its transport, so the dialog layer sends it as built, off the event loop.
-        SipRequest request = driver.dialogs().createInvite(aim.requestUri(), driver.from(), aim.to(),
-                "application/sdp", sdp, aim.destination().transport());
+        SipRequest request = driver.dialogs().createInvite(driver.nextCallId(), aim.requestUri(), driver.from(),
+                aim.to(), "application/sdp", sdp, aim.destination().transport());
         callId = request.callId();
         executor = driver.executorFor(callId);
         driver.register(this);

@@ -37,4 +37,33 @@ class SipCallDriverTest {
             assertEquals(4, r.rtp().calls(), "media only in answered calls");
         }
     }
+
+    @Test
+    void callsAreNumberedInTheirCallIds_withATokenOfTheProcessThatTwoDriversDoNotShare() throws Exception {
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            for (int run = 0; run < 2; run++) {
+                try (SipCallDriver driver = SipCallDriver.open(LoadConfig.builder("127.0.0.1",
+                        uas.port(Transport.UDP)).build())) {
+                    OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(50, 3), 0, 0, 0,
+                            Hangup.CALLER, 0.1, TimeUnit.SECONDS.toNanos(10), OpenLoopGenerator.DEFAULT_START_GRID);
+                    new OpenLoopGenerator(plan, driver, new LoadMetrics(1), Clock.SYSTEM, s -> { }).run();
+                }
+            }
+            java.util.List<String> ids = java.util.List.copyOf(uas.inviteCallIds);
+            assertEquals(6, ids.size(), ids.toString());
+            java.util.Map<String, java.util.Set<Integer>> numbersByToken = new java.util.HashMap<>();
+            for (String id : ids) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)-([0-9a-f]+)@127\\.0\\.0\\.1")
+                        .matcher(id);
+                org.junit.jupiter.api.Assertions.assertTrue(m.matches(), id);
+                numbersByToken.computeIfAbsent(m.group(2), t -> new java.util.TreeSet<>())
+                        .add(Integer.parseInt(m.group(1)));
+            }
+            java.util.Set<String> tokens = numbersByToken.keySet();
+            for (java.util.Set<Integer> numbers : numbersByToken.values()) {
+                assertEquals(java.util.Set.of(1, 2, 3), numbers, "each driver numbers its calls from 1: " + ids);
+            }
+            assertEquals(2, tokens.size(), "each driver its own token: " + ids);
+        }
+    }
 }

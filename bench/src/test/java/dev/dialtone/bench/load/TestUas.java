@@ -75,6 +75,7 @@ final class TestUas implements AutoCloseable {
     final AtomicInteger invites = new AtomicInteger();
     /** The Contact of every INVITE: one per socket a caller places calls from. */
     final Set<String> inviteContacts = ConcurrentHashMap.newKeySet();
+    final List<String> inviteCallIds = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final AtomicInteger challenged = new AtomicInteger();
     final AtomicInteger byes = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
@@ -147,6 +148,7 @@ final class TestUas implements AutoCloseable {
         public void onInvite(IncomingRequest invite) {
             invites.incrementAndGet();
             inviteContacts.add(invite.request().header(HeaderName.CONTACT));
+            inviteCallIds.add(invite.request().callId());
             if (behaviour.rejectWith() > 0) {
                 invite.reject(behaviour.rejectWith());
                 return;

@@ -142,7 +142,7 @@ public final class DialogLayer implements TransactionLayer.User {
      * {@link #invite} adds the rest.
      */
     public SipRequest createInvite(Uri requestUri, Address from, Address to, String contentType, byte[] body) {
-        return newInvite(requestUri, from, to, contentType, body).build();
+        return newInvite(null, requestUri, from, to, contentType, body).build();
     }
 
     /**
@@ -152,13 +152,25 @@ public final class DialogLayer implements TransactionLayer.User {
      */
     public SipRequest createInvite(Uri requestUri, Address from, Address to, String contentType, byte[] body,
                                    Transport transport) {
-        SipRequest.Builder b = newInvite(requestUri, from, to, contentType, body);
+        return createInvite(null, requestUri, from, to, contentType, body, transport);
+    }
+
+    /**
+     * The same with the Call-ID the caller chose (null: a random one), which must be unique over space and time
+     * (RFC 3261 8.1.1.4): a load generator numbers its calls, as SIPp does, so that a call is easy to find.
+     */
+    public SipRequest createInvite(String callId, Uri requestUri, Address from, Address to, String contentType,
+                                   byte[] body, Transport transport) {
+        SipRequest.Builder b = newInvite(callId, requestUri, from, to, contentType, body);
         return complete(b, null, transport).build();
     }
 
-    private SipRequest.Builder newInvite(Uri requestUri, Address from, Address to, String contentType, byte[] body) {
-        String host = config.contact().uri() instanceof SipUri sip ? sip.host() : "dialtone";
-        String callId = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + "@" + host;
+    private SipRequest.Builder newInvite(String callId, Uri requestUri, Address from, Address to, String contentType,
+                                         byte[] body) {
+        if (callId == null) {
+            String host = config.contact().uri() instanceof SipUri sip ? sip.host() : "dialtone";
+            callId = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + "@" + host;
+        }
         SipRequest.Builder b = SipRequest.builder(SipMethod.INVITE, requestUri)
                 .header(HeaderName.MAX_FORWARDS, "70")
                 .header(HeaderName.FROM, from.withTag(newTag()).toString())
