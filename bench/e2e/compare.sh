@@ -40,8 +40,9 @@ ALT_JAVA_OPTS=${ALT_JAVA_OPTS:-}
 VARIANTS=(load); [[ -n $ALT_JAVA_OPTS ]] && VARIANTS+=(load-alt)
 UAS_TOOLS=(uas); [[ -n $ALT_JAVA_OPTS ]] && UAS_TOOLS+=(uas-alt)
 OUT=${OUT:-$REPO/bench/target/e2e/compare-$(date -u +%Y%m%dT%H%M%SZ)}
-# SIPp's socket buffers as large as the Dialtone stack's (1 MiB), so that neither side drops what the other keeps.
-SIPP_OPTS=(-i 127.0.0.1 -nostdin -buff_size 1048576)
+# SIPp's socket buffers as large as load's (8 MiB; the kernel caps them at net.core.rmem_max and wmem_max), so that
+# neither side drops what the other keeps. `uas` keeps the Dialtone stack's 1 MiB: the UAS comparison gives SIPp more.
+SIPP_OPTS=(-i 127.0.0.1 -nostdin -buff_size 8388608)
 
 command -v sipp >/dev/null || die "SIPp is needed (Debian: apt-get install sip-tester)"
 command -v python3 >/dev/null || die "python3 is needed to read the reports"

@@ -80,6 +80,7 @@ public final class DialogLayer implements TransactionLayer.User {
     private final DialogConfig config;
     private volatile Function<Transport, Address> contacts;
     private final ViaFactory vias;
+    private final DialogSet.ReAck reAck = new DialogSet.ReAck(this);
     private final Locator locator;
     private final Listener listener;
     private final Map<DialogId, Slot> dialogs = new ConcurrentHashMap<>();
@@ -453,6 +454,10 @@ public final class DialogLayer implements TransactionLayer.User {
 
     TransactionLayer transactions() {
         return transactions;
+    }
+
+    DialogSet.ReAck reAck() {
+        return reAck;
     }
 
     Via via(Transport transport) {

@@ -88,81 +88,97 @@ public final class DialogSet {
     }
 
     /**
-     * The answered dialog has ended. RFC 6026 keeps the INVITE transaction for 64*T1 after its 2xx, and with it
-     * this relay: cut it loose from the set, the dialogs and the application, and keep only the ACK, which a
-     * 2xx retransmitted in that time still gets (RFC 3261 13.2.2.4). A 2xx from yet another fork after the call
-     * has ended is dropped: its UAS gives up after 64*T1 without our ACK (13.3.1.4).
+     * The answered dialog has ended. RFC 6026 keeps the INVITE transaction for 64*T1 after its 2xx, and a 2xx
+     * retransmitted in that time still gets our ACK again (RFC 3261 13.2.2.4). Tens of thousands of ended calls
+     * linger this way on a loaded server, long enough for what they keep to be promoted and left for a full
+     * collection, so they keep no object: the transaction hands its 2xx to the layer's one {@link ReAck} with
+     * where the ACK went and the hash of the To tag it answered, and the set, its dialogs and the relay go now.
+     * A 2xx from yet another fork after the call has ended is dropped: its UAS gives up after 64*T1 without our
+     * ACK (13.3.1.4). Only an ACK that carried an answer (RFC 3264, an offer in the 2xx) is kept whole.
      */
     void dialogEnded(Dialog dialog, Supplier<Destination> ackRoute) {
         if (dialog != answered || relay == null) {
             return;
         }
         SipRequest ack = dialog.lastAck();
-        relay.retire(ack, ack == null ? null : ackRoute.get());
+        String tag = ack == null ? null : ack.to().tag();
+        if (tag != null && ack.bodyLength() == 0) {
+            transaction.relisten(layer.reAck(), ackRoute.get(), tag.hashCode());
+            relay.retire(null, null);
+        } else {
+            relay.retire(ack, ack == null ? null : ackRoute.get());
+        }
     }
 
     /**
-     * What the INVITE client transaction reports to: the set while the call lasts; after it, only the last ACK.
-     * Runs on the set's executor.
+     * RFC 3261 13.2.2.4 for every ended call of a layer: a retransmitted 2xx of the fork that was answered gets the
+     * same ACK again, built as the dialog built it (12.2.1.1: Request-URI and Route from the 2xx's Contact and
+     * Record-Route; From, To, Call-ID and CSeq number from the 2xx; Via for the same transport with the branch
+     * {@link Dialog#ackBranch} derives from the 2xx), so byte for byte the ACK sent before.
+     */
+    static final class ReAck implements ClientTransaction.Retransmissions {
+        private final DialogLayer layer;
+
+        ReAck(DialogLayer layer) {
+            this.layer = layer;
+        }
+
+        @Override
+        public void on2xx(SipResponse ok, Destination destination, int toTagHash) {
+            try {
+                String tag = ok.to() == null ? null : ok.to().tag();
+                if (tag == null || tag.hashCode() != toTagHash) {
+                    log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", ok.callId());
+                    return;
+                }
+                String branch = Dialog.ackBranch(ok);
+                List<Address> routeSet = Routing.uacRouteSet(ok);
+                Uri target = Routing.contactOr(ok, null);
+                if (target == null || branch == null) {
+                    return;
+                }
+                // From and To as the 2xx carries them: the dialog took its To from it and its From from our
+                // INVITE, which the 2xx repeats (RFC 3261 8.2.6.2).
+                Uri requestUri = Routing.requestUri(routeSet, target);
+                String via = layer.via(destination.transport()).withParam("branch", branch).toString();
+                SipRequest ack = Dialog.request(SipMethod.ACK, ok.cseq().seq(), requestUri, requestUri.toString(),
+                        Routing.routes(routeSet, target), via, ok.header(HeaderName.FROM),
+                        ok.header(HeaderName.TO), ok.callId()).build();
+                layer.transactions().sendAck(ack, destination);
+            } catch (SipParseException e) {
+                log.debug("Call-ID {}: malformed {} dropped: {}", ok.header(HeaderName.CALL_ID), ok.status(),
+                        e.reason());
+            }
+        }
+    }
+
+    /**
+     * What the INVITE client transaction reports to: the set while the call lasts; after it, when the ACK carried
+     * an answer, only that ACK. Runs on the set's executor.
      */
     private static final class Relay implements ClientTransaction.Listener {
-        private final DialogLayer layer;
         private SipRequest request;
         private DialogSet set;
-        // After the call, what rebuilds its last ACK from a retransmitted 2xx. Tens of thousands of ended calls
-        // linger this way on a loaded server (64*T1 each), long enough to be promoted and left for a full
-        // collection, so only a few words: the hash of the To tag the ACK answered (a 2xx of another fork is not
-        // ACKed after the call) and where the ACK went. The 2xx gives the rest, the ACK's branch included
-        // (Dialog.ackBranch); the whole ACK is kept only when it carried an answer.
-        private boolean acked;
         private int ackTag;
         private byte[] ackWithBody;
         private Destination ackDestination;
+        private DialogLayer layer;
 
         Relay(DialogSet set, SipRequest request) {
-            this.layer = set.layer;
             this.set = set;
             this.request = request;
         }
 
         void retire(SipRequest lastAck, Destination destination) {
-            if (lastAck != null) {
-                String tag = lastAck.to().tag();
-                if (tag != null) {
-                    if (lastAck.bodyLength() > 0) {
-                        ackWithBody = lastAck.toBytes(); // the answer to an offer in the 2xx (RFC 3264)
-                    }
-                    acked = true;
-                    ackTag = tag.hashCode();
-                    ackDestination = destination;
-                }
+            String tag = lastAck == null ? null : lastAck.to().tag();
+            if (tag != null && lastAck.bodyLength() > 0 && set != null) {
+                ackWithBody = lastAck.toBytes(); // the answer to an offer in the 2xx (RFC 3264)
+                ackTag = tag.hashCode();
+                ackDestination = destination;
+                layer = set.layer;
             }
             set = null;
             request = null;
-        }
-
-        /**
-         * RFC 3261 13.2.2.4: the same ACK again. Built as the dialog built it (12.2.1.1: Request-URI and Route
-         * from the 2xx's Contact and Record-Route; From, To, Call-ID and CSeq number from the 2xx; Via for the
-         * same transport with the branch derived from the 2xx), so it is the ACK sent before, byte for byte.
-         */
-        private SipRequest ackAgain(SipResponse ok) {
-            if (ackWithBody != null) {
-                return (SipRequest) SipMessage.parse(ackWithBody, ackWithBody.length, false);
-            }
-            String branch = Dialog.ackBranch(ok);
-            List<Address> routeSet = Routing.uacRouteSet(ok);
-            Uri target = Routing.contactOr(ok, null);
-            if (target == null || branch == null) {
-                return null;
-            }
-            // From and To as the 2xx carries them: the dialog took its To from it and its From from our INVITE,
-            // which the 2xx repeats (RFC 3261 8.2.6.2).
-            Uri requestUri = Routing.requestUri(routeSet, target);
-            String via = layer.via(ackDestination.transport()).withParam("branch", branch).toString();
-            return Dialog.request(SipMethod.ACK, ok.cseq().seq(), requestUri, requestUri.toString(),
-                    Routing.routes(routeSet, target), via, ok.header(HeaderName.FROM), ok.header(HeaderName.TO),
-                    ok.callId()).build();
         }
 
         @Override
@@ -191,15 +207,13 @@ public final class DialogSet {
 
         private void afterEnd(SipResponse response) {
             try {
-                if (!acked || response.status() / 100 != 2 || response.to() == null) {
+                if (ackWithBody == null || response.status() / 100 != 2 || response.to() == null) {
                     return;
                 }
                 String tag = response.to().tag();
                 if (tag != null && tag.hashCode() == ackTag) {
-                    SipRequest again = ackAgain(response);
-                    if (again != null) {
-                        layer.transactions().sendAck(again, ackDestination);
-                    }
+                    SipRequest again = (SipRequest) SipMessage.parse(ackWithBody, ackWithBody.length, false);
+                    layer.transactions().sendAck(again, ackDestination);
                 } else {
                     log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", response.callId());
                 }

@@ -27,6 +27,15 @@ public final class ClientTransaction {
         void onFailure(TransactionFailure failure, String reason);
     }
 
+    /**
+     * What hears the 2xx retransmissions of an INVITE whose transaction user has gone (see {@link #relisten}), with
+     * what it was left: where to send its answer and a number of its choosing. One can serve every call.
+     */
+    @FunctionalInterface
+    public interface Retransmissions {
+        void on2xx(SipResponse response, Destination destination, int mark);
+    }
+
     private static final Listener IGNORE = new Listener() {
         @Override
         public void onResponse(SipResponse response) {
@@ -51,6 +60,12 @@ public final class ClientTransaction {
     private boolean finalSeen;
     private boolean cancelPending;
     private boolean cancelSent;
+    private boolean retired;
+    // Given by relisten before Timer M was armed (a caller that hangs up as soon as it is answered does so from
+    // the 2xx's own delivery): what the retired transaction's 2xx go to instead of the listener.
+    private Retransmissions retransmissions;
+    private Destination retransmissionsDestination;
+    private int retransmissionsMark;
 
     ClientTransaction(TransactionLayer layer, EventExecutor executor, TransactionLayer.Shard shard, SipRequest request,
                       Destination destination, Listener listener) {
@@ -149,6 +164,23 @@ public final class ClientTransaction {
         });
     }
 
+    /**
+     * For an INVITE answered 2xx whose transaction now only waits out Timer M (RFC 6026 7.2): its further 2xx go
+     * to {@code retransmissions} with {@code destination} and {@code mark}, and no longer to its listener, which
+     * can then be collected. A B2BUA's ended call keeps nothing else of its own for the rest of the 64*T1. Called
+     * from the 2xx's own delivery (a caller that hangs up at once), it takes effect as Timer M is armed; without
+     * effect before the 2xx or once Timer M has fired. On the call's executor.
+     */
+    public void relisten(Retransmissions retransmissions, Destination destination, int mark) {
+        if (retired) {
+            shard.relisten(key, retransmissions, destination, mark);
+        } else if (finalSeen && invite != null) {
+            this.retransmissions = retransmissions;
+            this.retransmissionsDestination = destination;
+            this.retransmissionsMark = mark;
+        }
+    }
+
     private final class Context implements TransactionContext {
         @Override
         public void send(SipMessage message) {
@@ -162,9 +194,17 @@ public final class ClientTransaction {
                 // 2xx, its listener are all it needs until the timer (see Retired).
                 timers.cancelAll();
                 if (shard.client.remove(key, ClientTransaction.this)) {
-                    shard.retire(key, timer == Timer.M ? listener : null, delayMillis);
+                    if (timer == Timer.M && retransmissions != null) {
+                        shard.retire(key, retransmissions, retransmissionsDestination, retransmissionsMark,
+                                delayMillis);
+                    } else {
+                        shard.retire(key, timer == Timer.M ? listener : null, delayMillis);
+                    }
                 }
+                retired = true;
                 listener = IGNORE;
+                retransmissions = null;
+                retransmissionsDestination = null;
                 return;
             }
             timers.schedule(timer, delayMillis);
@@ -187,6 +227,10 @@ public final class ClientTransaction {
             }
             finalSeen = true;
             request = null;
+            if (retransmissions != null && response.status() / 100 == 2) {
+                retransmissions.on2xx(response, retransmissionsDestination, retransmissionsMark);
+                return;
+            }
             Listener l = listener;
             if (invite == null || response.status() / 100 != 2) {
                 // Only an INVITE's 2xx is followed by more (RFC 6026 7.2): any later response is absorbed.

@@ -38,10 +38,13 @@ final class Retired extends FifoLane {
     private long[] starts = new long[capacity()];
     private int[] keyLengths = new int[capacity()];
     private int[] responseLengths = new int[capacity()]; // 0: none
-    // Client: the ClientTransaction.Listener still owed each retransmitted 2xx (Timer M). Null where everything
+    // Client: what is still owed each retransmitted 2xx (Timer M), a ClientTransaction.Listener or, once its
+    // user has gone, a shared ClientTransaction.Retransmissions with a destination and a mark. Null where everything
     // is absorbed.
-    private ClientTransaction.Listener[] listeners = new ClientTransaction.Listener[capacity()];
-    private Destination[] destinations = new Destination[capacity()]; // where a server one's response goes
+    private Object[] listeners = new Object[capacity()];
+    // Where a server one's response goes, or what a client one's Retransmissions is given.
+    private Destination[] destinations = new Destination[capacity()];
+    private int[] marks = new int[capacity()];
     // Each key's mixed hash: expiring an entry and shifting its neighbours back reads these in sequence rather
     // than each key's bytes, which after 64*T1 are far out of cache.
     private int[] hashes = new int[capacity()];
@@ -60,12 +63,17 @@ final class Retired extends FifoLane {
         add(key, listener, null, null);
     }
 
+    /** Keeps a client transaction's key; every 2xx that matches it goes to {@code r} with the two values. */
+    void add(String key, ClientTransaction.Retransmissions r, Destination destination, int mark) {
+        marks[add(key, r, null, destination)] = mark;
+    }
+
     /** Keeps a server transaction's key and, if any, the final response a retransmitted request gets again. */
     void add(String key, byte[] finalResponse, Destination destination) {
         add(key, null, finalResponse, destination);
     }
 
-    private void add(String key, ClientTransaction.Listener listener, byte[] finalResponse, Destination destination) {
+    private int add(String key, Object listener, byte[] finalResponse, Destination destination) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         int responseLength = finalResponse == null ? 0 : finalResponse.length;
         reserveText(k.length + responseLength);
@@ -80,7 +88,9 @@ final class Retired extends FifoLane {
         hashes[pos] = hash(key);
         listeners[pos] = listener;
         destinations[pos] = destination;
+        marks[pos] = 0;
         insert(pos);
+        return pos;
     }
 
     // A key is a branch, a method and a sent-by: about 60 bytes; a final response kept with it grows the ring.
@@ -141,10 +151,26 @@ final class Retired extends FifoLane {
         if (pos < 0) {
             return false;
         }
-        ClientTransaction.Listener l = listeners[pos];
-        if (l != null && response.status() / 100 == 2) {
-            l.onResponse(response);
+        Object l = listeners[pos];
+        if (response.status() / 100 == 2) {
+            if (l instanceof ClientTransaction.Listener listener) {
+                listener.onResponse(response);
+            } else if (l instanceof ClientTransaction.Retransmissions r) {
+                r.on2xx(response, destinations[pos], marks[pos]);
+            }
         }
+        return true;
+    }
+
+    /** Client transaction {@code key}'s further 2xx go to {@code r} from now on; false if none here has that key. */
+    boolean relisten(String key, ClientTransaction.Retransmissions r, Destination destination, int mark) {
+        int pos = find(key);
+        if (pos < 0) {
+            return false;
+        }
+        listeners[pos] = r;
+        destinations[pos] = destination;
+        marks[pos] = mark;
         return true;
     }
 
@@ -224,6 +250,7 @@ final class Retired extends FifoLane {
         hashes = unrolled(hashes, head, size);
         listeners = unrolled(listeners, head, size);
         destinations = unrolled(destinations, head, size);
+        marks = unrolled(marks, head, size);
         int[] oldIndex = index;
         int[] oldSlotHashes = slotHashes;
         index = new int[hashes.length * 2];

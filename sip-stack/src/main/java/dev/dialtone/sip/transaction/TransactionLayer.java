@@ -375,6 +375,22 @@ public final class TransactionLayer {
             retiredLane(false, delayMillis).add(key, listener);
         }
 
+        /** The same, with what its further 2xx go to (see {@link ClientTransaction#relisten}). */
+        void retire(String key, ClientTransaction.Retransmissions retransmissions, Destination destination, int mark,
+                    long delayMillis) {
+            retiredLane(false, delayMillis).add(key, retransmissions, destination, mark);
+        }
+
+        /** See {@link ClientTransaction#relisten}. */
+        void relisten(String key, ClientTransaction.Retransmissions retransmissions, Destination destination,
+                      int mark) {
+            for (Retired r : retiredClients) {
+                if (r.relisten(key, retransmissions, destination, mark)) {
+                    return;
+                }
+            }
+        }
+
         /** The same for a server transaction, with the final response a retransmitted request gets, if any. */
         void retire(String key, byte[] finalResponse, Destination destination, long delayMillis) {
             retiredLane(true, delayMillis).add(key, finalResponse, destination);

@@ -149,6 +149,29 @@ class DialogLayerTest {
     }
 
     @Test
+    void lateOffer_a2xxRetransmittedAfterTheCallEnded_getsTheAckWithTheAnswerAgain() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        SipRequest invite = alice.dialogs.createInvite(SipUri.parse("sip:bob@127.0.0.1:5071"),
+                Address.parse("<sip:alice@example.com>"), Address.parse("<sip:bob@example.com>"), null, null);
+        alice.dialogs.invite(invite, bob.destination(), alice.app);
+        net.await(() -> alice.app.dialog != null, "answer with an offer");
+        alice.dialogs.ack(alice.app.dialog, App.SDP);
+        net.await(() -> bob.app.saw("ack:sdp"), "ACK with the answer at bob");
+        alice.dialogs.bye(alice.app.dialog);
+        net.await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE done");
+        SipMessage ok = net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
+        SipMessage first = net.matching(s -> request(s, alice, "ACK")).get(0).message();
+        alice.transactions.receive(new Inbound(ok, dev.dialtone.sip.transport.Transport.UDP, bob.address,
+                alice.address, null));
+        net.await(() -> net.count(s -> request(s, alice, "ACK")) > 1, "ACK again");
+        SipMessage again = net.matching(s -> request(s, alice, "ACK")).get(1).message();
+        assertTrue(again.bodyLength() > 0, "the answer goes again with it");
+        assertEquals(new String(first.toBytes(), java.nio.charset.StandardCharsets.US_ASCII),
+                new String(again.toBytes(), java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void lostAck_theCalleeRetransmits2xx_andTheCallerAcksEachCopy() {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());

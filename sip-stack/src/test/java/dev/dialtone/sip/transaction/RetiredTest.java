@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -131,6 +132,57 @@ class RetiredTest {
         assertEquals(List.of("200 call-z9hG4bK-inv1"), strays, "after Timer M a 2xx belongs to no transaction");
         assertEquals(3, heard.size());
         assertEquals(sentBy2xx, sent.size(), "no INVITE retransmission after the 2xx");
+    }
+
+    @Test
+    void anInviteRelistened_handsItsLater2xxToTheNewListenerWithItsDestinationAndMark_untilTimerM() throws Exception {
+        SipRequest invite = Messages.invite("z9hG4bK-inv2");
+        ClientTransaction txn = layer.request(invite, Destination.of(Transport.UDP, PEER), listener("inv"));
+        awaitTrue(() -> !sent.isEmpty());
+        SipResponse ok = Messages.response(invite, 200, "callee-1");
+        receive(ok);
+        Destination ackTo = Destination.of(Transport.UDP, new InetSocketAddress("127.0.0.1", 5099));
+        List<String> after = Collections.synchronizedList(new ArrayList<>());
+        loop.submit(() -> txn.relisten((r, d, mark) -> after.add(r.status() + " " + d.address().getPort() + " " + mark
+                + (loop.inEventLoop() ? "" : " off the loop")), ackTo, 42)).get(5, TimeUnit.SECONDS);
+        receive(ok); // retransmitted
+        receive(Messages.response(invite, 486, "callee-3")); // absorbed (RFC 6026 7.2)
+        assertEquals(List.of("inv 200"), heard, "the first listener hears nothing more");
+        assertEquals(List.of("200 5099 42"), after);
+        awaitTrue(() -> layer.activeTransactions() == 0);
+        receive(ok);
+        assertEquals(List.of("200 call-z9hG4bK-inv2"), strays, "after Timer M a 2xx belongs to no transaction");
+        assertEquals(1, after.size());
+    }
+
+    @Test
+    void anInviteRelistenedFromItsOwn2xx_handsItsLater2xxToTheNewListener() throws Exception {
+        // A caller that hangs up as soon as it is answered ends its call inside the 2xx's delivery, before the
+        // transaction has armed Timer M.
+        SipRequest invite = Messages.invite("z9hG4bK-inv3");
+        List<String> after = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<ClientTransaction> txn = new AtomicReference<>();
+        ClientTransaction.Listener first = listener("inv");
+        txn.set(layer.request(invite, Destination.of(Transport.UDP, PEER), new ClientTransaction.Listener() {
+            @Override
+            public void onResponse(SipResponse response) {
+                first.onResponse(response);
+                txn.get().relisten((r, d, mark) -> after.add(r.status() + " " + mark), null, 7);
+            }
+
+            @Override
+            public void onFailure(TransactionFailure failure, String reason) {
+                first.onFailure(failure, reason);
+            }
+        }));
+        awaitTrue(() -> !sent.isEmpty());
+        SipResponse ok = Messages.response(invite, 200, "callee-1");
+        receive(ok);
+        receive(ok); // retransmitted
+        receive(ok);
+        assertEquals(List.of("inv 200"), heard);
+        assertEquals(List.of("200 7", "200 7"), after);
+        assertEquals(1, layer.activeTransactions(), "retired until Timer M");
     }
 
     @Test
