@@ -293,7 +293,7 @@ public final class LoadCommand implements Callable<Integer> {
         if (warmupCalls > 0) {
             try {
                 long t0 = System.nanoTime();
-                // By the peak rate the JIT would still compile on its core.
+                // Whether to wait for the JIT is judged by the peak: a JVM still compiling falls behind at it.
                 Warmup.Settle settle = peak >= Warmup.SETTLE_FROM_RATE && warmupSeconds > 0
                         ? new Warmup.Settle(warmupCalls, warmupSeconds, jitMillis) : null;
                 if (settle != null) {

@@ -54,6 +54,8 @@ public final class SipCallDriver implements CallDriver {
      * UAS (having answered it) takes for an unexpected message and aborts the call.
      */
     static final int SOCKET_BUFFER = 8 << 20;
+    /** An upper bound of what a retired transaction costs in its lane's arrays and text ring (about 110 bytes). */
+    private static final int RETIRED_BYTES = 256;
 
     private final LoadConfig config;
     private final IoEventLoopGroup group;
@@ -101,8 +103,13 @@ public final class SipCallDriver implements CallDriver {
 
     @Override
     public void expectRate(double callsPerSecond) {
-        // Each call has one INVITE and one BYE transaction (a CANCEL for some): one of each kind per call.
-        transactions.expectRate(callsPerSecond);
+        // Each call has one INVITE and one BYE transaction (a CANCEL for some): one of each kind per call. The
+        // INVITEs' lane keeps each for 64*T1, in at most RETIRED_BYTES an entry with its arrays rounded up to a
+        // power of two: sized ahead only up to a quarter of the heap, so that a rate asked of a target that cannot
+        // take it does not fill a small heap before the first call; past that the rings grow as they are needed.
+        double perCallPerSecond = RETIRED_BYTES * 64.0 * config.t1Millis() / 1000.0;
+        double affordable = Runtime.getRuntime().maxMemory() / 4.0 / perCallPerSecond;
+        transactions.expectRate(Math.min(callsPerSecond, affordable));
     }
 
     /** Binds the SIP listeners on {@code config.localHost()} and gets ready to call the target. */
