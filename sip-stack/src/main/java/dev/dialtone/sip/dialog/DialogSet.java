@@ -94,7 +94,8 @@ public final class DialogSet {
      * collection, so they keep no object: the transaction hands its 2xx to the layer's one {@link ReAck} with
      * where the ACK went and the hash of the To tag it answered, and the set, its dialogs and the relay go now.
      * A 2xx from yet another fork after the call has ended is dropped: its UAS gives up after 64*T1 without our
-     * ACK (13.3.1.4). Only an ACK that carried an answer (RFC 3264, an offer in the 2xx) is kept whole.
+     * ACK (13.3.1.4). Only an ACK that carried an answer (RFC 3264, an offer in the 2xx) is kept whole, in a
+     * ReAck of its own.
      */
     void dialogEnded(Dialog dialog, Supplier<Destination> ackRoute) {
         if (dialog != answered || relay == null) {
@@ -102,25 +103,31 @@ public final class DialogSet {
         }
         SipRequest ack = dialog.lastAck();
         String tag = ack == null ? null : ack.to().tag();
-        if (tag != null && ack.bodyLength() == 0) {
-            transaction.relisten(layer.reAck(), ackRoute.get(), tag.hashCode());
-            relay.retire(null, null);
-        } else {
-            relay.retire(ack, ack == null ? null : ackRoute.get());
+        if (tag != null) {
+            ReAck reAck = ack.bodyLength() == 0 ? layer.reAck() : new ReAck(layer, ack.toBytes());
+            transaction.relisten(reAck, ackRoute.get(), tag.hashCode());
         }
+        relay.retire();
     }
 
     /**
-     * RFC 3261 13.2.2.4 for every ended call of a layer: a retransmitted 2xx of the fork that was answered gets the
-     * same ACK again, built as the dialog built it (12.2.1.1: Request-URI and Route from the 2xx's Contact and
-     * Record-Route; From, To, Call-ID and CSeq number from the 2xx; Via for the same transport with the branch
-     * {@link Dialog#ackBranch} derives from the 2xx), so byte for byte the ACK sent before.
+     * RFC 3261 13.2.2.4 for ended calls: a retransmitted 2xx of the fork that was answered gets the same ACK again.
+     * The layer's one instance builds it as the dialog built it (12.2.1.1: Request-URI and Route from the 2xx's
+     * Contact and Record-Route; From, To, Call-ID and CSeq number from the 2xx; Via for the same transport with
+     * the branch {@link Dialog#ackBranch} derives from the 2xx), so byte for byte the ACK sent before; an ACK that
+     * carried an answer is kept whole by an instance of its own.
      */
     static final class ReAck implements ClientTransaction.Retransmissions {
         private final DialogLayer layer;
+        private final byte[] ackWithBody;
 
         ReAck(DialogLayer layer) {
+            this(layer, null);
+        }
+
+        private ReAck(DialogLayer layer, byte[] ackWithBody) {
             this.layer = layer;
+            this.ackWithBody = ackWithBody;
         }
 
         @Override
@@ -131,52 +138,49 @@ public final class DialogSet {
                     log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", ok.callId());
                     return;
                 }
-                String branch = Dialog.ackBranch(ok);
-                List<Address> routeSet = Routing.uacRouteSet(ok);
-                Uri target = Routing.contactOr(ok, null);
-                if (target == null || branch == null) {
-                    return;
+                SipRequest ack = ackWithBody != null
+                        ? (SipRequest) SipMessage.parse(ackWithBody, ackWithBody.length, false)
+                        : rebuilt(ok, destination);
+                if (ack != null) {
+                    layer.transactions().sendAck(ack, destination);
                 }
-                // From and To as the 2xx carries them: the dialog took its To from it and its From from our
-                // INVITE, which the 2xx repeats (RFC 3261 8.2.6.2).
-                Uri requestUri = Routing.requestUri(routeSet, target);
-                String via = layer.via(destination.transport()).withParam("branch", branch).toString();
-                SipRequest ack = Dialog.request(SipMethod.ACK, ok.cseq().seq(), requestUri, requestUri.toString(),
-                        Routing.routes(routeSet, target), via, ok.header(HeaderName.FROM),
-                        ok.header(HeaderName.TO), ok.callId()).build();
-                layer.transactions().sendAck(ack, destination);
             } catch (SipParseException e) {
                 log.debug("Call-ID {}: malformed {} dropped: {}", ok.header(HeaderName.CALL_ID), ok.status(),
                         e.reason());
             }
         }
+
+        private SipRequest rebuilt(SipResponse ok, Destination destination) {
+            String branch = Dialog.ackBranch(ok);
+            List<Address> routeSet = Routing.uacRouteSet(ok);
+            Uri target = Routing.contactOr(ok, null);
+            if (target == null || branch == null) {
+                return null;
+            }
+            // From and To as the 2xx carries them: the dialog took its To from it and its From from our INVITE,
+            // which the 2xx repeats (RFC 3261 8.2.6.2).
+            Uri requestUri = Routing.requestUri(routeSet, target);
+            String via = layer.via(destination.transport()).withParam("branch", branch).toString();
+            return Dialog.request(SipMethod.ACK, ok.cseq().seq(), requestUri, requestUri.toString(),
+                    Routing.routes(routeSet, target), via, ok.header(HeaderName.FROM), ok.header(HeaderName.TO),
+                    ok.callId()).build();
+        }
     }
 
     /**
-     * What the INVITE client transaction reports to: the set while the call lasts; after it, when the ACK carried
-     * an answer, only that ACK. Runs on the set's executor.
+     * What the INVITE client transaction reports to while the call lasts; after it (see {@link #dialogEnded}),
+     * nothing. Runs on the set's executor.
      */
     private static final class Relay implements ClientTransaction.Listener {
         private SipRequest request;
         private DialogSet set;
-        private int ackTag;
-        private byte[] ackWithBody;
-        private Destination ackDestination;
-        private DialogLayer layer;
 
         Relay(DialogSet set, SipRequest request) {
             this.set = set;
             this.request = request;
         }
 
-        void retire(SipRequest lastAck, Destination destination) {
-            String tag = lastAck == null ? null : lastAck.to().tag();
-            if (tag != null && lastAck.bodyLength() > 0 && set != null) {
-                ackWithBody = lastAck.toBytes(); // the answer to an offer in the 2xx (RFC 3264)
-                ackTag = tag.hashCode();
-                ackDestination = destination;
-                layer = set.layer;
-            }
+        void retire() {
             set = null;
             request = null;
         }
@@ -184,11 +188,7 @@ public final class DialogSet {
         @Override
         public void onResponse(SipResponse response) {
             DialogSet s = set;
-            if (s == null) {
-                afterEnd(response);
-                return;
-            }
-            if (request != s.invite) {
+            if (s == null || request != s.invite) {
                 return;
             }
             String callId = request.callId();
@@ -202,24 +202,6 @@ public final class DialogSet {
                 log.debug("Call-ID {}: malformed {} dropped: {}", callId, response.status(), e.reason());
             } catch (RuntimeException e) {
                 log.warn("Call-ID {}: {} not handled", callId, response.status(), e);
-            }
-        }
-
-        private void afterEnd(SipResponse response) {
-            try {
-                if (ackWithBody == null || response.status() / 100 != 2 || response.to() == null) {
-                    return;
-                }
-                String tag = response.to().tag();
-                if (tag != null && tag.hashCode() == ackTag) {
-                    SipRequest again = (SipRequest) SipMessage.parse(ackWithBody, ackWithBody.length, false);
-                    layer.transactions().sendAck(again, ackDestination);
-                } else {
-                    log.debug("Call-ID {}: 2xx from another fork after the call ended, dropped", response.callId());
-                }
-            } catch (SipParseException e) {
-                log.debug("Call-ID {}: malformed {} dropped: {}", response.header(HeaderName.CALL_ID),
-                        response.status(), e.reason());
             }
         }
 
@@ -301,7 +283,7 @@ public final class DialogSet {
         InviteFailure failure = new InviteFailure(kind, status, response, response.reason());
         DialogLayer.safely(() -> listener.onFailed(this, failure));
         // The transaction absorbs retransmissions of this final response itself (Timer D): nothing to keep.
-        relay.retire(null, null);
+        relay.retire();
     }
 
     /** RFC 4028 7.4: the same INVITE with a new CSeq and branch, Min-SE from the 422 and an interval at least that. */
@@ -328,7 +310,7 @@ public final class DialogSet {
                 ? new InviteFailure(InviteFailure.Kind.TIMEOUT, 408, null, reason)
                 : new InviteFailure(InviteFailure.Kind.TRANSPORT_ERROR, 503, null, reason);
         DialogLayer.safely(() -> listener.onFailed(this, f));
-        relay.retire(null, null);
+        relay.retire();
     }
 
     private void discardForks() {

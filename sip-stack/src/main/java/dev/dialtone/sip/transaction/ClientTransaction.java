@@ -62,7 +62,8 @@ public final class ClientTransaction {
     private boolean cancelSent;
     private boolean retired;
     // Given by relisten before Timer M was armed (a caller that hangs up as soon as it is answered does so from
-    // the 2xx's own delivery): what the retired transaction's 2xx go to instead of the listener.
+    // the 2xx's own delivery, which the machine makes in the same step as it arms Timer M): what the retired
+    // transaction's 2xx go to instead of the listener.
     private Retransmissions retransmissions;
     private Destination retransmissionsDestination;
     private int retransmissionsMark;
@@ -227,10 +228,6 @@ public final class ClientTransaction {
             }
             finalSeen = true;
             request = null;
-            if (retransmissions != null && response.status() / 100 == 2) {
-                retransmissions.on2xx(response, retransmissionsDestination, retransmissionsMark);
-                return;
-            }
             Listener l = listener;
             if (invite == null || response.status() / 100 != 2) {
                 // Only an INVITE's 2xx is followed by more (RFC 6026 7.2): any later response is absorbed.

@@ -133,8 +133,8 @@ class DialogLayerTest {
         net.await(() -> alice.app.saw("terminated:REMOTE_BYE"), "BYE at alice");
     }
 
-    @Test
-    void lateOffer_inviteWithoutSdp_theApplicationAnswersInTheAck() {
+    /** An INVITE without SDP: bob's 2xx carries the offer, alice's ACK the answer (RFC 3264). */
+    private void lateOfferCall() {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
         SipRequest invite = alice.dialogs.createInvite(SipUri.parse("sip:bob@127.0.0.1:5071"),
@@ -144,20 +144,18 @@ class DialogLayerTest {
         assertEquals(0, net.count(s -> request(s, alice, "ACK")));
         alice.dialogs.ack(alice.app.dialog, App.SDP);
         net.await(() -> bob.app.saw("ack:sdp"), "ACK with the answer at bob");
+    }
+
+    @Test
+    void lateOffer_inviteWithoutSdp_theApplicationAnswersInTheAck() {
+        lateOfferCall();
         alice.dialogs.bye(alice.app.dialog);
         net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
     }
 
     @Test
     void lateOffer_a2xxRetransmittedAfterTheCallEnded_getsTheAckWithTheAnswerAgain() {
-        alice.withDialogs(alice.defaults());
-        bob.withDialogs(bob.defaults());
-        SipRequest invite = alice.dialogs.createInvite(SipUri.parse("sip:bob@127.0.0.1:5071"),
-                Address.parse("<sip:alice@example.com>"), Address.parse("<sip:bob@example.com>"), null, null);
-        alice.dialogs.invite(invite, bob.destination(), alice.app);
-        net.await(() -> alice.app.dialog != null, "answer with an offer");
-        alice.dialogs.ack(alice.app.dialog, App.SDP);
-        net.await(() -> bob.app.saw("ack:sdp"), "ACK with the answer at bob");
+        lateOfferCall();
         alice.dialogs.bye(alice.app.dialog);
         net.await(() -> alice.app.saw("terminated:LOCAL_BYE"), "BYE done");
         SipMessage ok = net.matching(s -> s.isResponse(200, "INVITE")).get(0).message();
