@@ -65,7 +65,9 @@ final class Retired extends FifoLane {
 
     /** Keeps a client transaction's key; every 2xx that matches it goes to {@code r} with the two values. */
     void add(String key, ClientTransaction.Retransmissions r, Destination destination, int mark) {
-        marks[add(key, r, null, destination)] = mark;
+        // Not marks[add(...)]: Java reads the array before the index, and add may grow it into a new one.
+        int pos = add(key, r, null, destination);
+        marks[pos] = mark;
     }
 
     /** Keeps a server transaction's key and, if any, the final response a retransmitted request gets again. */

@@ -186,6 +186,44 @@ class RetiredTest {
     }
 
     @Test
+    void manyInvitesRelistenedFromTheir2xx_eachKeepsItsMark_whileTheLaneGrows() throws Exception {
+        // More than a lane's first 64 entries: some of these adds grow its arrays.
+        int n = 150;
+        List<String> after = Collections.synchronizedList(new ArrayList<>());
+        List<SipResponse> oks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SipRequest invite = Messages.invite("z9hG4bK-many" + i);
+            int mark = i;
+            AtomicReference<ClientTransaction> txn = new AtomicReference<>();
+            txn.set(layer.request(invite, Destination.of(Transport.UDP, PEER), new ClientTransaction.Listener() {
+                @Override
+                public void onResponse(SipResponse response) {
+                    txn.get().relisten((r, d, m) -> after.add(r.topVia().branch() + " " + m), null, mark);
+                }
+
+                @Override
+                public void onFailure(TransactionFailure failure, String reason) {
+                    heard.add("failed " + reason);
+                }
+            }));
+            oks.add(Messages.response(invite, 200, "callee"));
+        }
+        awaitTrue(() -> sent.size() >= n);
+        for (SipResponse ok : oks) {
+            receive(ok);
+        }
+        for (SipResponse ok : oks) {
+            receive(ok); // retransmitted: goes to the Retransmissions with its own mark
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            expected.add("z9hG4bK-many" + i + " " + i);
+        }
+        assertEquals(expected, after);
+        assertEquals(List.of(), heard);
+    }
+
+    @Test
     void aNonInvitesRetransmittedFinalResponsesAreAbsorbedUntilTimerK() throws Exception {
         SipRequest bye = Messages.request("BYE", "z9hG4bK-bye1");
         layer.request(bye, Destination.of(Transport.UDP, PEER), listener("bye"));
