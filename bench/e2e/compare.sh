@@ -15,7 +15,8 @@
 # ALT_JAVA_OPTS (default: none) measures `load` and `uas` a second time with those JVM options.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
 # rate); CPU_RATES, WARM_S, CPU_S (the UAC CPU runs); UAS_RATES, UAS_WARM_S, UAS_S (the UAS runs);
-# MAX_FAILURE (percent); LADDERS (0: skip the highest-rate ladders); OUT.
+# MAX_FAILURE (percent); LADDERS (0: skip the highest-rate ladders); SIPP_RAMP (0: skip SIPp's own continuous
+# ramp, run beside its fresh-process-per-rate ladder); OUT.
 # A rate holds when no more than MAX_FAILURE % of its calls fail (a call not over 5 s after its last start
 # fails) and calls start at 95 % of it or better. The ladder's first, low rate is a warm-up for both tools and
 # is not judged: a cold JVM on a busy core answers late in its first second, its INVITEs are retransmitted, and
@@ -29,6 +30,7 @@ RAMP_STEP=${RAMP_STEP:-1000}
 RAMP_MAX=${RAMP_MAX:-16050}
 STEP_S=${STEP_S:-5}
 LADDERS=${LADDERS:-1}
+SIPP_RAMP=${SIPP_RAMP:-1}
 CPU_RATES=${CPU_RATES:-400 1500}
 WARM_S=${WARM_S:-45}
 CPU_S=${CPU_S:-20}
@@ -101,6 +103,34 @@ wall = float(open(f + ".time").read().split("\n")[-2].split()[0])
 started = sum(starting) / len(starting) if starting else calls / wall if wall > 0 else 0
 ok = calls > 0 and 100.0 * failed / calls <= limit and started >= 0.95 * rate
 print("ok" if ok else "FAIL", calls, failed, f"{started:.0f}")
+EOF
+}
+
+# "held why" of a SIPp UAC continuous ramp (-rate_increase) from its per-second statistics (-fd 1), with load's
+# rule: each step after the first within the failure limit and started at 95 % of its rate or better (the mean of
+# the step's whole seconds). SIPp counts a failure when it happens, not at its call's start: the failures of a
+# step's last calls can show in the next step, which then fails instead; so this can credit SIPp one step more.
+sipp_ramp_max() {
+    python3 - "$1" "$MAX_FAILURE" <<'EOF'
+import sys
+f, limit = sys.argv[1], float(sys.argv[2])
+rows = [l.rstrip("\n").split(";") for l in open(f) if l.strip()]
+head, data = rows[0], rows[1:]
+col = lambda r, name: r[head.index(name)]
+out = [int(col(r, "OutgoingCall(P)")) for r in data]
+fail = [int(col(r, "FailedCall(P)")) for r in data]
+target = [float(col(r, "TargetRate")) for r in data]
+held, why = 0, "every step held"
+for rate in sorted(set(target))[1:]:
+    idx = [i for i, t in enumerate(target) if t == rate]
+    calls, failed = sum(out[i] for i in idx), sum(fail[i] for i in idx)
+    whole = [out[i] for i in idx[1:]] or [0]
+    started = sum(whole) / len(whole)
+    if calls == 0 or 100.0 * failed / calls > limit or started < 0.95 * rate:
+        why = f"{rate:g} cps: {failed} of {calls} failed, started at {started:.0f}/s"
+        break
+    held = rate
+print(f"{held:g}", why.replace(" ", "_"))
 EOF
 }
 
@@ -190,6 +220,23 @@ for rep in $(seq 1 "$REPS"); do
         stop_pid "$PEER_PID"
         record uac-max sipp "$rep" "$MAX" "$WHY"
         log "  SIPp UAC held $MAX cps (${WHY//_/ })"
+
+        # 1c. SIPp UAC's own continuous ramp, like load's: one process from the first rate to the last.
+        if (( SIPP_RAMP )); then
+            start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp-ramp.log"
+            TOTAL=0
+            for RATE in $(seq "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX"); do TOTAL=$((TOTAL + RATE * STEP_S)); done
+            set +e
+            # shellcheck disable=SC2086
+            $CORE_A sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$PORT" -r "$RAMP_START" \
+                -rate_increase "$RAMP_STEP" -rate_interval "$STEP_S" -rate_max "$RAMP_MAX" -m "$TOTAL" -d 0 \
+                -l 1000000 -recv_timeout 5000 -trace_stat -stf "$R/sipp-ramp.csv" -fd 1 >"$R/sipp-ramp.out" 2>&1
+            set -e
+            stop_pid "$PEER_PID"
+            read -r MAX WHY < <(sipp_ramp_max "$R/sipp-ramp.csv")
+            record uac-max sipp-ramp "$rep" "$MAX" "$WHY"
+            log "  SIPp UAC's own ramp held $MAX cps (${WHY//_/ })"
+        fi
     fi
 
     # 1c. CPU per 1,000 calls of each UAC at each fixed rate, and load's start-up cost (one call).
@@ -277,8 +324,10 @@ pick = lambda kind, tool, rate=None: [r for r in rows if r[0] == kind and r[1] =
                                       and (rate is None or r[3] == rate)]
 med = lambda xs: statistics.median(xs) if xs else float("nan")
 fmt = lambda xs, f="{:.0f}": ", ".join(f.format(x) for x in xs)
-names = {"load": "Dialtone `load`", "load-alt": f"Dialtone `load` ({alt})", "sipp": "SIPp UAC (`sipp -sn uac`)"}
-tools = [t for t in ("load", "load-alt", "sipp") if pick("uac-max", t) or pick("uac-cpu", t)]
+names = {"load": "Dialtone `load`", "load-alt": f"Dialtone `load` ({alt})",
+         "sipp": "SIPp UAC (`sipp -sn uac`; in the ladder, a fresh process per rate)",
+         "sipp-ramp": "SIPp UAC, its own continuous ramp (`-rate_increase`)"}
+tools = [t for t in ("load", "load-alt", "sipp", "sipp-ramp") if pick("uac-max", t) or pick("uac-cpu", t)]
 print(f"Machine: {machine}.\n")
 mx = {}
 if any(r[0] == "uac-max" for r in rows):  # skipped with LADDERS=0
@@ -289,9 +338,11 @@ if any(r[0] == "uac-max" for r in rows):  # skipped with LADDERS=0
     for t in tools:
         xs = [float(r[3]) for r in pick("uac-max", t)]
         mx[t] = med(xs) if xs else 0
-        print(f"| {names[t]} | {med(xs):.0f} ({fmt(xs)}) |" if xs else f"| {names[t]} | not measured |")
+        name = names[t] + (" (one continuous ramp)" if t.startswith("load") else "")
+        print(f"| {name} | {med(xs):.0f} ({fmt(xs)}) |" if xs else f"| {name} | not measured |")
     if mx.get("sipp"):
-        print(f"\nload / SIPp UAC, highest rate: {mx['load'] / mx['sipp']:.2f}x.")
+        print(f"\nload / SIPp UAC, highest rate: {mx['load'] / mx['sipp']:.2f}x (SIPp a fresh process per rate)"
+              + (f", {mx['load'] / mx['sipp-ramp']:.2f}x (both one continuous ramp)." if mx.get("sipp-ramp") else "."))
 rates = sorted({r[3] for r in rows if r[0] == "uac-cpu"}, key=float)
 cpu = {}
 if rates:  # skipped with CPU_RATES=" "

@@ -275,6 +275,11 @@ public final class SipCallDriver implements CallDriver {
         return dialogs;
     }
 
+    /** What the driver's transport has received and dropped: for tests. */
+    dev.dialtone.sip.transport.TransportStats transportStats() {
+        return transport.stats();
+    }
+
     Address from() {
         return from;
     }

@@ -73,7 +73,8 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
                 .ha1Lookup(Ha1Lookup.ofPasswords((user, realm) -> user.equals(config.authUser())
                         ? Optional.of(config.authPassword()) : Optional.empty()))
                 .build();
-        TransportConfig.Builder t = TransportConfig.builder().bindHost(config.bindHost()).advertisedHost(mediaHost);
+        TransportConfig.Builder t = TransportConfig.builder().bindHost(config.bindHost()).advertisedHost(mediaHost)
+                .udpReceiveLoss(config.lossRate());
         if (config.transport() == Transport.TLS) {
             TlsConfig tls = config.tlsCertificate() != null
                     ? TlsConfig.fromPem(config.tlsCertificate(), config.tlsKey())

@@ -59,6 +59,11 @@ public final class UasCommand implements Callable<Integer> {
             description = "Share of INVITEs (0..1) that ring until the caller cancels.")
     double noAnswerRate;
 
+    @Option(names = "--loss-rate", paramLabel = "SHARE", defaultValue = "0",
+            description = "Share of received UDP datagrams (0..1) dropped unread, as SIPp's -lost: tests the "
+                    + "caller's retransmissions (and this side's, of a 2xx whose ACK was lost).")
+    double lossRate;
+
     @Option(names = "--auth", paramLabel = "USER:PASS",
             description = "Challenge INVITE, OPTIONS and REGISTER with Digest (MD5, qop=auth) for this user.")
     String auth;
@@ -141,7 +146,7 @@ public final class UasCommand implements Callable<Integer> {
         }
         UasConfig.Builder b = UasConfig.builder().bindHost(bind).port(port).transport(t).tls(tlsCert, tlsKey)
                 .answerDelayMillis(answerDelay).ringMillis(ring).hangupAfterMillis(hangupAfter)
-                .busyRate(busyRate).noAnswerRate(noAnswerRate).rtpEcho(rtpEcho).threads(threads)
+                .busyRate(busyRate).noAnswerRate(noAnswerRate).lossRate(lossRate).rtpEcho(rtpEcho).threads(threads)
                 .sessionTimers(sessionTimers);
         if (auth != null) {
             int colon = auth.indexOf(':');

@@ -27,11 +27,14 @@ import java.util.Objects;
  * @param threads          event-loop threads of the SIP stack; 0 for Netty's default
  * @param sessionTimers    RFC 4028 session timers and 100rel offered (Session-Expires, Supported in the 200);
  *                         off, the 200 carries neither, as SIPp's UAS answers
+ * @param lossRate         share of received UDP datagrams (0..1) dropped unread, as SIPp's {@code -lost}: the
+ *                         caller's requests and ACKs go missing, so its retransmissions and ours are exercised
  */
 public record UasConfig(String bindHost, int port, Transport transport, Path tlsCertificate, Path tlsKey,
                         long answerDelayMillis, long ringMillis, long hangupAfterMillis, double busyRate,
                         double noAnswerRate, String authUser, String authPassword, boolean rtpEcho,
-                        int mediaPortMin, int mediaPortMax, int threads, boolean sessionTimers) {
+                        int mediaPortMin, int mediaPortMax, int threads, boolean sessionTimers,
+                        double lossRate) {
 
     public UasConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -44,6 +47,9 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
         }
         if (busyRate < 0 || noAnswerRate < 0 || busyRate + noAnswerRate > 1) {
             throw new IllegalArgumentException("busy and no-answer rates must be shares in 0..1 adding up to at most 1");
+        }
+        if (!(lossRate >= 0 && lossRate < 1)) {
+            throw new IllegalArgumentException("loss rate must be a share in [0, 1): " + lossRate);
         }
         if (answerDelayMillis < 0) {
             throw new IllegalArgumentException("answer delay must not be negative");
@@ -82,6 +88,7 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
         private int mediaPortMin = 20000;
         private int mediaPortMax = 39998;
         private int threads;
+        private double lossRate;
 
         private Builder() {
         }
@@ -159,10 +166,15 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
             return this;
         }
 
+        public Builder lossRate(double share) {
+            this.lossRate = share;
+            return this;
+        }
+
         public UasConfig build() {
             return new UasConfig(bindHost, port, transport, tlsCertificate, tlsKey, answerDelayMillis, ringMillis,
                     hangupAfterMillis, busyRate, noAnswerRate, authUser, authPassword, rtpEcho, mediaPortMin,
-                    mediaPortMax, threads, sessionTimers);
+                    mediaPortMax, threads, sessionTimers, lossRate);
         }
     }
 }

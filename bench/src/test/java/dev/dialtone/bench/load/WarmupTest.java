@@ -15,6 +15,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WarmupTest {
 
     @Test
+    void inProcess_losesSomeOfWhatTheCalleeReceives_soRetransmissionsRunDuringTheWarmup() throws Exception {
+        int calls = 300;
+        try (SipCallDriver driver = SipCallDriver.open(LoadConfig.builder("127.0.0.1", 9).build())) {
+            Warmup.Result r = Warmup.inProcess(calls, null, driver, "127.0.0.1", SipCallDriver::open, null, 0.1);
+            assertEquals(calls, r.calls());
+            // A call is lost only if its INVITE is lost four times running (1e-4 each at 10 %).
+            assertTrue(r.answered() >= calls - 3, "answered " + r.answered() + " of " + calls);
+            // Without loss each call brings 180, 200 and the BYE's 200. A lost ACK has the callee send its 200
+            // again, which the driver answers from the ended call's transaction (none lost: 0.9^300).
+            long received = driver.transportStats().received();
+            assertTrue(received > 3L * r.answered(), "received " + received + " for " + r.answered() + " calls");
+        }
+    }
+
+    @Test
     void preload_loadsEveryClassOfTheGivenPackages_fromDirectoriesAndJars() throws IOException {
         // Our own package comes from directories (target/classes and target/test-classes), Netty's from a jar.
         long ours = 0;

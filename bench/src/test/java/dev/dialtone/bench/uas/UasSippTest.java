@@ -58,6 +58,24 @@ class UasSippTest {
 
     @Test
     @Timeout(30)
+    void lossRate_dropsRequests_andSippsRetransmissionsStillCompleteEveryCall() throws Exception {
+        Sipp.assumeInstalled();
+        uas = Uas.start(UasConfig.builder().port(0).transport(Transport.UDP).ringMillis(0).threads(1)
+                .lossRate(0.25).build());
+        try (Sipp sipp = Sipp.start("-sn", "uac", "127.0.0.1:" + uas.port(), "-i", "127.0.0.1",
+                "-p", Integer.toString(Sipp.freePort()), "-m", "20", "-r", "10")) {
+            int rc = sipp.await(LIMIT);
+            assertEquals(0, rc, sipp.diagnostics());
+            assertEquals(20, sipp.stat("SuccessfulCall(C)"), sipp.diagnostics());
+            // 60 requests (INVITE, ACK, BYE) each lost with p = 0.25: none lost has p = 0.75^60, about 3e-8.
+            assertTrue(sipp.stat("Retransmissions(C)") > 0, "SIPp retransmitted nothing: " + sipp.diagnostics());
+        }
+        awaitCompleted(20);
+        assertEquals(0, uas.activeCalls());
+    }
+
+    @Test
+    @Timeout(30)
     void sippUacWithDigest_isChallengedThenAnswered() throws Exception {
         Sipp.assumeInstalled();
         uas = Uas.start(UasConfig.builder().port(0).auth("alice", "s3cret").threads(1).build());

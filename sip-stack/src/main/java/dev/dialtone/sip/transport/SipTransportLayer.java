@@ -238,6 +238,9 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             .handler(new ChannelInitializer<DatagramChannel>() {
                 @Override
                 protected void initChannel(DatagramChannel ch) {
+                    if (config.udpReceiveLoss() > 0) {
+                        ch.pipeline().addLast("loss", new LossyReceive(config.udpReceiveLoss()));
+                    }
                     ch.pipeline().addLast("decoder", new dev.dialtone.sip.codec.SipDatagramDecoder(decoderConfig));
                     ch.pipeline().addLast("sip", inbound);
                 }

@@ -31,11 +31,13 @@ import java.util.Objects;
  * @param udpSocketBuffer      SO_RCVBUF and SO_SNDBUF of the UDP sockets, in bytes (the kernel caps them at
  *                             net.core.rmem_max and wmem_max): what arrives while the process is paused, in a GC
  *                             say, waits there instead of being dropped
+ * @param udpReceiveLoss       share (0..1) of received UDP datagrams dropped unread, as a lossy network would (SIPp's
+ *                             {@code -lost}): for testing how a peer retransmits; 0, the default, outside tests
  */
 public record TransportConfig(String bindHost, String advertisedHost, int port, int tlsPort, TlsConfig tls,
                               Duration serverIdleTimeout, Duration clientIdleTimeout, Duration connectTimeout,
                               Duration keepAliveInterval, int maxMessageSize, boolean largeRequestsOverTcp,
-                              int udpSocketBuffer) {
+                              int udpSocketBuffer, double udpReceiveLoss) {
 
     /** RFC 3261 18.1.1: above this a request MUST use a congestion-controlled transport when the MTU is unknown. */
     public static final int UDP_MTU_LIMIT = 1300;
@@ -51,6 +53,9 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         }
         if (udpSocketBuffer < 65536) {
             throw new IllegalArgumentException("udpSocketBuffer below 64 KiB: " + udpSocketBuffer);
+        }
+        if (!(udpReceiveLoss >= 0 && udpReceiveLoss < 1)) {
+            throw new IllegalArgumentException("udpReceiveLoss must be a share in [0, 1): " + udpReceiveLoss);
         }
         requirePositive(serverIdleTimeout, "serverIdleTimeout");
         requirePositive(clientIdleTimeout, "clientIdleTimeout");
@@ -80,7 +85,8 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             .bindHost(bindHost).advertisedHost(advertisedHost).port(port).tlsPort(tlsPort).tls(tls)
             .serverIdleTimeout(serverIdleTimeout).clientIdleTimeout(clientIdleTimeout).connectTimeout(connectTimeout)
             .keepAliveInterval(keepAliveInterval).maxMessageSize(maxMessageSize)
-            .largeRequestsOverTcp(largeRequestsOverTcp).udpSocketBuffer(udpSocketBuffer);
+            .largeRequestsOverTcp(largeRequestsOverTcp).udpSocketBuffer(udpSocketBuffer)
+            .udpReceiveLoss(udpReceiveLoss);
     }
 
     /**
@@ -101,6 +107,7 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         private int maxMessageSize = 65535;
         private boolean largeRequestsOverTcp = true;
         private int udpSocketBuffer = 1 << 20;
+        private double udpReceiveLoss;
 
         private Builder() {
         }
@@ -166,13 +173,19 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             return this;
         }
 
+        public Builder udpReceiveLoss(double share) {
+            this.udpReceiveLoss = share;
+            return this;
+        }
+
         public TransportConfig build() {
             String advertised = advertisedHost;
             if (advertised == null) {
                 advertised = bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "127.0.0.1" : bindHost;
             }
             return new TransportConfig(bindHost, advertised, port, tlsPort, tls, serverIdleTimeout, clientIdleTimeout,
-                connectTimeout, keepAliveInterval, maxMessageSize, largeRequestsOverTcp, udpSocketBuffer);
+                connectTimeout, keepAliveInterval, maxMessageSize, largeRequestsOverTcp, udpSocketBuffer,
+                udpReceiveLoss);
         }
     }
 }

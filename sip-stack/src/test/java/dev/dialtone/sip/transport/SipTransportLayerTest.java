@@ -177,6 +177,34 @@ class SipTransportLayerTest {
         }
     }
 
+    @Test
+    void udpReceiveLoss_dropsThatShareOfDatagrams_butNotStreams() throws Exception {
+        int sent = 400;
+        try (Peer b = peer(Peer.config().tls(tls()).udpReceiveLoss(0.5)); Peer a = peer();
+             DatagramSocket client = new DatagramSocket(0, LOOPBACK)) {
+            byte[] req = Fixtures.load("options.sip", Transport.UDP, client.getLocalPort(), true);
+            for (int i = 0; i < sent; i++) {
+                client.send(new DatagramPacket(req, req.length, b.address(Transport.UDP)));
+                if (i % 50 == 49) {
+                    Thread.sleep(5); // well inside the socket buffer: whatever is missing was dropped on purpose
+                }
+            }
+            int heard = 0;
+            while (b.inbox.poll(500, TimeUnit.MILLISECONDS) != null) {
+                heard++;
+            }
+            // Binomial(400, 0.5): 200 +- 10; outside 120..280 is beyond 8 standard deviations.
+            assertTrue(heard >= 120 && heard <= 280, "heard " + heard + " of " + sent);
+
+            for (int i = 0; i < 20; i++) {
+                await(a.layer.send(a.request(SipMethod.OPTIONS, Transport.TCP, b), b.destination(Transport.TCP)));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertEquals(SipMethod.OPTIONS, ((SipRequest) b.take().message()).method(), "TCP loses nothing");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"TCP", "TLS"})
     void connections_areReusedInBothDirections(Transport transport) throws Exception {
