@@ -34,8 +34,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class LoopTimer implements Timer {
     static final long GRANULARITY_MS = 10;
-    /** How long due timeouts wait at most for input to be read (see {@link #holdWhile}). */
-    static final long MAX_HOLD_MS = 100;
+    /**
+     * How long due timeouts wait at most for input to be read (see {@link #holdWhile}): T1 at its default. With
+     * 100 ms, a backlog of more than that (a peer that stalled and then answered a few thousand INVITEs at once)
+     * had Timer A resend INVITEs whose 180 and 200 were waiting to be read; SIPp's UAS aborts a call on such an
+     * INVITE, and `load` at 20,000 calls/s then lost its calls by the thousand. Only a read pass that ended on its
+     * budget holds timers, so on a loop that keeps up nothing waits.
+     */
+    static final long MAX_HOLD_MS = 500;
 
     private final EventExecutorGroup group;
     private final long granularity;
