@@ -350,7 +350,7 @@ if rates:  # skipped with CPU_RATES=" "
           f"{warm} s, SIPp's UAC over a whole run of {cpu_s} s. Failed calls of each run in brackets.\n")
     print("| UAC against SIPp's UAS | " + " | ".join(f"at {r} calls/s" for r in rates) + " |")
     print("|---|" + "---|" * len(rates))
-    for t in tools:
+    for t in [t for t in tools if pick("uac-cpu", t)]:
         cells = []
         for rate in rates:
             rr = pick("uac-cpu", t, rate)

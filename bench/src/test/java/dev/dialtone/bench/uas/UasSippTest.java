@@ -70,8 +70,9 @@ class UasSippTest {
             // 60 requests (INVITE, ACK, BYE) each lost with p = 0.25: none lost has p = 0.75^60, about 3e-8.
             assertTrue(sipp.stat("Retransmissions(C)") > 0, "SIPp retransmitted nothing: " + sipp.diagnostics());
         }
-        awaitCompleted(20);
-        assertEquals(0, uas.activeCalls());
+        // Not every call has ended here: a call whose ACK was lost and whose 200 SIPp no longer re-ACKs (it has
+        // finished the call) ends when the 2xx retransmissions time out, 64*T1 later.
+        assertEquals(20, uas.counters().snapshot().get("answered"));
     }
 
     @Test
