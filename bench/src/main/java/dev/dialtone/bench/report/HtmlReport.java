@@ -46,11 +46,12 @@ public final class HtmlReport {
         sb.append("<p>Started ").append(SvgChart.escape(r.startedAt())).append(", ")
                 .append(String.format(Locale.ROOT, "%.1f", r.durationSeconds())).append(" s. Verdict: <span class=\"")
                 .append(r.passed() ? "pass\">PASS" : "fail\">FAIL").append("</span> ")
-                .append(String.format(Locale.ROOT, "failure rate %.3f %% (limit %.3f %%)", r.failureRatePercent(),
-                        s.maxFailureRatePercent()));
-        if (r.sustainedRate() != null) {
-            sb.append(String.format(Locale.ROOT, ", sustained rate %.1f cps", r.sustainedRate()));
-        }
+                .append(r.sustainedRate() == null
+                        ? String.format(Locale.ROOT, "failure rate %.3f %% (limit %.3f %%)", r.failureRatePercent(),
+                                s.maxFailureRatePercent())
+                        : String.format(Locale.ROOT, "sustained rate %.1f cps (each step within %.3f %% failed), "
+                                + "failure rate %.3f %% over the whole ramp", r.sustainedRate(),
+                                s.maxFailureRatePercent(), r.failureRatePercent()));
         sb.append(".</p>\n");
 
 

@@ -27,10 +27,18 @@ public final class SummaryTable {
         for (Map.Entry<String, Long> e : r.failuresByReason().entrySet()) {
             rows.add(new String[] {"  " + e.getKey(), Long.toString(e.getValue())});
         }
-        rows.add(new String[] {"failure rate", String.format(Locale.ROOT, "%.3f %% (limit %.3f %%) %s",
-                r.failureRatePercent(), s.maxFailureRatePercent(), r.passed() ? "PASS" : "FAIL")});
-        if (r.sustainedRate() != null) {
-            rows.add(new String[] {"sustained rate", String.format(Locale.ROOT, "%.1f cps", r.sustainedRate())});
+        String verdict = r.passed() ? "PASS" : "FAIL";
+        if (r.sustainedRate() == null) {
+            rows.add(new String[] {"failure rate", String.format(Locale.ROOT, "%.3f %% (limit %.3f %%) %s",
+                    r.failureRatePercent(), s.maxFailureRatePercent(), verdict)});
+        } else {
+            // A ramp ends on a step over the limit, so its failures overall say nothing of a verdict: that is
+            // whether some rate held, each step judged by itself.
+            rows.add(new String[] {"failure rate", String.format(Locale.ROOT,
+                    "%.3f %% over the whole ramp (limit %.3f %% per step)", r.failureRatePercent(),
+                    s.maxFailureRatePercent())});
+            rows.add(new String[] {"sustained rate", String.format(Locale.ROOT, "%.1f cps %s", r.sustainedRate(),
+                    verdict)});
         }
         appendTable(sb, new String[] {"calls", ""}, rows);
 

@@ -368,7 +368,9 @@ class SipLoadSmokeTest {
             assertEquals(25.0, r.steps().get(1).rate());
             assertTrue(r.failuresByReason().get("503") > 0, output);
             assertEquals(30, r.counts().scheduled());
-            assertTrue(output.contains("sustained rate"), output);
+            assertTrue(output.matches("(?s).*sustained rate +5\\.0 cps PASS.*"), output);
+            assertTrue(output.matches("(?s).*failure rate +[0-9.]+ % over the whole ramp \\(limit 0\\.100 % per step\\).*"),
+                    output);
         }
     }
 
