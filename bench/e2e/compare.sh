@@ -2,7 +2,8 @@
 # Dialtone's load tools against SIPp, measured in one run on this machine, all on 127.0.0.1 over UDP.
 #
 #  1. UAC: the highest rate `load` drives against SIPp's UAS, and the highest rate SIPp's UAC drives against the
-#     same UAS (same rate ladder, same limit), and each one's CPU per 1,000 calls at common fixed rates
+#     same UAS (same rate ladder, same limit; SIPp both as a fresh process per rate and with its own continuous
+#     ramp, as `load` runs), and each one's CPU per 1,000 calls at common fixed rates
 #     (for `load`, over the seconds after WARM_S: steady state, once the JIT has compiled the call path and the
 #     first calls' 64*T1 transaction timers have fired, 32 s after they started).
 #  2. UAS: `uas` and SIPp's UAS under the same SIPp UAC load, CPU per 1,000 calls of each, over UAS_S seconds
@@ -10,7 +11,7 @@
 # The tool being measured runs on core 0, its peer on core 1. Each measurement is taken REPS times; the table
 # shows medians (and every value). Calls: INVITE with SDP, 180, 200, ACK, BYE, 200; no hold (SIPp's -d 0).
 #
-#   bench/e2e/compare.sh                  about twelve minutes with the defaults (REPS=3: over half an hour)
+#   bench/e2e/compare.sh                  about fourteen minutes with the defaults (REPS=3: over half an hour)
 #
 # ALT_JAVA_OPTS (default: none) measures `load` and `uas` a second time with those JVM options.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
@@ -221,7 +222,7 @@ for rep in $(seq 1 "$REPS"); do
         record uac-max sipp "$rep" "$MAX" "$WHY"
         log "  SIPp UAC held $MAX cps (${WHY//_/ })"
 
-        # 1c. SIPp UAC's own continuous ramp, like load's: one process from the first rate to the last.
+        # 1b, again: SIPp UAC's own continuous ramp, like load's, one process from the first rate to the last.
         if (( SIPP_RAMP )); then
             start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp-ramp.log"
             TOTAL=0
