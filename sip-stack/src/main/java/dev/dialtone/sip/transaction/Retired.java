@@ -60,22 +60,20 @@ final class Retired extends FifoLane {
 
     /** Keeps a client transaction's key; {@code listener}, if any, hears every 2xx that matches it. */
     void add(String key, ClientTransaction.Listener listener) {
-        add(key, listener, null, null);
+        add(key, listener, null, null, 0);
     }
 
     /** Keeps a client transaction's key; every 2xx that matches it goes to {@code r} with the two values. */
     void add(String key, ClientTransaction.Retransmissions r, Destination destination, int mark) {
-        // Not marks[add(...)]: Java reads the array before the index, and add may grow it into a new one.
-        int pos = add(key, r, null, destination);
-        marks[pos] = mark;
+        add(key, r, null, destination, mark);
     }
 
     /** Keeps a server transaction's key and, if any, the final response a retransmitted request gets again. */
     void add(String key, byte[] finalResponse, Destination destination) {
-        add(key, null, finalResponse, destination);
+        add(key, null, finalResponse, destination, 0);
     }
 
-    private int add(String key, Object listener, byte[] finalResponse, Destination destination) {
+    private void add(String key, Object listener, byte[] finalResponse, Destination destination, int mark) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         int responseLength = finalResponse == null ? 0 : finalResponse.length;
         reserveText(k.length + responseLength);
@@ -90,9 +88,8 @@ final class Retired extends FifoLane {
         hashes[pos] = hash(key);
         listeners[pos] = listener;
         destinations[pos] = destination;
-        marks[pos] = 0;
+        marks[pos] = mark;
         insert(pos);
-        return pos;
     }
 
     // A key is a branch, a method and a sent-by: about 60 bytes; a final response kept with it grows the ring.
