@@ -18,6 +18,7 @@ public final class CallAttempt {
         void ended(CallAttempt attempt, Outcome outcome);
     }
 
+    private volatile Runnable abandoned;
     private final long index;
     private final int step;
     private final long intendedStart;
@@ -158,6 +159,11 @@ public final class CallAttempt {
         end(Outcome.FAILED, reason);
     }
 
+    /** Runs {@code r} (on the generator's thread) if the generator gives up on this call. */
+    void onAbandon(Runnable r) {
+        abandoned = r;
+    }
+
     /** The generator stops waiting for this call at the end of the drain. */
     boolean abandon() {
         if (!first(ENDED)) {
@@ -166,6 +172,10 @@ public final class CallAttempt {
         metrics.unfinished.increment();
         count(Outcome.FAILED, "unfinished");
         owner.ended(this, Outcome.FAILED);
+        Runnable r = abandoned;
+        if (r != null) {
+            r.run();
+        }
         return true;
     }
 

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  *      +------2xx--------+--------------2xx (crossed)--------+--> HOLDING --hold--> HANGING_UP --BYE 2xx--> ENDED
  *      |                 |                                            \--UAS BYE (callee hangup)--> ENDED
  *      +-- 3xx-6xx, timeout, transport error (401/407 with credentials: INVITING again) --> ENDED (failed)
+ *   any state --the run gives up on it (end of the drain)--> ENDED: a ringing INVITE cancelled, a held call hung up
  * </pre>
  *
  * Runs on the call's executor (the transaction layer's choice for its Call-ID); nothing here blocks.
@@ -55,6 +56,7 @@ final class UacCall implements InviteListener {
     private State state = State.INVITING;
     private EventExecutor executor;
     private Dialog dialog;
+    private DialogSet ringing;
     private Timeout timer;
     private String callId;
 
@@ -84,6 +86,13 @@ final class UacCall implements InviteListener {
         callId = request.callId();
         executor = driver.executorFor(callId);
         driver.register(this);
+        attempt.onAbandon(() -> {
+            try {
+                executor.execute(() -> on(new Event.GivenUp()));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The driver is closing: its calls go with it.
+            }
+        });
         if (attempt.intendedStart() > attempt.now()) {
             driver.startAt(executor, attempt.intendedStart(), () -> send(request));
         } else {
@@ -129,6 +138,10 @@ final class UacCall implements InviteListener {
         /** The call's one timer: end of the hold, or giving up on a BYE (ours answered, or theirs sent). */
         record TimerFired() implements Event {
         }
+
+        /** The run has stopped waiting for this call (its drain ended) and counted it unfinished. */
+        record GivenUp() implements Event {
+        }
     }
 
     @Override
@@ -168,6 +181,7 @@ final class UacCall implements InviteListener {
         switch (state) {
             case INVITING, RINGING, CANCELLING -> {
                 if (event instanceof Event.Provisional p) {
+                    ringing = p.invite();
                     if (state == State.INVITING && p.response().status() >= 180) {
                         state = State.RINGING;
                         if (attempt.cancel()) {
@@ -181,6 +195,13 @@ final class UacCall implements InviteListener {
                     hold(a.dialog(), a.response());
                 } else if (event instanceof Event.Rejected r) {
                     rejected(r.invite(), r.failure());
+                } else if (event instanceof Event.GivenUp) {
+                    // Nothing would end an INVITE that has had its 1xx (RFC 3261 has no Timer C for a UAC): the
+                    // callee would ring on, and the call stay in the driver's table, for as long as the process.
+                    if (state == State.RINGING) {
+                        ringing.cancel();
+                    }
+                    end(null, null);
                 } else {
                     unexpected(event);
                 }
@@ -193,6 +214,9 @@ final class UacCall implements InviteListener {
                         driver.dialogs().bye(dialog);
                         end(Outcome.FAILED, "no-bye");
                     }
+                } else if (event instanceof Event.GivenUp) {
+                    driver.dialogs().bye(dialog);
+                    end(null, null);
                 } else if (event instanceof Event.Ended e && e.dialog() == dialog) {
                     if (e.reason() == Termination.REMOTE_BYE) {
                         end(attempt.hangup() == Hangup.CALLEE ? Outcome.COMPLETED : Outcome.FAILED, "remote-bye");
@@ -209,6 +233,9 @@ final class UacCall implements InviteListener {
                     end(b.status() < 300 ? Outcome.COMPLETED : Outcome.FAILED, "bye-" + b.status());
                 } else if (event instanceof Event.TimerFired) {
                     end(Outcome.FAILED, "bye-timeout");
+                } else if (event instanceof Event.GivenUp) {
+                    // The BYE's transaction goes on retransmitting by itself; only the wait for its answer ends.
+                    end(null, null);
                 } else if (event instanceof Event.Ended e && e.reason() == Termination.REMOTE_BYE) {
                     // Our BYE and theirs crossed: the call ended either way.
                     end(Outcome.COMPLETED, null);
@@ -324,7 +351,7 @@ final class UacCall implements InviteListener {
             report(outcome, reason);
             return;
         }
-        if (was == State.HOLDING || was == State.HANGING_UP) {
+        if (outcome != null && (was == State.HOLDING || was == State.HANGING_UP)) {
             rtp.finish(driver.rtpGraceMillis()).whenComplete((stats, err) -> executor.execute(() -> {
                 if (stats != null) {
                     attempt.rtp(stats.sent(), stats.received(), stats.lost(), stats.jitterMicros());

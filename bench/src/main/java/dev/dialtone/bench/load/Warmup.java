@@ -58,19 +58,27 @@ final class Warmup {
     static final double HANDOVER_MAX_SECONDS = 15;
 
     /**
-     * Share of the warm-up callee's received datagrams it drops. Without loss the warm-up never runs the recovery
-     * paths: a retransmission timer firing (Timer A, E), a 2xx retransmitted after the call ended and answered
-     * from the retired transaction (RFC 3261 13.2.2.4). C2 then compiles the hot methods around them (the
-     * transaction layer's dispatch, the timer wheel, the INVITE client machine) with an uncommon trap in their
-     * place. The first time the target stalls for half a second, those paths run, and the traps send the whole
-     * call path back to the interpreter while C2 compiles it again on the same core: measured at 18,000 calls/s
-     * against SIPp's UAS (-XX:+PrintCompilation), 13 methods C2 had compiled (dispatch, the retired lookup, the
-     * INVITE client machine, the dialog's response handling, the timer wheel, Netty's task loop) were made not
-     * entrant within 1.5 s of the first backlog, as the retransmission paths ran for the first time, and `load`
-     * fell behind for good. One datagram in a hundred runs each path dozens of times a second while the warm-up
-     * profiles them.
+     * Share of the datagrams the warm-up callee receives, and of those it sends, that it drops, and of those it
+     * sends that it sends twice. Without them the warm-up never runs the recovery paths: a retransmission timer
+     * firing (Timer A, E), a 2xx without the 180 before it, a 2xx or an answer to BYE arriving again after its
+     * transaction or call has ended. C2 then compiles the hot methods around them (the transaction layer's
+     * dispatch, the dialog set's response handling, the driver's receive, the INVITE client machine, the timer
+     * wheel) with an uncommon trap in their place. The first time the target stalls for half a second those
+     * paths run, and each trap sends a method and all it inlined back to the interpreter while C2 compiles it
+     * again on the same core: measured at 18,000-19,000 calls/s against SIPp's UAS (-XX:+LogCompilation), 13
+     * methods in 1.5 s with receive loss alone missing; with it, a first stall's null checks (a second 2xx in
+     * dispatch, a 2xx with no early dialog, a repeated answer to BYE) still cost C2 about 2 s of the core
+     * over the next 4 s, and `load` fell behind for good. One datagram in a hundred runs each path dozens of
+     * times a second while the warm-up profiles them.
      */
     static final double LOSS = 0.01;
+    static final double DUPLICATION = 0.01;
+    /**
+     * The warm-up callee rings this long before it answers, so that a few hundred calls are in flight (as in a
+     * run at a high rate) instead of a handful: the transaction and call tables then hold enough entries that
+     * their lookups walk a collision chain now and then, which a table of ten entries never did before a stall.
+     */
+    static final long RING_MILLIS = 100;
 
     /** What the warm-up did. {@code settled}: null if it did not wait for the JIT, else whether it went quiet. */
     record Result(long calls, long answered, Boolean settled) {
@@ -98,12 +106,13 @@ final class Warmup {
     static Result inProcess(int calls, Settle settle, CallDriver driver, String localHost,
                             LoadCommand.DriverFactory drivers, PrintWriter log)
             throws IOException, InterruptedException {
-        return inProcess(calls, settle, driver, localHost, drivers, log, LOSS);
+        return inProcess(calls, settle, driver, localHost, drivers, log, LOSS, DUPLICATION);
     }
 
-    /** As above, the callee dropping {@code loss} of what it receives instead of {@link #LOSS}. */
+    /** As above, the callee dropping {@code loss} of what it receives and of what it sends, and sending
+     * {@code duplication} of what it sends twice. */
     static Result inProcess(int calls, Settle settle, CallDriver driver, String localHost,
-                            LoadCommand.DriverFactory drivers, PrintWriter log, double loss)
+                            LoadCommand.DriverFactory drivers, PrintWriter log, double loss, double duplication)
             throws IOException, InterruptedException {
         String host = SipCallDriver.bare(localHost);
         if (host.equals("0.0.0.0") || host.equals("::")) {
@@ -112,7 +121,8 @@ final class Warmup {
         // It rings before answering, as most targets (and SIPp's UAS) do: the 18x path (early dialog, post-dial
         // delay) is half of what a call's responses exercise.
         UasConfig uasConfig = UasConfig.builder().bindHost(host).port(0).transport(Transport.UDP)
-                .ringMillis(0).lossRate(loss).build();
+                .ringMillis(RING_MILLIS).lossRate(loss).sendLossRate(loss).duplicateRate(duplication)
+                .build();
         try (Uas uas = Uas.start(uasConfig)) {
             CallDriver view = driver.toward(host, uas.port());
             if (view != null) {

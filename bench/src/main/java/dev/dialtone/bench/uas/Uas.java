@@ -74,7 +74,8 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
                         ? Optional.of(config.authPassword()) : Optional.empty()))
                 .build();
         TransportConfig.Builder t = TransportConfig.builder().bindHost(config.bindHost()).advertisedHost(mediaHost)
-                .udpReceiveLoss(config.lossRate());
+                .udpReceiveLoss(config.lossRate()).udpSendLoss(config.sendLossRate())
+                .udpSendDuplication(config.duplicateRate());
         if (config.transport() == Transport.TLS) {
             TlsConfig tls = config.tlsCertificate() != null
                     ? TlsConfig.fromPem(config.tlsCertificate(), config.tlsKey())

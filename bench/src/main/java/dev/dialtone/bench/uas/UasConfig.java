@@ -29,12 +29,17 @@ import java.util.Objects;
  *                         off, the 200 carries neither, as SIPp's UAS answers
  * @param lossRate         share of received UDP datagrams (0..1) dropped unread, as SIPp's {@code -lost}: the
  *                         caller's requests and ACKs go missing, so its retransmissions and ours are exercised
+ * @param sendLossRate     share of the UDP datagrams it sends (0..1) dropped instead: its 180s, 200s and answers to
+ *                         BYE go missing
+ * @param duplicateRate    share of the UDP datagrams it sends (0..1) sent twice: the caller gets responses its
+ *                         transactions have already taken (load's warm-up uses it and the two above so that the
+ *                         JIT has seen those paths before a real target's stall runs them)
  */
 public record UasConfig(String bindHost, int port, Transport transport, Path tlsCertificate, Path tlsKey,
                         long answerDelayMillis, long ringMillis, long hangupAfterMillis, double busyRate,
                         double noAnswerRate, String authUser, String authPassword, boolean rtpEcho,
                         int mediaPortMin, int mediaPortMax, int threads, boolean sessionTimers,
-                        double lossRate) {
+                        double lossRate, double sendLossRate, double duplicateRate) {
 
     public UasConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -50,6 +55,9 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
         }
         if (!(lossRate >= 0 && lossRate < 1)) {
             throw new IllegalArgumentException("loss rate must be a share in [0, 1): " + lossRate);
+        }
+        if (!(sendLossRate >= 0 && duplicateRate >= 0 && sendLossRate + duplicateRate < 1)) {
+            throw new IllegalArgumentException("send loss and duplicate rates must be shares adding up to less than 1");
         }
         if (answerDelayMillis < 0) {
             throw new IllegalArgumentException("answer delay must not be negative");
@@ -89,6 +97,8 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
         private int mediaPortMax = 39998;
         private int threads;
         private double lossRate;
+        private double sendLossRate;
+        private double duplicateRate;
 
         private Builder() {
         }
@@ -171,10 +181,20 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
             return this;
         }
 
+        public Builder sendLossRate(double share) {
+            this.sendLossRate = share;
+            return this;
+        }
+
+        public Builder duplicateRate(double share) {
+            this.duplicateRate = share;
+            return this;
+        }
+
         public UasConfig build() {
             return new UasConfig(bindHost, port, transport, tlsCertificate, tlsKey, answerDelayMillis, ringMillis,
                     hangupAfterMillis, busyRate, noAnswerRate, authUser, authPassword, rtpEcho, mediaPortMin,
-                    mediaPortMax, threads, sessionTimers, lossRate);
+                    mediaPortMax, threads, sessionTimers, lossRate, sendLossRate, duplicateRate);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -85,11 +86,7 @@ public final class LoopTimer implements Timer {
         if (loop.inEventLoop()) {
             wheel.add(entry);
         } else {
-            try {
-                loop.execute(() -> wheel.add(entry));
-            } catch (RejectedExecutionException e) {
-                entry.cancel(); // the loop is shutting down: nothing will run anyway
-            }
+            wheel.post(entry);
         }
         return entry;
     }
@@ -126,9 +123,55 @@ public final class LoopTimer implements Timer {
 
         private final EventExecutor loop;
         private final Bucket[] ring = new Bucket[SLOTS];
+        /*
+         * Timeouts armed from other threads, newest first, linked through their own next field; the loop takes
+         * them all in one task. One task per entry instead (load's generator thread arms one per call) queued
+         * thousands at once whenever the loop was busy reading a backlog, and the growth of Netty's task queue
+         * past its first chunk, never seen while C2 profiled it, sent the loop's compiled code back to the
+         * interpreter at the worst moment (-XX:+LogCompilation, bench/RESULTS.md).
+         */
+        private final AtomicReference<Entry> inbox = new AtomicReference<>();
+        private final Runnable drain = this::drain;
 
         Wheel(EventExecutor loop) {
             this.loop = loop;
+        }
+
+        /** From another thread: queues {@code e} for the loop, waking it only if nothing was queued already. */
+        void post(Entry e) {
+            Entry top;
+            do {
+                top = inbox.get();
+                e.next = top;
+            } while (!inbox.compareAndSet(top, e));
+            if (top != null) {
+                return;
+            }
+            try {
+                loop.execute(drain);
+            } catch (RejectedExecutionException x) {
+                // The loop is shutting down: nothing will run anyway.
+                for (Entry q = inbox.getAndSet(null); q != null; q = q.next) {
+                    q.cancel();
+                }
+            }
+        }
+
+        private void drain() {
+            Entry e = inbox.getAndSet(null);
+            Entry oldestFirst = null;
+            while (e != null) {
+                Entry next = e.next;
+                e.next = oldestFirst;
+                oldestFirst = e;
+                e = next;
+            }
+            while (oldestFirst != null) {
+                Entry next = oldestFirst.next;
+                oldestFirst.next = null;
+                add(oldestFirst);
+                oldestFirst = next;
+            }
         }
 
         void add(Entry e) {

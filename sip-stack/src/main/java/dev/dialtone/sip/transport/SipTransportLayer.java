@@ -238,8 +238,9 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             .handler(new ChannelInitializer<DatagramChannel>() {
                 @Override
                 protected void initChannel(DatagramChannel ch) {
-                    if (config.udpReceiveLoss() > 0) {
-                        ch.pipeline().addLast("loss", new LossyReceive(config.udpReceiveLoss()));
+                    if (UdpImpairment.needed(config)) {
+                        ch.pipeline().addLast("impairment", new UdpImpairment(config.udpReceiveLoss(),
+                            config.udpSendLoss(), config.udpSendDuplication()));
                     }
                     ch.pipeline().addLast("decoder", new dev.dialtone.sip.codec.SipDatagramDecoder(decoderConfig));
                     ch.pipeline().addLast("sip", inbound);

@@ -33,11 +33,17 @@ import java.util.Objects;
  *                             say, waits there instead of being dropped
  * @param udpReceiveLoss       share (0..1) of received UDP datagrams dropped unread, as a lossy network would (SIPp's
  *                             {@code -lost}): for testing how a peer retransmits; 0, the default, outside tests
+ * @param udpSendLoss          share (0..1) of UDP datagrams to send dropped instead, as a lossy network would; 0
+ *                             outside tests
+ * @param udpSendDuplication   share (0..1) of UDP datagrams sent twice, as a network that duplicates does (netem's
+ *                             {@code duplicate}): the peer sees responses its transactions have already taken; 0
+ *                             outside tests
  */
 public record TransportConfig(String bindHost, String advertisedHost, int port, int tlsPort, TlsConfig tls,
                               Duration serverIdleTimeout, Duration clientIdleTimeout, Duration connectTimeout,
                               Duration keepAliveInterval, int maxMessageSize, boolean largeRequestsOverTcp,
-                              int udpSocketBuffer, double udpReceiveLoss) {
+                              int udpSocketBuffer, double udpReceiveLoss, double udpSendLoss,
+                              double udpSendDuplication) {
 
     /** RFC 3261 18.1.1: above this a request MUST use a congestion-controlled transport when the MTU is unknown. */
     public static final int UDP_MTU_LIMIT = 1300;
@@ -54,8 +60,11 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         if (udpSocketBuffer < 65536) {
             throw new IllegalArgumentException("udpSocketBuffer below 64 KiB: " + udpSocketBuffer);
         }
-        if (!(udpReceiveLoss >= 0 && udpReceiveLoss < 1)) {
-            throw new IllegalArgumentException("udpReceiveLoss must be a share in [0, 1): " + udpReceiveLoss);
+        requireShare(udpReceiveLoss, "udpReceiveLoss");
+        requireShare(udpSendLoss, "udpSendLoss");
+        requireShare(udpSendDuplication, "udpSendDuplication");
+        if (udpSendLoss + udpSendDuplication >= 1) {
+            throw new IllegalArgumentException("udpSendLoss and udpSendDuplication together must stay below 1");
         }
         requirePositive(serverIdleTimeout, "serverIdleTimeout");
         requirePositive(clientIdleTimeout, "clientIdleTimeout");
@@ -63,6 +72,12 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         if (keepAliveInterval.isNegative()) {
             throw new IllegalArgumentException("keepAliveInterval is negative");
+        }
+    }
+
+    private static void requireShare(double share, String name) {
+        if (!(share >= 0 && share < 1)) {
+            throw new IllegalArgumentException(name + " must be a share in [0, 1): " + share);
         }
     }
 
@@ -86,7 +101,7 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             .serverIdleTimeout(serverIdleTimeout).clientIdleTimeout(clientIdleTimeout).connectTimeout(connectTimeout)
             .keepAliveInterval(keepAliveInterval).maxMessageSize(maxMessageSize)
             .largeRequestsOverTcp(largeRequestsOverTcp).udpSocketBuffer(udpSocketBuffer)
-            .udpReceiveLoss(udpReceiveLoss);
+            .udpReceiveLoss(udpReceiveLoss).udpSendLoss(udpSendLoss).udpSendDuplication(udpSendDuplication);
     }
 
     /**
@@ -108,6 +123,8 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         private boolean largeRequestsOverTcp = true;
         private int udpSocketBuffer = 1 << 20;
         private double udpReceiveLoss;
+        private double udpSendLoss;
+        private double udpSendDuplication;
 
         private Builder() {
         }
@@ -178,6 +195,16 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             return this;
         }
 
+        public Builder udpSendLoss(double share) {
+            this.udpSendLoss = share;
+            return this;
+        }
+
+        public Builder udpSendDuplication(double share) {
+            this.udpSendDuplication = share;
+            return this;
+        }
+
         public TransportConfig build() {
             String advertised = advertisedHost;
             if (advertised == null) {
@@ -185,7 +212,7 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             }
             return new TransportConfig(bindHost, advertised, port, tlsPort, tls, serverIdleTimeout, clientIdleTimeout,
                 connectTimeout, keepAliveInterval, maxMessageSize, largeRequestsOverTcp, udpSocketBuffer,
-                udpReceiveLoss);
+                udpReceiveLoss, udpSendLoss, udpSendDuplication);
         }
     }
 }

@@ -143,6 +143,48 @@ class LoopTimerTest {
     }
 
     @Test
+    void manyTimeoutsArmedFromAnotherThreadWhileTheLoopIsBusy_wakeItOnce_andFireInArmingOrder() throws Exception {
+        EventExecutor loop = group.next();
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        loop.execute(() -> {
+            busy.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS); // a loop reading a backlog
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+        int n = 10_000;
+        List<Integer> fired = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch all = new CountDownLatch(n - 1); // one is cancelled
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(30);
+        Timeout cancelled = null;
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            Timeout t = timer.newTimeoutAt(loop, x -> {
+                fired.add(k);
+                all.countDown();
+            }, deadline);
+            if (i == 1234) {
+                cancelled = t;
+            }
+        }
+        // Ten thousand arming calls, one task queued on the loop (a queue of ten thousand is what grew Netty's).
+        assertEquals(1, ((io.netty.util.concurrent.SingleThreadEventExecutor) loop).pendingTasks());
+        assertTrue(cancelled.cancel());
+        release.countDown();
+        assertTrue(all.await(5, TimeUnit.SECONDS));
+        assertEquals(n - 1, fired.size());
+        assertFalse(fired.contains(1234));
+        for (int i = 1; i < fired.size(); i++) {
+            assertTrue(fired.get(i - 1) < fired.get(i), "in arming order at " + i);
+        }
+        assertEquals(0, timer.pendingTimeouts());
+    }
+
+    @Test
     void timeoutsGivenTheSameGridPointFireInArmingOrder_evenWhenOneCancelsTheNext() throws Exception {
         EventExecutor loop = group.next();
         List<String> fired = Collections.synchronizedList(new ArrayList<>());

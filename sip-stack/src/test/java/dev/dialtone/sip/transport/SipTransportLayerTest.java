@@ -25,10 +25,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -202,6 +202,42 @@ class SipTransportLayerTest {
             for (int i = 0; i < 20; i++) {
                 assertEquals(SipMethod.OPTIONS, ((SipRequest) b.take().message()).method(), "TCP loses nothing");
             }
+        }
+    }
+
+    @Test
+    void udpSendLossAndDuplication_dropOrRepeatThatShareOfSentDatagrams() throws Exception {
+        int sent = 400;
+        try (Peer lossy = peer(Peer.config().udpSendLoss(0.5)); Peer doubling = peer(Peer.config().udpSendDuplication(0.5));
+             Peer other = peer(); DatagramSocket client = new DatagramSocket(0, LOOPBACK)) {
+            client.setSoTimeout(500);
+            client.setReceiveBufferSize(1 << 20);
+            Destination to = Destination.of(Transport.UDP, new InetSocketAddress(LOOPBACK, client.getLocalPort()));
+            for (Peer p : List.of(lossy, doubling)) {
+                for (int i = 0; i < sent; i++) {
+                    await(p.layer.send(p.request(SipMethod.OPTIONS, Transport.UDP, other), to));
+                }
+            }
+            int fromLossy = 0;
+            int fromDoubling = 0;
+            byte[] buf = new byte[4096];
+            try {
+                while (true) {
+                    DatagramPacket d = new DatagramPacket(buf, buf.length);
+                    client.receive(d);
+                    if (d.getPort() == lossy.address(Transport.UDP).getPort()) {
+                        fromLossy++;
+                    } else {
+                        fromDoubling++;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException done) {
+                // all arrived
+            }
+            // Binomial(400, 0.5): 200 +- 10 lost, 200 +- 10 repeated; the bounds are 8 standard deviations out.
+            assertTrue(fromLossy >= 120 && fromLossy <= 280, "lossy peer: " + fromLossy + " of " + sent + " arrived");
+            assertTrue(fromDoubling >= sent + 120 && fromDoubling <= sent + 280,
+                    "doubling peer: " + fromDoubling + " arrived for " + sent + " sent");
         }
     }
 

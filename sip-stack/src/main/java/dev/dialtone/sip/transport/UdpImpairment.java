@@ -1,0 +1,62 @@
+package dev.dialtone.sip.transport;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A bad network in front of a UDP socket, for tests and load runs ({@link TransportConfig#udpReceiveLoss},
+ * {@link TransportConfig#udpSendLoss}, {@link TransportConfig#udpSendDuplication}): a share of received datagrams
+ * dropped before they are decoded, a share of sent ones dropped or sent twice. The peer and this side then run
+ * their recovery paths: a lost request is sent again by its sender's timer, a lost ACK has the 2xx go out again, a
+ * response sent twice reaches a transaction that has already moved on. Each datagram is drawn on its own.
+ */
+@ChannelHandler.Sharable
+final class UdpImpairment extends ChannelDuplexHandler {
+    private final double receiveLoss;
+    private final double sendLoss;
+    private final double sendDuplication;
+
+    UdpImpairment(double receiveLoss, double sendLoss, double sendDuplication) {
+        this.receiveLoss = receiveLoss;
+        this.sendLoss = sendLoss;
+        this.sendDuplication = sendDuplication;
+    }
+
+    static boolean needed(TransportConfig c) {
+        return c.udpReceiveLoss() > 0 || c.udpSendLoss() > 0 || c.udpSendDuplication() > 0;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (receiveLoss > 0 && ThreadLocalRandom.current().nextDouble() < receiveLoss) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof DatagramPacket packet)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        double draw = ThreadLocalRandom.current().nextDouble();
+        if (draw < sendLoss) {
+            // Lost on the way: as far as the sender can tell, it was sent.
+            packet.release();
+            promise.setSuccess();
+            return;
+        }
+        if (draw < sendLoss + sendDuplication) {
+            ctx.write(packet.retainedDuplicate(), ctx.voidPromise());
+        }
+        ctx.write(packet, promise);
+    }
+}
