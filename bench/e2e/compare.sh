@@ -13,7 +13,9 @@
 #
 #   bench/e2e/compare.sh                  about fourteen minutes with the defaults (REPS=3: over half an hour)
 #
-# ALT_JAVA_OPTS (default: none) measures `load` and `uas` a second time with those JVM options.
+# LOAD_JAVA_OPTS (default: -Xmn1g, as README advises above 10,000 calls/s) are `load`'s JVM options; `uas` runs
+# as shipped. ALT_JAVA_OPTS (default: unset) measures `load` and `uas` a second time with those JVM options;
+# ALT_JAVA_OPTS=none measures `load` a second time with none.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
 # rate); CPU_RATES, WARM_S, CPU_S (the UAC CPU runs); UAS_RATES, UAS_WARM_S, UAS_S (the UAS runs);
 # MAX_FAILURE (percent); LADDERS (0: skip the highest-rate ladders); SIPP_RAMP (0: skip SIPp's own continuous
@@ -39,9 +41,11 @@ UAS_RATES=${UAS_RATES:-400 1500}
 UAS_WARM_S=${UAS_WARM_S:-45}
 UAS_S=${UAS_S:-20}
 MAX_FAILURE=${MAX_FAILURE:-0.1}
+LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS--Xmn1g}
 ALT_JAVA_OPTS=${ALT_JAVA_OPTS:-}
 VARIANTS=(load); [[ -n $ALT_JAVA_OPTS ]] && VARIANTS+=(load-alt)
-UAS_TOOLS=(uas); [[ -n $ALT_JAVA_OPTS ]] && UAS_TOOLS+=(uas-alt)
+UAS_TOOLS=(uas); [[ -n $ALT_JAVA_OPTS && $ALT_JAVA_OPTS != none ]] && UAS_TOOLS+=(uas-alt)
+ALT_OPTS=$ALT_JAVA_OPTS; [[ $ALT_OPTS == none ]] && ALT_OPTS=
 OUT=${OUT:-$REPO/bench/target/e2e/compare-$(date -u +%Y%m%dT%H%M%SZ)}
 # SIPp's socket buffers as large as load's (8 MiB; the kernel caps them at net.core.rmem_max and wmem_max), so that
 # neither side drops what the other keeps. `uas` keeps the Dialtone stack's 1 MiB: the UAS comparison gives SIPp more.
@@ -188,9 +192,9 @@ for rep in $(seq 1 "$REPS"); do
 
     # 1a and 1b: the highest-rate ladders (LADDERS=0 skips them).
     if (( LADDERS )); then
-        # 1a. load's highest rate against SIPp's UAS (as shipped, and with ALT_JAVA_OPTS if set).
+        # 1a. load's highest rate against SIPp's UAS (with LOAD_JAVA_OPTS, and with ALT_JAVA_OPTS if set).
         for VARIANT in "${VARIANTS[@]}"; do
-            [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+            [[ $VARIANT == load ]] && JOPTS=$LOAD_JAVA_OPTS || JOPTS=$ALT_OPTS
             start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT.log"
             log "rep $rep: $VARIANT ramp $RAMP_START..$RAMP_MAX cps against SIPp UAS"
             set +e
@@ -246,7 +250,7 @@ for rep in $(seq 1 "$REPS"); do
         N=$((CPU_RATE * CPU_S))
         set +e
         for VARIANT in "${VARIANTS[@]}"; do
-            [[ $VARIANT == load ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+            [[ $VARIANT == load ]] && JOPTS=$LOAD_JAVA_OPTS || JOPTS=$ALT_OPTS
             F=$R/$VARIANT-cpu-$CPU_RATE
             # load prints a line each second ("  5.0s started 2000 ..."): /proc/PID/stat is read when the line for
             # WARM_S appears and when the one for WARM_S + CPU_S does, and the calls started in between are counted.
@@ -282,7 +286,7 @@ for rep in $(seq 1 "$REPS"); do
         for TOOL in "${UAS_TOOLS[@]}" sipp; do
             read -r PORT < <(free_ports 1)
             if [[ $TOOL == uas* ]]; then
-                [[ $TOOL == uas ]] && JOPTS="" || JOPTS=$ALT_JAVA_OPTS
+                [[ $TOOL == uas ]] && JOPTS="" || JOPTS=$ALT_OPTS
                 # A port free a moment ago can be taken by then (other tools on the machine): try a few.
                 for attempt in 1 2 3; do
                     # shellcheck disable=SC2086
@@ -315,17 +319,18 @@ done
 
 printf ', %s at the end' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 python3 - "$RESULTS" "$OUT/machine.txt" "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX" "$STEP_S" "$WARM_S" "$CPU_S" \
-    "$UAS_WARM_S" "$UAS_S" "$ALT_JAVA_OPTS" <<'EOF' | tee "$OUT/summary.md"
+    "$UAS_WARM_S" "$UAS_S" "$LOAD_JAVA_OPTS" "$ALT_JAVA_OPTS" <<'EOF' | tee "$OUT/summary.md"
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 machine = open(sys.argv[2]).read().replace("\n", "")
 r0, rs, rm, step, warm, cpu_s, uas_warm, uas_s = sys.argv[3:11]
-alt = " ".join(sys.argv[11:])
+load_opts, alt = sys.argv[11], sys.argv[12]
+alt = "no JVM options" if alt == "none" else alt
 pick = lambda kind, tool, rate=None: [r for r in rows if r[0] == kind and r[1] == tool
                                       and (rate is None or r[3] == rate)]
 med = lambda xs: statistics.median(xs) if xs else float("nan")
 fmt = lambda xs, f="{:.0f}": ", ".join(f.format(x) for x in xs)
-names = {"load": "Dialtone `load`", "load-alt": f"Dialtone `load` ({alt})",
+names = {"load": "Dialtone `load`" + (f" ({load_opts})" if load_opts else ""), "load-alt": f"Dialtone `load` ({alt})",
          "sipp": "SIPp UAC (`sipp -sn uac`; in the ladder, a fresh process per rate)",
          "sipp-ramp": "SIPp UAC, its own continuous ramp (`-rate_increase`)"}
 tools = [t for t in ("load", "load-alt", "sipp", "sipp-ramp") if pick("uac-max", t) or pick("uac-cpu", t)]

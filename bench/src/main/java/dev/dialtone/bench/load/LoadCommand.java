@@ -290,6 +290,10 @@ public final class LoadCommand implements Callable<Integer> {
         // A ramp counts by the highest rate it may reach.
         double peak = plan.schedule().steps().stream().mapToDouble(RateSchedule.Step::rate).max().orElse(rate);
         driver.expectRate(peak);
+        String young = youngGenerationNote(peak, edenBytes());
+        if (young != null) {
+            out.println(young);
+        }
         if (warmupCalls > 0) {
             try {
                 long t0 = System.nanoTime();
@@ -389,6 +393,38 @@ public final class LoadCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("load: cannot start: " + e.getMessage());
             return null;
         }
+    }
+
+    /** From this rate on, a young generation below {@link #EDEN_ADVISED} is worth a note before the run. */
+    static final double EDEN_NOTE_FROM_RATE = 10_000;
+    static final long EDEN_ADVISED = 512L << 20;
+
+    /**
+     * A note advising -Xmn1g when the run may reach {@code peak} calls/s with an eden of {@code eden} bytes (0:
+     * unknown, no note). Each call allocates about 20 KB, so at 20,000 calls/s the 100 MB eden a JVM starts with
+     * on a machine of 24 GB fills four times a second; when the target stalls, each of those collections copies
+     * the calls in flight, the pauses grow with them, and `load` falls behind the target it is measuring.
+     * Measured against SIPp's UAS (bench/RESULTS.md): ramps ended at 18,000-21,000 calls/s as started, at
+     * 21,000-22,000 with -Xmn1g.
+     */
+    static String youngGenerationNote(double peak, long eden) {
+        if (peak < EDEN_NOTE_FROM_RATE || eden <= 0 || eden >= EDEN_ADVISED) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "note: the JVM's eden is %d MB; for a run above %,d calls/s start it with "
+                + "java -Xmn1g -jar dialtone-bench.jar load ... (a larger young generation: see bench/RESULTS.md)",
+                eden >> 20, (long) EDEN_NOTE_FROM_RATE);
+    }
+
+    /** The eden's size as committed now, in bytes; 0 where the collector sizes it as it goes (G1, ZGC). */
+    private static long edenBytes() {
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            String name = p.getName();
+            if (name.endsWith("Eden Space") && !name.startsWith("G1")) {
+                return p.getUsage().getCommitted();
+            }
+        }
+        return 0;
     }
 
     /**
