@@ -93,11 +93,10 @@ final class UacCall implements InviteListener {
                 // The driver is closing: its calls go with it.
             }
         });
-        if (attempt.intendedStart() > attempt.now()) {
-            driver.startAt(executor, attempt.intendedStart(), () -> send(request));
-        } else {
-            executor.execute(() -> send(request));
-        }
+        // A call handed over late (the generator behind, or a slot freed under --concurrency) goes the same way,
+        // due at once: as a task of its own, thousands queued while the loop read a backlog grew Netty's task
+        // queue through a branch C2 had compiled as a trap (bench/RESULTS.md, twelfth part).
+        driver.startAt(executor, Math.max(attempt.intendedStart(), attempt.now()), () -> send(request));
     }
 
     private void send(SipRequest request) {
