@@ -65,10 +65,11 @@ final class Warmup {
      * dispatch, the dialog set's response handling, the driver's receive, the INVITE client machine, the timer
      * wheel) with an uncommon trap in their place. The first time the target stalls for half a second those
      * paths run, and each trap sends a method and all it inlined back to the interpreter while C2 compiles it
-     * again on the same core: measured at 18,000-19,000 calls/s against SIPp's UAS (-XX:+LogCompilation), 13
-     * methods in 1.5 s with receive loss alone missing; with it, a first stall's null checks (a second 2xx in
-     * dispatch, a 2xx with no early dialog, a repeated answer to BYE) still cost C2 about 2 s of the core
-     * over the next 4 s, and `load` fell behind for good. One datagram in a hundred runs each path dozens of
+     * again on the same core. Measured at 18,000-19,000 calls/s against SIPp's UAS: with a callee that lost
+     * nothing, 13 methods were made not entrant within 1.5 s of the first backlog (-XX:+PrintCompilation); with
+     * receive loss alone, the null checks of a first stall (a second 2xx in dispatch, a 2xx with no early dialog,
+     * a repeated answer to BYE) still cost C2 about 2 s of the core over the next 4 s (-XX:+LogCompilation), and
+     * `load` fell behind for good. One datagram in a hundred runs each path dozens of
      * times a second while the warm-up profiles them.
      */
     static final double LOSS = 0.01;
@@ -109,8 +110,10 @@ final class Warmup {
         return inProcess(calls, settle, driver, localHost, drivers, log, LOSS, DUPLICATION);
     }
 
-    /** As above, the callee dropping {@code loss} of what it receives and of what it sends, and sending
-     * {@code duplication} of what it sends twice. */
+    /**
+     * As above, the callee dropping {@code loss} of what it receives and of what it sends, and sending
+     * {@code duplication} of what it sends twice.
+     */
     static Result inProcess(int calls, Settle settle, CallDriver driver, String localHost,
                             LoadCommand.DriverFactory drivers, PrintWriter log, double loss, double duplication)
             throws IOException, InterruptedException {
