@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -418,7 +420,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** The eden's size as committed now, in bytes; 0 where the collector sizes it as it goes (G1, ZGC). */
     private static long edenBytes() {
-        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             String name = p.getName();
             if (name.endsWith("Eden Space") && !name.startsWith("G1")) {
                 return p.getUsage().getCommitted();

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -89,7 +90,7 @@ final class UacCall implements InviteListener {
         attempt.onAbandon(() -> {
             try {
                 executor.execute(() -> on(new Event.GivenUp()));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // The driver is closing: its calls go with it.
             }
         });
