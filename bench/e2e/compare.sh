@@ -244,12 +244,14 @@ for rep in $(seq 1 "$REPS"); do
         fi
     fi
 
-    # 1c. CPU per 1,000 calls of each UAC at each fixed rate, and load's start-up cost (one call).
+    # 1c. CPU per 1,000 calls of each UAC at each fixed rate, and load's start-up cost (one call). Each UAC gets a
+    # UAS of its own: one left behind by a run that collapsed (thousands of calls open, its dead-call list full)
+    # costs the next caller retransmissions it did not cause.
     for CPU_RATE in $CPU_RATES; do
-        start_sipp_uas "$CORE_B" "$R/sipp-uas-for-cpu-$CPU_RATE.log"
         N=$((CPU_RATE * CPU_S))
         set +e
         for VARIANT in "${VARIANTS[@]}"; do
+            start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT-cpu-$CPU_RATE.log"
             [[ $VARIANT == load ]] && JOPTS=$LOAD_JAVA_OPTS || JOPTS=$ALT_OPTS
             F=$R/$VARIANT-cpu-$CPU_RATE
             # load prints a line each second ("  5.0s started 2000 ..."): /proc/PID/stat is read when the line for
@@ -270,7 +272,9 @@ for rep in $(seq 1 "$REPS"); do
                 "$(time_cpu "$R/$VARIANT-start.time")" "$(time_cpu "$F.time")"
             log "  $VARIANT at $CPU_RATE cps: $WCPU s CPU for $WCALLS calls after its first $WARM_S s (whole run" \
                 "$(time_cpu "$F.time") s, start-up alone $(time_cpu "$R/$VARIANT-start.time") s; $FAILED failed)"
+            stop_pid "$PEER_PID"
         done
+        start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp-cpu-$CPU_RATE.log"
         run_sipp_uac "$CORE_A" "$PORT" "$CPU_RATE" "$N" "$R/sipp-uac-cpu-$CPU_RATE"
         set -e
         stop_pid "$PEER_PID"
