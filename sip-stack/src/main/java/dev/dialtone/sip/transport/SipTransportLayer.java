@@ -74,10 +74,17 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
 
     static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("dialtone.sip.connection");
     private static final AttributeKey<ConnectionTable.Key> TARGET = AttributeKey.valueOf("dialtone.sip.target");
+    private static final AttributeKey<DatagramBatch> BATCH = AttributeKey.valueOf("dialtone.sip.udp.batch");
     private static final SipEncoder ENCODER = new SipEncoder();
     private static final int MAX_DATAGRAM = 65536;
     /** Datagrams read per readiness event before the loop turns to its timers and tasks. */
     static final int DATAGRAMS_PER_READ = 64;
+    /**
+     * With epoll, datagrams one {@code recvmmsg} call takes, each in a slot the size of the largest datagram (a
+     * smaller slot would cut a large message short). Under load a readiness event finds a few datagrams waiting:
+     * at 20,000 calls/s {@code load} made 2.4 times fewer receive calls with 8 slots than with one per datagram.
+     */
+    static final int DATAGRAMS_PER_RECEIVE = 8;
 
     private final TransportConfig config;
     private final IoEventLoopGroup group;
@@ -233,11 +240,13 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             // An allocator set by hand reads one datagram per readiness event (Netty's default for its own is 16):
             // after any pause the loop would then read one datagram between runs of every due timer, and a backlog
             // of responses would trip retransmission timers (Timer A) for requests that were answered long ago.
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM)
+            .option(ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(MAX_DATAGRAM * (epoll ? DATAGRAMS_PER_RECEIVE : 1))
                 .maxMessagesPerRead(DATAGRAMS_PER_READ))
             .handler(new ChannelInitializer<DatagramChannel>() {
                 @Override
                 protected void initChannel(DatagramChannel ch) {
+                    ch.attr(BATCH).set(new DatagramBatch(ch));
                     if (UdpImpairment.needed(config)) {
                         ch.pipeline().addLast("impairment", new UdpImpairment(config.udpReceiveLoss(),
                             config.udpSendLoss(), config.udpSendDuplication()));
@@ -248,6 +257,8 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             });
         if (epoll) {
             b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+            // The slot size that has Netty read with recvmmsg into the allocator's buffer.
+            b.option(io.netty.channel.epoll.EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
         }
         ChannelFuture f = b.bind(config.bindHost(), p).awaitUninterruptibly();
         if (!f.isSuccess()) {
@@ -406,6 +417,11 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     private CompletionStage<Void> sendDatagram(SipMessage message, InetSocketAddress to) {
         DatagramChannel ch = udpSocketHere();
         DatagramPacket packet = new DatagramPacket(SipEncoder.encode(ch.alloc(), message), to);
+        if (ch.eventLoop().inEventLoop()) {
+            Written done = new Written();
+            ch.attr(BATCH).get().write(packet).addListener(done);
+            return done;
+        }
         return write(ch, packet);
     }
 

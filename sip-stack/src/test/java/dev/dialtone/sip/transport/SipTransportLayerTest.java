@@ -177,6 +177,37 @@ class SipTransportLayerTest {
         }
     }
 
+    /*
+     * What one pass of an event loop sends leaves in one sendmmsg, and a receive takes several datagrams at once
+     * (recvmmsg into slots the size of the largest datagram): neither may reorder, merge or cut a message.
+     */
+    @Test
+    void udpBurst_sentInOnePassOfTheLoop_arrivesWholeAndInOrder_evenWithDatagramsNear64KiB() throws Exception {
+        TransportConfig.Builder config = Peer.config().largeRequestsOverTcp(false).udpSocketBuffer(4 << 20);
+        try (Peer a = peer(config); Peer b = peer(config)) {
+            int n = 40;
+            List<SipRequest> burst = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // Every seventh near the largest datagram, so a receive's slots hold big and small ones alike.
+                int body = i % 7 == 3 ? 60_000 : i * 13;
+                burst.add(a.request(SipMethod.MESSAGE, Transport.UDP, b, body));
+            }
+            List<CompletionStage<Void>> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+            group.next().submit(() -> burst.forEach(r -> sent.add(a.layer.send(r, b.destination(Transport.UDP)))))
+                .syncUninterruptibly();
+            for (CompletionStage<Void> s : sent) {
+                await(s);
+            }
+            for (SipRequest expected : burst) {
+                Inbound in = b.take();
+                assertEquals(expected.callId(), in.message().callId(), "in the order sent");
+                assertEquals(expected.body().length, in.message().body().length);
+                assertTrue(java.util.Arrays.equals(expected.body(), in.message().body()));
+            }
+            b.assertNothingArrives(Duration.ofMillis(200));
+        }
+    }
+
     @Test
     void udpReceiveLoss_dropsThatShareOfDatagrams_butNotStreams() throws Exception {
         int sent = 400;
