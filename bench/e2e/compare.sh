@@ -4,8 +4,9 @@
 #  1. UAC: the highest rate `load` drives against SIPp's UAS, and the highest rate SIPp's UAC drives against the
 #     same UAS (same rate ladder, same limit; SIPp both as a fresh process per rate and with its own continuous
 #     ramp, as `load` runs), and each one's CPU per 1,000 calls at common fixed rates
-#     (for `load`, over the seconds after WARM_S: steady state, once the JIT has compiled the call path and the
-#     first calls' 64*T1 transaction timers have fired, 32 s after they started).
+#     (over the seconds after WARM_S of a run as long for both: steady state, once `load`'s JIT has compiled the
+#     call path and the first calls' 64*T1 transaction timers have fired, 32 s after they started, and SIPp's UAS
+#     has begun to drop the dead calls it keeps for 33 s).
 #  2. UAS: `uas` and SIPp's UAS under the same SIPp UAC load, CPU per 1,000 calls of each, over UAS_S seconds
 #     after UAS_WARM_S seconds of the same load.
 # The tool being measured runs on core 0, its peer on core 1. Each measurement is taken REPS times; the table
@@ -186,6 +187,31 @@ sample_load_window() {
     echo "0 0"
 }
 
+# "cpu_s calls" of SIPp's UAC over the same window as load's: /proc/PID/stat when $3 s and $4 s have passed since
+# SIPp started ($1 is the time wrapper's PID), calls from its per-second statistics ($2, OutgoingCall(C)).
+sample_sipp_window() {
+    local wrapper=$1 csv=$2 from=$3 to=$4 pid="" t0 c0 n0 p
+    # SIPp is a grandchild or deeper (the function's subshell, then time): the first descendant named sipp.
+    for _ in $(seq 1 100); do
+        p=$wrapper
+        while p=$(pgrep -P "$p" | head -1) && [[ -n $p ]]; do
+            [[ $(cat "/proc/$p/comm" 2>/dev/null) == sipp ]] && { pid=$p; break; }
+        done
+        [[ -n $pid ]] && break
+        sleep 0.05
+    done
+    [[ -n $pid ]] || { echo "0 0"; return; }
+    t0=$(date +%s.%N)
+    sipp_calls() { awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "OutgoingCall(C)") c = i }
+                             NR > 1 && c { n = $c } END { print n + 0 }' "$csv" 2>/dev/null; }
+    sleep "$(awk -v t0="$t0" -v d="$from" -v now="$(date +%s.%N)" 'BEGIN { s = t0 + d - now; print (s > 0 ? s : 0) }')"
+    kill -0 "$pid" 2>/dev/null || { echo "0 0"; return; }
+    c0=$(cpu_ms "$pid"); n0=$(sipp_calls)
+    sleep "$(awk -v t0="$t0" -v d="$to" -v now="$(date +%s.%N)" 'BEGIN { s = t0 + d - now; print (s > 0 ? s : 0) }')"
+    kill -0 "$pid" 2>/dev/null || { echo "0 0"; return; }
+    echo "$(awk -v a="$c0" -v b="$(cpu_ms "$pid")" 'BEGIN { printf "%.2f", (b - a) / 1000 }') $(( $(sipp_calls) - n0 ))"
+}
+
 for rep in $(seq 1 "$REPS"); do
     R=$OUT/rep$rep
     mkdir -p "$R"
@@ -248,7 +274,10 @@ for rep in $(seq 1 "$REPS"); do
     # UAS of its own: one left behind by a run that collapsed (thousands of calls open, its dead-call list full)
     # costs the next caller retransmissions it did not cause.
     for CPU_RATE in $CPU_RATES; do
-        N=$((CPU_RATE * CPU_S))
+        # SIPp's UAC runs as long as load and is measured over the same window: the first calls' 64*T1 timers in
+        # load and SIPp's UAS dropping its 33 s dead calls both come after 30 s, and a run of CPU_S seconds alone
+        # measured SIPp before either (bench/RESULTS.md, fourteenth part).
+        N=$((CPU_RATE * (WARM_S + CPU_S + 1)))
         set +e
         for VARIANT in "${VARIANTS[@]}"; do
             start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT-cpu-$CPU_RATE.log"
@@ -275,13 +304,18 @@ for rep in $(seq 1 "$REPS"); do
             stop_pid "$PEER_PID"
         done
         start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp-cpu-$CPU_RATE.log"
-        run_sipp_uac "$CORE_A" "$PORT" "$CPU_RATE" "$N" "$R/sipp-uac-cpu-$CPU_RATE"
+        run_sipp_uac "$CORE_A" "$PORT" "$CPU_RATE" "$N" "$R/sipp-uac-cpu-$CPU_RATE" &
+        TIME_PID=$!
+        WINDOW=$(sample_sipp_window "$TIME_PID" "$R/sipp-uac-cpu-$CPU_RATE.csv" "$WARM_S" $((WARM_S + CPU_S)))
+        wait "$TIME_PID"
         set -e
         stop_pid "$PEER_PID"
         read -r _ _ SIPP_FAILED _ < <(sipp_uac_verdict "$R/sipp-uac-cpu-$CPU_RATE" "$CPU_RATE")
-        record uac-cpu sipp "$rep" "$CPU_RATE" "$(time_cpu "$R/sipp-uac-cpu-$CPU_RATE.time")" "$N" "$SIPP_FAILED" 0 \
+        read -r WCPU WCALLS <<<"$WINDOW"
+        record uac-cpu sipp "$rep" "$CPU_RATE" "$WCPU" "$WCALLS" "$SIPP_FAILED" 0 \
             "$(time_cpu "$R/sipp-uac-cpu-$CPU_RATE.time")"
-        log "  SIPp UAC at $CPU_RATE cps: $(time_cpu "$R/sipp-uac-cpu-$CPU_RATE.time") s CPU for $N calls"
+        log "  SIPp UAC at $CPU_RATE cps: $WCPU s CPU for $WCALLS calls after its first $WARM_S s (whole run" \
+            "$(time_cpu "$R/sipp-uac-cpu-$CPU_RATE.time") s; $SIPP_FAILED failed)"
     done
 
     # 2. uas and SIPp's UAS under the same SIPp UAC load; CPU from /proc/PID/stat around the measured run, after
@@ -357,7 +391,7 @@ rates = sorted({r[3] for r in rows if r[0] == "uac-cpu"}, key=float)
 cpu = {}
 if rates:  # skipped with CPU_RATES=" "
     print(f"\nCPU per 1,000 calls (ms, utime + stime): `load` over the calls started in the {cpu_s} s after its first "
-          f"{warm} s, SIPp's UAC over a whole run of {cpu_s} s. Failed calls of each run in brackets.\n")
+          f"{warm} s, SIPp's UAC over the same window of a run as long. Failed calls of each run in brackets.\n")
     print("| UAC against SIPp's UAS | " + " | ".join(f"at {r} calls/s" for r in rates) + " |")
     print("|---|" + "---|" * len(rates))
     for t in [t for t in tools if pick("uac-cpu", t)]:
