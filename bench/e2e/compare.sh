@@ -12,7 +12,7 @@
 # The tool being measured runs on core 0, its peer on core 1. Each measurement is taken REPS times; the table
 # shows medians (and every value). Calls: INVITE with SDP, 180, 200, ACK, BYE, 200; no hold (SIPp's -d 0).
 #
-#   bench/e2e/compare.sh                  about fourteen minutes with the defaults (REPS=3: over half an hour)
+#   bench/e2e/compare.sh                  about sixteen minutes with the defaults (REPS=3: over forty minutes)
 #
 # LOAD_JAVA_OPTS (default: -Xmn1g, as README advises above 10,000 calls/s) are `load`'s JVM options; `uas` runs
 # as shipped. ALT_JAVA_OPTS (default: unset) measures `load` and `uas` a second time with those JVM options;
