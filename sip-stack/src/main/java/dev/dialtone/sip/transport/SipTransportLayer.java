@@ -418,9 +418,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         DatagramChannel ch = udpSocketHere();
         DatagramPacket packet = new DatagramPacket(SipEncoder.encode(ch.alloc(), message), to);
         if (ch.eventLoop().inEventLoop()) {
-            Written done = new Written();
-            ch.attr(BATCH).get().write(packet).addListener(done);
-            return done;
+            return completion(ch.attr(BATCH).get().write(packet));
         }
         return write(ch, packet);
     }
@@ -506,8 +504,12 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     }
 
     private static CompletionStage<Void> write(Channel ch, Object message) {
+        return completion(ch.writeAndFlush(message));
+    }
+
+    private static CompletionStage<Void> completion(ChannelFuture write) {
         Written done = new Written();
-        ch.writeAndFlush(message).addListener(done);
+        write.addListener(done);
         return done;
     }
 
