@@ -162,54 +162,54 @@ print(f"{best:g}", why.replace(" ", "_"))
 EOF
 }
 
-# "cpu_seconds calls" of a running load between its progress lines for seconds $3 and $4. $1: the pid of the
-# GNU time wrapper (load is its child), $2: load's output.
-sample_load_window() {
-    local wrapper=$1 out=$2 from=$3 to=$4 pid="" c0="" n0="" line t n
+# Seconds of CPU $2 (a PID) has used since it had used $1 ms.
+cpu_since() {
+    awk -v a="$1" -v b="$(cpu_ms "$2")" 'BEGIN { printf "%.2f", (b - a) / 1000 }'
+}
+
+# The PID of the first process named $2 below $1 (GNU time's child, or deeper for a function run in the
+# background); nothing if none appears within 5 s.
+descendant() {
+    local p
     for _ in $(seq 1 100); do
-        pid=$(pgrep -P "$wrapper" | head -1) && [[ -n $pid ]] && break
+        p=$1
+        while p=$(pgrep -P "$p" | head -1) && [[ -n $p ]]; do
+            [[ $(cat "/proc/$p/comm" 2>/dev/null) == "$2" ]] && { echo "$p"; return; }
+        done
         sleep 0.05
     done
-    [[ -n $pid ]] || { echo "0 0"; return; }
-    while kill -0 "$pid" 2>/dev/null; do
-        line=$(grep -E '^ *[0-9.]+s started [0-9]+' "$out" 2>/dev/null | tail -1)
-        if [[ -n $line ]]; then
-            t=$(awk '{ sub(/s$/, "", $1); print int($1 + 0.5) }' <<<"$line")
-            n=$(awk '{ print $3 }' <<<"$line")
+}
+
+# "seconds calls" of load's latest progress line in its output $1 ("  5.0s started 2000 ..."); nothing before one.
+load_progress() {
+    grep -E '^ *[0-9.]+s started [0-9]+' "$1" 2>/dev/null | tail -1 |
+        awk '{ sub(/s$/, "", $1); print int($1 + 0.5), $3 }'
+}
+
+# "seconds calls" of the latest line of SIPp's per-second statistics $1 (ElapsedTime(C), OutgoingCall(C)).
+sipp_progress() {
+    awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "ElapsedTime(C)") e = i; if ($i == "OutgoingCall(C)") c = i } }
+               NR > 1 && e && c { split($e, h, ":"); t = h[1] * 3600 + h[2] * 60 + h[3]; n = $c }
+               END { if (n != "") print t, n }' "$1" 2>/dev/null
+}
+
+# "cpu_seconds calls" of a running UAC ($1, a PID) between its progress reports for seconds $4 and $5: CPU from
+# /proc/PID/stat as each report appears (polled every 50 ms), calls from the reports; $2 reads the latest report
+# from the file $3.
+sample_window() {
+    local pid=$1 progress=$2 file=$3 from=$4 to=$5 c0="" n0="" t n
+    while [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; do
+        read -r t n < <("$progress" "$file")
+        if [[ -n $t ]]; then
             if [[ -z $c0 ]] && (( t >= from )); then c0=$(cpu_ms "$pid"); n0=$n; fi
             if [[ -n $c0 ]] && (( t >= to )); then
-                echo "$(awk -v a="$c0" -v b="$(cpu_ms "$pid")" 'BEGIN { printf "%.2f", (b - a) / 1000 }') $((n - n0))"
+                echo "$(cpu_since "$c0" "$pid") $((n - n0))"
                 return
             fi
         fi
         sleep 0.05
     done
     echo "0 0"
-}
-
-# "cpu_s calls" of SIPp's UAC over the same window as load's: /proc/PID/stat when $3 s and $4 s have passed since
-# SIPp started ($1 is the time wrapper's PID), calls from its per-second statistics ($2, OutgoingCall(C)).
-sample_sipp_window() {
-    local wrapper=$1 csv=$2 from=$3 to=$4 pid="" t0 c0 n0 p
-    # SIPp is a grandchild or deeper (the function's subshell, then time): the first descendant named sipp.
-    for _ in $(seq 1 100); do
-        p=$wrapper
-        while p=$(pgrep -P "$p" | head -1) && [[ -n $p ]]; do
-            [[ $(cat "/proc/$p/comm" 2>/dev/null) == sipp ]] && { pid=$p; break; }
-        done
-        [[ -n $pid ]] && break
-        sleep 0.05
-    done
-    [[ -n $pid ]] || { echo "0 0"; return; }
-    t0=$(date +%s.%N)
-    sipp_calls() { awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "OutgoingCall(C)") c = i }
-                             NR > 1 && c { n = $c } END { print n + 0 }' "$csv" 2>/dev/null; }
-    sleep "$(awk -v t0="$t0" -v d="$from" -v now="$(date +%s.%N)" 'BEGIN { s = t0 + d - now; print (s > 0 ? s : 0) }')"
-    kill -0 "$pid" 2>/dev/null || { echo "0 0"; return; }
-    c0=$(cpu_ms "$pid"); n0=$(sipp_calls)
-    sleep "$(awk -v t0="$t0" -v d="$to" -v now="$(date +%s.%N)" 'BEGIN { s = t0 + d - now; print (s > 0 ? s : 0) }')"
-    kill -0 "$pid" 2>/dev/null || { echo "0 0"; return; }
-    echo "$(awk -v a="$c0" -v b="$(cpu_ms "$pid")" 'BEGIN { printf "%.2f", (b - a) / 1000 }') $(( $(sipp_calls) - n0 ))"
 }
 
 for rep in $(seq 1 "$REPS"); do
@@ -290,7 +290,8 @@ for rep in $(seq 1 "$REPS"); do
                 --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$CPU_RATE" --duration $((WARM_S + CPU_S + 1)) \
                 --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" --report "$F.json" >"$F.txt" 2>&1 &
             TIME_PID=$!
-            WINDOW=$(sample_load_window "$TIME_PID" "$F.txt" "$WARM_S" $((WARM_S + CPU_S)))
+            WINDOW=$(sample_window "$(descendant "$TIME_PID" java)" load_progress "$F.txt" "$WARM_S" \
+                $((WARM_S + CPU_S)))
             wait "$TIME_PID"
             # shellcheck disable=SC2086
             /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-start.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
@@ -306,7 +307,8 @@ for rep in $(seq 1 "$REPS"); do
         start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp-cpu-$CPU_RATE.log"
         run_sipp_uac "$CORE_A" "$PORT" "$CPU_RATE" "$N" "$R/sipp-uac-cpu-$CPU_RATE" &
         TIME_PID=$!
-        WINDOW=$(sample_sipp_window "$TIME_PID" "$R/sipp-uac-cpu-$CPU_RATE.csv" "$WARM_S" $((WARM_S + CPU_S)))
+        WINDOW=$(sample_window "$(descendant "$TIME_PID" sipp)" sipp_progress "$R/sipp-uac-cpu-$CPU_RATE.csv" \
+            "$WARM_S" $((WARM_S + CPU_S)))
         wait "$TIME_PID"
         set -e
         stop_pid "$PEER_PID"
