@@ -19,7 +19,7 @@
 # ALT_JAVA_OPTS=none measures `load` a second time with none.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
 # rate); CPU_RATES, WARM_S, CPU_S (the UAC CPU runs); UAS_RATES, UAS_WARM_S, UAS_S (the UAS runs);
-# MAX_FAILURE (percent); LADDERS (0: skip the highest-rate ladders); SIPP_RAMP (0: skip SIPp's own continuous
+# MAX_FAILURE (percent); GIVE_UP_MS (both UACs' answer timeout); LADDERS (0: skip the highest-rate ladders); SIPP_RAMP (0: skip SIPp's own continuous
 # ramp, run beside its fresh-process-per-rate ladder); OUT.
 # A rate holds when no more than MAX_FAILURE % of its calls fail (a call not over 5 s after its last start
 # fails) and calls start at 95 % of it or better. The ladder's first, low rate is a warm-up for both tools and
@@ -42,6 +42,9 @@ UAS_RATES=${UAS_RATES:-400 1500}
 UAS_WARM_S=${UAS_WARM_S:-45}
 UAS_S=${UAS_S:-20}
 MAX_FAILURE=${MAX_FAILURE:-0.1}
+# How long either UAC waits for an answer before it gives the call up and stops retransmitting: SIPp's
+# -recv_timeout, load's --transaction-timeout (without them, SIPp waits for ever and load for 64*T1 = 32 s).
+GIVE_UP_MS=${GIVE_UP_MS:-5000}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS--Xmn1g}
 ALT_JAVA_OPTS=${ALT_JAVA_OPTS:-}
 VARIANTS=(load); [[ -n $ALT_JAVA_OPTS ]] && VARIANTS+=(load-alt)
@@ -87,7 +90,7 @@ run_sipp_uac() {
     local core=$1 port=$2 rate=$3 calls=$4 f=$5
     # shellcheck disable=SC2086
     /usr/bin/time -f "%e %U %S" -o "$f.time" $core sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$port" \
-        -r "$rate" -m "$calls" -d 0 -l 1000000 -recv_timeout 5000 -trace_stat -stf "$f.csv" -fd 1 \
+        -r "$rate" -m "$calls" -d 0 -l 1000000 -recv_timeout "$GIVE_UP_MS" -trace_stat -stf "$f.csv" -fd 1 \
         >"$f.out" 2>&1
 }
 
@@ -227,7 +230,8 @@ for rep in $(seq 1 "$REPS"); do
             # shellcheck disable=SC2086
             /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-ramp.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
                 --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$RAMP_START" --rate-step "$RAMP_STEP" \
-                --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" \
+                --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 --transaction-timeout "$GIVE_UP_MS" \
+                --max-failure-rate "$MAX_FAILURE" \
                 --report "$R/$VARIANT-ramp.json" >"$R/$VARIANT-ramp.txt" 2>&1
             set -e
             stop_pid "$PEER_PID"
@@ -261,7 +265,7 @@ for rep in $(seq 1 "$REPS"); do
             # shellcheck disable=SC2086
             $CORE_A sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$PORT" -r "$RAMP_START" \
                 -rate_increase "$RAMP_STEP" -rate_interval "$STEP_S" -rate_max "$RAMP_MAX" -m "$TOTAL" -d 0 \
-                -l 1000000 -recv_timeout 5000 -trace_stat -stf "$R/sipp-ramp.csv" -fd 1 >"$R/sipp-ramp.out" 2>&1
+                -l 1000000 -recv_timeout "$GIVE_UP_MS" -trace_stat -stf "$R/sipp-ramp.csv" -fd 1 >"$R/sipp-ramp.out" 2>&1
             set -e
             stop_pid "$PEER_PID"
             read -r MAX WHY < <(sipp_ramp_max "$R/sipp-ramp.csv")
@@ -288,7 +292,8 @@ for rep in $(seq 1 "$REPS"); do
             # shellcheck disable=SC2086
             /usr/bin/time -f "%e %U %S" -o "$F.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
                 --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$CPU_RATE" --duration $((WARM_S + CPU_S + 1)) \
-                --drain-timeout 5 --max-failure-rate "$MAX_FAILURE" --report "$F.json" >"$F.txt" 2>&1 &
+                --drain-timeout 5 --transaction-timeout "$GIVE_UP_MS" --max-failure-rate "$MAX_FAILURE" \
+                --report "$F.json" >"$F.txt" 2>&1 &
             TIME_PID=$!
             WINDOW=$(sample_window "$(descendant "$TIME_PID" java)" load_progress "$F.txt" "$WARM_S" \
                 $((WARM_S + CPU_S)))

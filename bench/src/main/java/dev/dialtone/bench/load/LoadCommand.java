@@ -126,8 +126,13 @@ public final class LoadCommand implements Callable<Integer> {
     String toUser;
 
     @Option(names = "--t1", paramLabel = "MS", defaultValue = "500",
-            description = "RFC 3261 T1; an INVITE times out after 64*T1. Default: ${DEFAULT-VALUE}.")
+            description = "RFC 3261 T1, the first retransmission interval. Default: ${DEFAULT-VALUE}.")
     long t1;
+
+    @Option(names = "--transaction-timeout", paramLabel = "MS", defaultValue = "0",
+            description = "Fail a call whose INVITE or BYE has no final response after MS, and stop retransmitting "
+                    + "it (RFC 3261 Timers B and F; like SIPp's -recv_timeout). Default: 64*T1.")
+    long transactionTimeout;
 
     @Option(names = "--drain-timeout", paramLabel = "S",
             description = "After the last start, wait this long for calls to end. Default: hold + 80 s.")
@@ -232,6 +237,10 @@ public final class LoadCommand implements Callable<Integer> {
         if (holdMillis < 0 || concurrency < 0) {
             throw new ParameterException(spec.commandLine(), "--hold and --concurrency cannot be negative");
         }
+        if (t1 <= 0 || transactionTimeout < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--t1 must be positive and --transaction-timeout 0 (64*T1) or more");
+        }
         if (startGridMillis < 0 || startGridMillis > 1000) {
             throw new ParameterException(spec.commandLine(), "--start-grid must be 0 to 1000 ms");
         }
@@ -270,7 +279,8 @@ public final class LoadCommand implements Callable<Integer> {
         String local = localHost != null ? SipCallDriver.bare(localHost) : routeTo(uri.host(), port);
         LoadConfig config = LoadConfig.builder(uri.host(), port).transport(tp).localHost(local).localPort(localPort)
                 .fromUser(fromUser).toUser(called).auth(authUser, authPassword).rtp(rtp).tlsInsecure(tlsInsecure)
-                .tlsTrust(tlsTrust).t1Millis(t1).threads(threads).build();
+                .tlsTrust(tlsTrust).t1Millis(t1).transactionTimeoutMillis(transactionTimeout)
+                .threads(threads).build();
         long drain = Math.round((drainTimeout != null ? drainTimeout : holdMillis / 1000.0 + 80) * 1e9);
         OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, concurrency, cancelRate, holdMillis, who,
                 maxFailureRate, drain, TimeUnit.MILLISECONDS.toNanos(startGridMillis));

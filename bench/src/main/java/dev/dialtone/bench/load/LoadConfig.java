@@ -17,12 +17,15 @@ import java.util.Objects;
  * @param authUser      digest username when challenged, null for none
  * @param tlsInsecure   accept any server certificate
  * @param tlsTrust      trust exactly this PEM certificate (null: the JDK trust store, unless insecure)
- * @param t1Millis      RFC 3261 T1; Timer B is 64*T1
+ * @param t1Millis      RFC 3261 T1
+ * @param transactionTimeoutMillis how long a request waits for its final response before the call fails (Timers B
+ *                      and F), 64*T1 if 0
  * @param threads       event-loop threads, 0 for twice the cores
  */
 public record LoadConfig(String targetHost, int targetPort, Transport transport, String localHost, int localPort,
                          String fromUser, String toUser, String authUser, String authPassword, boolean rtp,
-                         boolean tlsInsecure, Path tlsTrust, long t1Millis, int threads) {
+                         boolean tlsInsecure, Path tlsTrust, long t1Millis, long transactionTimeoutMillis,
+                         int threads) {
 
     public LoadConfig {
         Objects.requireNonNull(targetHost, "targetHost");
@@ -31,12 +34,20 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
         if (targetPort <= 0 || targetPort > 65535) {
             throw new IllegalArgumentException("bad target port " + targetPort);
         }
+        if (t1Millis <= 0 || transactionTimeoutMillis < 0) {
+            throw new IllegalArgumentException("T1 must be positive and the transaction timeout 0 or more");
+        }
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 or more, got " + threads);
         }
         if ((authUser == null) != (authPassword == null)) {
             throw new IllegalArgumentException("auth user and password go together");
         }
+    }
+
+    /** Timers B and F: the transaction timeout if one was set, else 64*T1. */
+    public long requestTimeoutMillis() {
+        return transactionTimeoutMillis > 0 ? transactionTimeoutMillis : 64 * t1Millis;
     }
 
     public static Builder builder(String targetHost, int targetPort) {
@@ -58,6 +69,7 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
         private boolean tlsInsecure;
         private Path tlsTrust;
         private long t1Millis = 500;
+        private long transactionTimeoutMillis;
         private int threads;
 
         private Builder(String targetHost, int targetPort) {
@@ -116,6 +128,11 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
             return this;
         }
 
+        public Builder transactionTimeoutMillis(long millis) {
+            this.transactionTimeoutMillis = millis;
+            return this;
+        }
+
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
@@ -123,7 +140,7 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
 
         public LoadConfig build() {
             return new LoadConfig(targetHost, targetPort, transport, localHost, localPort, fromUser, toUser,
-                    authUser, authPassword, rtp, tlsInsecure, tlsTrust, t1Millis, threads);
+                    authUser, authPassword, rtp, tlsInsecure, tlsTrust, t1Millis, transactionTimeoutMillis, threads);
         }
     }
 }

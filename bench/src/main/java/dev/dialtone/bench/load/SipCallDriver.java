@@ -141,7 +141,8 @@ public final class SipCallDriver implements CallDriver {
         try {
             transport = new SipTransportLayer(tc, group);
             long t1 = config.t1Millis();
-            TransactionLayer transactions = new TransactionLayer(new TimerConfig(t1, Math.max(t1, 4000), 5000),
+            TransactionLayer transactions = new TransactionLayer(
+                    new TimerConfig(t1, Math.max(t1, 4000), 5000).withRequestTimeout(config.requestTimeoutMillis()),
                     transport, wheel, transport.executors());
             SipCallDriver driver = new SipCallDriver(config, group, wheel, transport, transactions, tlsDir);
             transport.start(driver::receive);
@@ -299,9 +300,9 @@ public final class SipCallDriver implements CallDriver {
         return transactions.executorFor(callId);
     }
 
-    /** 64*T1: how long a transaction waits for its final response. */
+    /** How long a transaction waits for its final response (Timers B and F). */
     long transactionTimeoutMillis() {
-        return 64 * config.t1Millis();
+        return config.requestTimeoutMillis();
     }
 
     /** How long echoed RTP may still be in flight when a call ends. */

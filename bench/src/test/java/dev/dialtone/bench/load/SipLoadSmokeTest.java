@@ -334,6 +334,40 @@ class SipLoadSmokeTest {
     }
 
     @Test
+    void transactionTimeout_givesUpOnASilentTarget_beforeTheFirstRetransmission() throws Exception {
+        try (java.net.DatagramSocket hole = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            long t0 = System.nanoTime();
+            // T1 at its 500 ms: Timer A would retransmit each INVITE at 0.5 s; giving up at 0.3 s sends one each.
+            Run run = load("--target", "sip:127.0.0.1:" + hole.getLocalPort(), "--rate", "20", "--calls", "3",
+                    "--transaction-timeout", "300");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+
+            assertEquals(1, run.exit(), output);
+            assertEquals(Long.valueOf(3), run.report().failuresByReason().get("timeout"), output);
+            assertTrue(seconds < 10, "over in " + seconds + " s, not 64*T1");
+            // What reached the target, a second later: the three INVITEs, none retransmitted.
+            hole.setSoTimeout(1000);
+            java.util.Set<String> callIds = new java.util.HashSet<>();
+            int datagrams = 0;
+            byte[] buf = new byte[65536];
+            while (true) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                try {
+                    hole.receive(p);
+                } catch (java.net.SocketTimeoutException e) {
+                    break;
+                }
+                datagrams++;
+                String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+                assertTrue(text.startsWith("INVITE "), text);
+                callIds.add(text.replaceAll("(?s).*\r\nCall-ID: ([^\r]+)\r\n.*", "$1"));
+            }
+            assertEquals(3, datagrams, "INVITEs for " + callIds);
+            assertEquals(3, callIds.size());
+        }
+    }
+
+    @Test
     void rtp_isEchoed_andMeasured() throws Exception {
         try (TestUas uas = new TestUas(TestUas.Behaviour.answering(10), Transport.UDP, null)) {
             Run run = load("--target", target(uas, Transport.UDP), "--rate", "10", "--calls", "3", "--hold", "400",
@@ -406,6 +440,9 @@ class SipLoadSmokeTest {
         run = load("--target", "sip:127.0.0.1:5060", "--start-grid", "5000");
         assertEquals(2, run.exit());
         assertTrue(output.contains("--start-grid must be 0 to 1000 ms"), output);
+        run = load("--target", "sip:127.0.0.1:5060", "--transaction-timeout", "-1");
+        assertEquals(2, run.exit());
+        assertTrue(output.contains("--transaction-timeout 0 (64*T1) or more"), output);
     }
 
     @Test

@@ -68,7 +68,7 @@ final class InviteClientTransaction {
             timerA = timers.t1();
             ctx.schedule(Timer.A, timerA);
         }
-        ctx.schedule(Timer.B, timers.timeout());
+        ctx.schedule(Timer.B, timers.requestTimeout());
     }
 
     void on(TransactionEvent event) {

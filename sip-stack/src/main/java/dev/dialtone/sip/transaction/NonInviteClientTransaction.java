@@ -72,7 +72,7 @@ final class NonInviteClientTransaction {
             timerE = timers.t1();
             ctx.schedule(Timer.E, timerE);
         }
-        ctx.schedule(Timer.F, timers.timeout());
+        ctx.schedule(Timer.F, timers.requestTimeout());
     }
 
     void on(TransactionEvent event) {

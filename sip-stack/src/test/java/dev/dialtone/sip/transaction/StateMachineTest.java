@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,50 @@ class StateMachineTest {
         assertEquals(List.of(TransactionFailure.TIMEOUT), ctx.failures);
         assertTrue(ctx.terminated);
         assertTrue(ctx.armedAt.isEmpty(), "every timer disarmed");
+    }
+
+    @Test
+    void inviteClient_withAShorterRequestTimeout_givesUpThen_butKeepsTimerMAt64T1() {
+        TimerConfig timers = TIMERS.withRequestTimeout(5000);
+        SipRequest invite = Messages.invite("z9hG4bK-rt");
+        InviteClientTransaction t = new InviteClientTransaction(invite, false, timers, ctx);
+        t.start();
+        Timer fired;
+        while ((fired = ctx.advanceToNextTimer()) != null) {
+            t.on(new TimerFired(fired));
+        }
+        // Timer A still doubles from T1; Timer B ends the transaction at 5 s, so nothing is sent after 3.5 s.
+        assertEquals(List.of(0L, 500L, 1500L, 3500L), ctx.sentAt);
+        assertEquals(5000L, ctx.now);
+        assertEquals(List.of(TransactionFailure.TIMEOUT), ctx.failures);
+        assertTrue(ctx.terminated);
+
+        // Answered, the same transaction still absorbs 2xx retransmissions for the RFC 6026 64*T1.
+        FakeContext answered = new FakeContext();
+        SipRequest second = Messages.invite("z9hG4bK-rt2");
+        InviteClientTransaction u = new InviteClientTransaction(second, false, timers, answered);
+        u.start();
+        u.on(new ResponseReceived(Messages.response(second, 200, "tt")));
+        assertEquals(32_000L, (long) answered.armedAt.get(Timer.M));
+    }
+
+    @Test
+    void nonInviteClient_withAShorterRequestTimeout_timesOutThen() {
+        SipRequest bye = Messages.request("BYE", "z9hG4bK-rtf");
+        NonInviteClientTransaction t = new NonInviteClientTransaction(bye, false, TIMERS.withRequestTimeout(2000), ctx);
+        t.start();
+        Timer fired;
+        while ((fired = ctx.advanceToNextTimer()) != null) {
+            t.on(new TimerFired(fired));
+        }
+        assertEquals(List.of(0L, 500L, 1500L), ctx.sentAt);
+        assertEquals(2000L, ctx.now);
+        assertEquals(List.of(TransactionFailure.TIMEOUT), ctx.failures);
+    }
+
+    @Test
+    void requestTimeout_mustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> TIMERS.withRequestTimeout(0));
     }
 
     @Test
