@@ -287,7 +287,8 @@ public final class LoadCommand implements Callable<Integer> {
         LoadReport.Settings settings = new LoadReport.Settings(uri.scheme() + ":" + uri.host() + ":" + port,
                 tp.name(), rate, rateStep == null && duration == null ? Long.valueOf(calls == null ? 100 : calls) : null,
                 duration, concurrency, holdMillis, who.name().toLowerCase(Locale.ROOT), cancelRate, rtp, auth != null,
-                maxFailureRate, rateStep, rateMax, rateStep == null ? null : stepDuration, startGridMillis);
+                maxFailureRate, rateStep, rateMax, rateStep == null ? null : stepDuration, startGridMillis,
+                config.requestTimeoutMillis());
 
         if (warmupCalls < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup cannot be negative");

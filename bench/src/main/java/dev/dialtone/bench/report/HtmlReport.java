@@ -149,6 +149,7 @@ public final class HtmlReport {
             row(sb, "start grid", s.startGridMillis() > 0 ? s.startGridMillis() + " ms" : "none");
         }
         row(sb, "hold", s.holdMillis() + " ms");
+        row(sb, "transaction timeout", s.transactionTimeoutMillis() + " ms");
         row(sb, "hangup", s.hangup());
         row(sb, "cancel rate", String.format(Locale.ROOT, "%.3f", s.cancelRate()));
         row(sb, "RTP", s.rtp() ? "yes" : "no");

@@ -35,7 +35,7 @@ public record LoadReport(Settings settings, String startedAt, double durationSec
     public record Settings(String target, String transport, double rate, Long calls, Double durationSeconds,
                            int concurrency, long holdMillis, String hangup, double cancelRate, boolean rtp,
                            boolean auth, double maxFailureRatePercent, Double rateStep, Double rateMax,
-                           Double stepDurationSeconds, long startGridMillis) {
+                           Double stepDurationSeconds, long startGridMillis, long transactionTimeoutMillis) {
     }
 
     /**

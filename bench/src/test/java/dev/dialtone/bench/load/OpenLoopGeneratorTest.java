@@ -29,7 +29,8 @@ class OpenLoopGeneratorTest {
         LoadMetrics metrics = new LoadMetrics(schedule.steps().size());
         OpenLoopGenerator.Result result = new OpenLoopGenerator(plan, target, metrics, clock, statuses::add).run();
         LoadReport.Settings settings = new LoadReport.Settings("sip:127.0.0.1:5060", "UDP", 0, null, null,
-                concurrency, holdMillis, "caller", cancelRate, false, false, maxFailurePercent, null, null, null, grid / 1_000_000);
+                concurrency, holdMillis, "caller", cancelRate, false, false, maxFailurePercent, null, null, null, grid / 1_000_000,
+                32_000);
         return LoadReports.build(settings, Instant.EPOCH, metrics, result, false);
     }
 

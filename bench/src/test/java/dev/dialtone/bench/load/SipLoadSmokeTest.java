@@ -81,6 +81,7 @@ class SipLoadSmokeTest {
             assertTrue(output.matches("(?s).*warm-up: 300 calls, 300 answered, in [0-9.]+ s.*"), output);
             assertEquals(10, uas.byes.get(), "with no hold, every call still hangs up");
             assertEquals(10, run.report().settings().startGridMillis(), "the default start grid, in the report");
+            assertEquals(32_000, run.report().settings().transactionTimeoutMillis(), "64*T1 unless shortened");
         }
     }
 
@@ -344,6 +345,7 @@ class SipLoadSmokeTest {
 
             assertEquals(1, run.exit(), output);
             assertEquals(Long.valueOf(3), run.report().failuresByReason().get("timeout"), output);
+            assertEquals(300, run.report().settings().transactionTimeoutMillis(), "in the report");
             assertTrue(seconds < 10, "over in " + seconds + " s, not 64*T1");
             // What reached the target, a second later: the three INVITEs, none retransmitted.
             hole.setSoTimeout(1000);

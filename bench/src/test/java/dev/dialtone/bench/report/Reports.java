@@ -41,7 +41,7 @@ final class Reports {
         responses.put("200", 597L);
         responses.put("486", 1L);
         LoadReport.Settings settings = new LoadReport.Settings("sip:127.0.0.1:5060", "UDP", 20, null, 30.0, 0,
-                2000, "caller", 0, true, false, 0.1, null, null, null, 10);
+                2000, "caller", 0, true, false, 0.1, null, null, null, 10, 32_000);
         LoadReport.RtpSummary rtp = new LoadReport.RtpSummary(597, 59_700, 59_690, 10, 0.017,
                 LatencySummary.ofMicros(bye), LatencySummary.ofMicros(bye));
         return new LoadReport(settings, "2026-11-23T18:00:00Z", 32.5,
