@@ -8,14 +8,20 @@ import java.util.concurrent.ArrayBlockingQueue;
  */
 final class MediaPorts {
     private final ArrayBlockingQueue<Integer> free;
+    private final int first;
 
     MediaPorts(int min, int max) {
-        int first = min + (min & 1);
+        first = min + (min & 1);
         int count = (max - first) / 2 + 1;
         free = new ArrayBlockingQueue<>(count);
         for (int p = first; p <= max; p += 2) {
             free.add(p);
         }
+    }
+
+    /** The one port every call answers with when nothing is bound to it (no echo): never taken nor released. */
+    int shared() {
+        return first;
     }
 
     /** A free port, or -1 when every port is in use. */

@@ -124,7 +124,7 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
         return echo == null ? 0 : echo.packets.sum();
     }
 
-    /** Media ports not in use (a call holds one from its answer to its end). */
+    /** Media ports not in use (with the echo, a call holds one from its answer to its end). */
     public int freeMediaPorts() {
         return ports.available();
     }
@@ -296,6 +296,15 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
             if (waiting.remove(invite) == null && (config.answerDelayMillis() > 0 || config.ringMillis() > 0)) {
                 return;
             }
+            if (echo == null) {
+                // Nothing is bound without the echo, so every call answers with the range's first port, as SIPp's
+                // UAS answers with its one media port. Taking a port each capped the calls in progress at the
+                // range's size: a backlog of calls whose caller had given up held them all until each dialog's
+                // 64*T1 wait for its ACK, and every new call in that time was refused with 503.
+                mediaPort = ports.shared();
+                accept();
+                return;
+            }
             mediaPort = ports.take();
             if (mediaPort < 0) {
                 counters.failed.increment();
@@ -378,10 +387,10 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
                 media.close();
                 media = null;
             }
-            if (mediaPort > 0) {
+            if (mediaPort > 0 && echo != null) {
                 ports.release(mediaPort);
-                mediaPort = -1;
             }
+            mediaPort = -1;
         }
 
         @Override

@@ -78,7 +78,8 @@ public final class UasCommand implements Callable<Integer> {
     Path tlsKey;
 
     @Option(names = "--media-ports", paramLabel = "MIN-MAX", defaultValue = "20000-39998",
-            description = "Media ports to hand out. Default: ${DEFAULT-VALUE}.")
+            description = "Media ports: with --rtp-echo each call binds one of the range; without, every call "
+                    + "answers with its first port. Default: ${DEFAULT-VALUE}.")
     String mediaPorts;
 
     @Option(names = "--session-timers", negatable = true, defaultValue = "true", fallbackValue = "true",

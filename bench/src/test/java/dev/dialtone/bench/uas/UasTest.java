@@ -26,6 +26,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -152,6 +153,35 @@ class UasTest {
         assertEquals(Termination.LOCAL_BYE, c.ended.get(5, TimeUnit.SECONDS));
         awaitTrue(() -> uas.freeMediaPorts() == free && uas.activeCalls() == 0);
         assertEquals(1, uas.counters().snapshot().get("completed"));
+    }
+
+    @Test
+    @Timeout(20)
+    void withoutEcho_moreCallsThanTheMediaRangeHolds_areAllAnswered_onOnePort() throws Exception {
+        int low = 40000 + 2 * java.util.concurrent.ThreadLocalRandom.current().nextInt(5000);
+        // Two ports in the range, five calls held open at once: nothing is bound without the echo.
+        uas = Uas.start(UasConfig.builder().port(0).ringMillis(0).mediaPorts(low, low + 2).threads(1).build());
+        List<Call> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(call("0"));
+        }
+        java.util.Set<String> ports = new java.util.HashSet<>();
+        for (Call c : calls) {
+            SipResponse ok = c.answered.get(5, TimeUnit.SECONDS);
+            assertEquals(200, ok.status(), ok.startLine());
+            Matcher m = Pattern.compile("m=audio (\\d+) ").matcher(new String(ok.body(), StandardCharsets.US_ASCII));
+            assertTrue(m.find());
+            ports.add(m.group(1));
+        }
+        assertEquals(java.util.Set.of(Integer.toString(low)), ports);
+        assertEquals(2, uas.freeMediaPorts(), "the range is left to the echo");
+        for (Call c : calls) {
+            caller.dialogs().bye(c.dialog);
+            assertEquals(Termination.LOCAL_BYE, c.ended.get(5, TimeUnit.SECONDS));
+        }
+        awaitTrue(() -> uas.activeCalls() == 0);
+        assertEquals(5, uas.counters().snapshot().get("completed"));
+        assertEquals(2, uas.freeMediaPorts());
     }
 
     @Test
