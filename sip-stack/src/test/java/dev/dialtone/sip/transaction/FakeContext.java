@@ -49,6 +49,14 @@ final class FakeContext implements TransactionContext {
         terminated = true;
     }
 
+    /** Fires every timer in turn, each as the machine arms it, until none is left armed. */
+    void fireAll(java.util.function.Consumer<TransactionEvent> machine) {
+        Timer fired;
+        while ((fired = advanceToNextTimer()) != null) {
+            machine.accept(new TransactionEvent.TimerFired(fired));
+        }
+    }
+
     /**
      * Moves the clock to the next armed timer (the earliest; ties in enum order) and returns it, so the test can
      * feed it to the machine as a {@code TimerFired} event. Null when nothing is armed.

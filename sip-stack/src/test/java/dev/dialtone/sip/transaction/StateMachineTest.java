@@ -28,10 +28,7 @@ class StateMachineTest {
         SipRequest invite = Messages.invite("z9hG4bK-a");
         InviteClientTransaction t = new InviteClientTransaction(invite, false, TIMERS, ctx);
         t.start();
-        Timer fired;
-        while ((fired = ctx.advanceToNextTimer()) != null) {
-            t.on(new TimerFired(fired));
-        }
+        ctx.fireAll(t::on);
         // RFC 3261 17.1.1.2: sent at 0, then after 0.5, 1, 2, 4, 8, 16 s; Timer B at 64*T1 = 32 s ends it.
         assertEquals(List.of(0L, 500L, 1500L, 3500L, 7500L, 15500L, 31500L), ctx.sentAt);
         assertEquals(32_000L, ctx.now);
@@ -46,10 +43,7 @@ class StateMachineTest {
         SipRequest invite = Messages.invite("z9hG4bK-rt");
         InviteClientTransaction t = new InviteClientTransaction(invite, false, timers, ctx);
         t.start();
-        Timer fired;
-        while ((fired = ctx.advanceToNextTimer()) != null) {
-            t.on(new TimerFired(fired));
-        }
+        ctx.fireAll(t::on);
         // Timer A still doubles from T1; Timer B ends the transaction at 5 s, so nothing is sent after 3.5 s.
         assertEquals(List.of(0L, 500L, 1500L, 3500L), ctx.sentAt);
         assertEquals(5000L, ctx.now);
@@ -70,10 +64,7 @@ class StateMachineTest {
         SipRequest bye = Messages.request("BYE", "z9hG4bK-rtf");
         NonInviteClientTransaction t = new NonInviteClientTransaction(bye, false, TIMERS.withRequestTimeout(2000), ctx);
         t.start();
-        Timer fired;
-        while ((fired = ctx.advanceToNextTimer()) != null) {
-            t.on(new TimerFired(fired));
-        }
+        ctx.fireAll(t::on);
         assertEquals(List.of(0L, 500L, 1500L), ctx.sentAt);
         assertEquals(2000L, ctx.now);
         assertEquals(List.of(TransactionFailure.TIMEOUT), ctx.failures);
@@ -162,10 +153,7 @@ class StateMachineTest {
         NonInviteClientTransaction t = new NonInviteClientTransaction(Messages.request("OPTIONS", "z9hG4bK-f"), false,
                 TIMERS, ctx);
         t.start();
-        Timer fired;
-        while ((fired = ctx.advanceToNextTimer()) != null) {
-            t.on(new TimerFired(fired));
-        }
+        ctx.fireAll(t::on);
         // 17.1.2.2: intervals 0.5, 1, 2, 4, 4, 4 ... s, until Timer F at 32 s.
         List<Long> expected = new ArrayList<>(List.of(0L, 500L, 1500L, 3500L, 7500L));
         for (long at = 11_500; at < 32_000; at += 4000) {
@@ -243,10 +231,7 @@ class StateMachineTest {
         InviteServerTransaction t = new InviteServerTransaction(invite, false, TIMERS, ctx);
         t.start();
         t.on(new ResponseSent(Messages.response(invite, 603, "s2")));
-        Timer fired;
-        while ((fired = ctx.advanceToNextTimer()) != null) {
-            t.on(new TimerFired(fired));
-        }
+        ctx.fireAll(t::on);
         assertEquals(32_000L, ctx.now);
         assertEquals(List.of(TransactionFailure.NO_ACK), ctx.failures);
         assertTrue(ctx.terminated);
