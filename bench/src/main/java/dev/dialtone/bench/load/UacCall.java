@@ -318,7 +318,7 @@ final class UacCall implements InviteListener {
         state = State.HANGING_UP;
         attempt.byeSent(attempt.now());
         driver.dialogs().bye(dialog);
-        // RFC 3261 17.1.2.2: Timer F gives up on a BYE after 64*T1; a little margin for the response to come in.
+        // RFC 3261 17.1.2.2: Timer F gives up on a BYE (after 64*T1, or --transaction-timeout); a little margin.
         arm(driver.transactionTimeoutMillis() + 500);
     }
 
