@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -320,6 +321,36 @@ class RetiredTest {
         }
         awaitTrue(() -> lane.size() == 0);
         assertFalse(loop.submit(() -> lane.absorb(keys.get(63), ok)).get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void entriesWithEqualDestinations_keepOneOfThem_andADifferentOneStaysItsOwn() throws Exception {
+        TransactionLayer.Shard shard = new TransactionLayer.Shard(layer, loop);
+        Retired lane = new Retired(layer, shard, 300);
+        Destination first = Destination.of(Transport.UDP, new InetSocketAddress("127.0.0.1", 5070));
+        Destination equal = Destination.of(Transport.UDP, new InetSocketAddress("127.0.0.1", 5070));
+        Destination other = Destination.of(Transport.UDP, new InetSocketAddress("127.0.0.1", 5071));
+        List<Destination> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> marks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ClientTransaction.Retransmissions r = (response, destination, mark) -> {
+            heard.add(destination);
+            marks.add(mark);
+        };
+        SipResponse ok = Messages.response(Messages.invite("z9hG4bK-d"), 200, "t");
+        loop.submit(() -> {
+            lane.add("k1", r, first, 1);
+            lane.add("k2", r, equal, 2);
+            lane.add("k3", r, other, 3);
+            lane.add("k4", r, Destination.of(Transport.UDP, new InetSocketAddress("127.0.0.1", 5070)), 4);
+            for (String k : List.of("k1", "k2", "k3", "k4")) {
+                assertTrue(lane.absorb(k, ok), k);
+            }
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(1, 2, 3, 4), marks);
+        assertEquals(List.of(first, first, other, first), heard, "each entry's own destination, by value");
+        assertSame(heard.get(0), heard.get(1), "the second entry keeps the first's object, not its own");
+        assertSame(other, heard.get(2));
+        assertTrue(heard.get(3) != first, "after a different one, an equal destination is kept anew");
     }
 
     @Test
