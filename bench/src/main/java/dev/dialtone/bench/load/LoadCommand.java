@@ -288,7 +288,7 @@ public final class LoadCommand implements Callable<Integer> {
                 tp.name(), rate, rateStep == null && duration == null ? Long.valueOf(calls == null ? 100 : calls) : null,
                 duration, concurrency, holdMillis, who.name().toLowerCase(Locale.ROOT), cancelRate, rtp, auth != null,
                 maxFailureRate, rateStep, rateMax, rateStep == null ? null : stepDuration, startGridMillis,
-                config.requestTimeoutMillis());
+                config.transactionTimeoutMillis());
 
         if (warmupCalls < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup cannot be negative");

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param tlsTrust      trust exactly this PEM certificate (null: the JDK trust store, unless insecure)
  * @param t1Millis      RFC 3261 T1
  * @param transactionTimeoutMillis how long a request waits for its final response before the call fails (Timers B
- *                      and F), 64*T1 if 0
+ *                      and F; the builder's default is 64*T1)
  * @param threads       event-loop threads, 0 for twice the cores
  */
 public record LoadConfig(String targetHost, int targetPort, Transport transport, String localHost, int localPort,
@@ -34,8 +34,8 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
         if (targetPort <= 0 || targetPort > 65535) {
             throw new IllegalArgumentException("bad target port " + targetPort);
         }
-        if (t1Millis <= 0 || transactionTimeoutMillis < 0) {
-            throw new IllegalArgumentException("T1 must be positive and the transaction timeout 0 or more");
+        if (t1Millis <= 0 || transactionTimeoutMillis <= 0) {
+            throw new IllegalArgumentException("T1 and the transaction timeout must be positive");
         }
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 or more, got " + threads);
@@ -43,11 +43,6 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
         if ((authUser == null) != (authPassword == null)) {
             throw new IllegalArgumentException("auth user and password go together");
         }
-    }
-
-    /** Timers B and F: the transaction timeout if one was set, else 64*T1. */
-    public long requestTimeoutMillis() {
-        return transactionTimeoutMillis > 0 ? transactionTimeoutMillis : 64 * t1Millis;
     }
 
     public static Builder builder(String targetHost, int targetPort) {
@@ -69,7 +64,7 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
         private boolean tlsInsecure;
         private Path tlsTrust;
         private long t1Millis = 500;
-        private long transactionTimeoutMillis;
+        private long transactionTimeoutMillis; // 0: 64*T1
         private int threads;
 
         private Builder(String targetHost, int targetPort) {
@@ -128,6 +123,7 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
             return this;
         }
 
+        /** Timers B and F; 0 (the default) for 64*T1. */
         public Builder transactionTimeoutMillis(long millis) {
             this.transactionTimeoutMillis = millis;
             return this;
@@ -140,7 +136,8 @@ public record LoadConfig(String targetHost, int targetPort, Transport transport,
 
         public LoadConfig build() {
             return new LoadConfig(targetHost, targetPort, transport, localHost, localPort, fromUser, toUser,
-                    authUser, authPassword, rtp, tlsInsecure, tlsTrust, t1Millis, transactionTimeoutMillis, threads);
+                    authUser, authPassword, rtp, tlsInsecure, tlsTrust, t1Millis,
+                    transactionTimeoutMillis == 0 ? 64 * t1Millis : transactionTimeoutMillis, threads);
         }
     }
 }

@@ -142,7 +142,7 @@ public final class SipCallDriver implements CallDriver {
             transport = new SipTransportLayer(tc, group);
             long t1 = config.t1Millis();
             TransactionLayer transactions = new TransactionLayer(
-                    new TimerConfig(t1, Math.max(t1, 4000), 5000).withRequestTimeout(config.requestTimeoutMillis()),
+                    new TimerConfig(t1, Math.max(t1, 4000), 5000).withRequestTimeout(config.transactionTimeoutMillis()),
                     transport, wheel, transport.executors());
             SipCallDriver driver = new SipCallDriver(config, group, wheel, transport, transactions, tlsDir);
             transport.start(driver::receive);
@@ -302,7 +302,7 @@ public final class SipCallDriver implements CallDriver {
 
     /** How long a transaction waits for its final response (Timers B and F). */
     long transactionTimeoutMillis() {
-        return config.requestTimeoutMillis();
+        return config.transactionTimeoutMillis();
     }
 
     /** How long echoed RTP may still be in flight when a call ends. */
