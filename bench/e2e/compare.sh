@@ -19,8 +19,8 @@
 # ALT_JAVA_OPTS=none measures `load` a second time with none.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
 # rate); CPU_RATES, WARM_S, CPU_S (the UAC CPU runs); UAS_RATES, UAS_WARM_S, UAS_S (the UAS runs);
-# MAX_FAILURE (percent); GIVE_UP_MS (both UACs' answer timeout); LADDERS (0: skip the highest-rate ladders); SIPP_RAMP (0: skip SIPp's own continuous
-# ramp, run beside its fresh-process-per-rate ladder); OUT.
+# MAX_FAILURE (percent); GIVE_UP_MS (both UACs' answer timeout); LADDERS (0: skip the highest-rate ladders);
+# SIPP_RAMP (0: skip SIPp's own continuous ramp, run beside its fresh-process-per-rate ladder); OUT.
 # A rate holds when no more than MAX_FAILURE % of its calls fail (a call not over 5 s after its last start
 # fails) and calls start at 95 % of it or better. The ladder's first, low rate is a warm-up for both tools and
 # is not judged: a cold JVM on a busy core answers late in its first second, its INVITEs are retransmitted, and
@@ -230,8 +230,8 @@ for rep in $(seq 1 "$REPS"); do
             # shellcheck disable=SC2086
             /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-ramp.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
                 --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$RAMP_START" --rate-step "$RAMP_STEP" \
-                --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 --transaction-timeout "$GIVE_UP_MS" \
-                --max-failure-rate "$MAX_FAILURE" \
+                --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 \
+                --transaction-timeout "$GIVE_UP_MS" --max-failure-rate "$MAX_FAILURE" \
                 --report "$R/$VARIANT-ramp.json" >"$R/$VARIANT-ramp.txt" 2>&1
             set -e
             stop_pid "$PEER_PID"
@@ -265,7 +265,8 @@ for rep in $(seq 1 "$REPS"); do
             # shellcheck disable=SC2086
             $CORE_A sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$PORT" -r "$RAMP_START" \
                 -rate_increase "$RAMP_STEP" -rate_interval "$STEP_S" -rate_max "$RAMP_MAX" -m "$TOTAL" -d 0 \
-                -l 1000000 -recv_timeout "$GIVE_UP_MS" -trace_stat -stf "$R/sipp-ramp.csv" -fd 1 >"$R/sipp-ramp.out" 2>&1
+                -l 1000000 -recv_timeout "$GIVE_UP_MS" -trace_stat -stf "$R/sipp-ramp.csv" -fd 1 \
+                >"$R/sipp-ramp.out" 2>&1
             set -e
             stop_pid "$PEER_PID"
             read -r MAX WHY < <(sipp_ramp_max "$R/sipp-ramp.csv")
