@@ -339,7 +339,7 @@ for rep in $(seq 1 "$REPS"); do
                     LOGFILE=$R/uas-$TOOL-$UAS_RATE.log start_bg $CORE_A java $JOPTS -jar "$BENCH_JAR" uas \
                         --bind 127.0.0.1 --port "$PORT"
                     UAS_PID=$STARTED_PID
-                    wait_for_line "$R/uas-$TOOL-$UAS_RATE.log" listening 30 "$UAS_PID" && break
+                    wait_for_line "$R/uas-$TOOL-$UAS_RATE.log" listening 60 "$UAS_PID" && break
                     (( attempt == 3 )) && die "uas did not start: $(tail -2 "$R/uas-$TOOL-$UAS_RATE.log")"
                     read -r PORT < <(free_ports 1)
                 done

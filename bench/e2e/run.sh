@@ -65,7 +65,7 @@ log "pinning: $PINNING; output in $OUT"
 # shellcheck disable=SC2086
 LOGFILE=$OUT/uas.log start_bg $CORE_B java $PEER_JAVA_OPTS -jar "$BENCH_JAR" uas --bind 127.0.0.1 --port "$UAS_PORT"
 UAS_PID=$STARTED_PID
-wait_for_line "$OUT/uas.log" "listening" 30 "$UAS_PID" || die "uas did not start: $(tail -3 "$OUT/uas.log")"
+wait_for_line "$OUT/uas.log" "listening" 60 "$UAS_PID" || die "uas did not start: $(tail -3 "$OUT/uas.log")"
 
 # shellcheck disable=SC2086
 LOGFILE=$OUT/engine.log start_bg $CORE_A java $ENGINE_JAVA_OPTS -Dlogback.configurationFile="$OUT/engine-logback.xml" \

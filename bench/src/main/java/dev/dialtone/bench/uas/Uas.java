@@ -1,5 +1,6 @@
 package dev.dialtone.bench.uas;
 
+import dev.dialtone.bench.load.CalleeWarmup;
 import dev.dialtone.sip.SipStack;
 import dev.dialtone.sip.auth.DigestAlgorithm;
 import dev.dialtone.sip.auth.DigestServer;
@@ -108,6 +109,27 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
 
     public UasConfig config() {
         return config;
+    }
+
+    /**
+     * Calls this UAS through its own socket, as {@code load} would, at least {@code calls} times and on until the
+     * JIT has been quiet for two seconds (at most {@code maxSeconds}; with 0, exactly {@code calls} times); then
+     * zeroes its counters once those calls have ended (or after 2 s), so that what a load test sees starts at its
+     * own first call. Blocks.
+     */
+    public CalleeWarmup.Outcome warmUp(long calls, double maxSeconds) throws IOException, InterruptedException {
+        String host = config.bindHost();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        CalleeWarmup.Outcome outcome = CalleeWarmup.run(host, port(), config.transport(), config.authUser(),
+                config.authPassword(), calls, maxSeconds);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (activeCalls() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        counters.reset();
+        return outcome;
     }
 
     public UasCounters counters() {

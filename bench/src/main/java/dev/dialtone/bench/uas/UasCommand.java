@@ -1,6 +1,7 @@
 package dev.dialtone.bench.uas;
 
 import ch.qos.logback.classic.Level;
+import dev.dialtone.bench.load.CalleeWarmup;
 import dev.dialtone.sip.transport.Transport;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -9,8 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -98,6 +101,16 @@ public final class UasCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Log at DEBUG.")
     boolean verbose;
 
+    @Option(names = "--warmup", paramLabel = "CALLS", defaultValue = "2000",
+            description = "Before answering others, call itself CALLS times through its own socket, and on until the "
+                    + "JIT has been quiet for two seconds (at most --warmup-time), so that a load test starting at a "
+                    + "high rate meets compiled code; the counters start after it (0: none). Default: ${DEFAULT-VALUE}.")
+    long warmupCalls;
+
+    @Option(names = "--warmup-time", paramLabel = "S", defaultValue = "30",
+            description = "Longest warm-up, in seconds (0: exactly CALLS calls). Default: ${DEFAULT-VALUE}.")
+    double warmupSeconds;
+
     @Override
     public Integer call() throws Exception {
         setLogLevel(verbose ? Level.DEBUG : Level.WARN);
@@ -107,6 +120,9 @@ public final class UasCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (warmupCalls < 0 || warmupSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup and --warmup-time cannot be negative");
+        }
         PrintStream out = System.out;
         Uas uas;
         try {
@@ -114,6 +130,18 @@ public final class UasCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             System.err.println("uas: cannot start: " + e.getMessage());
             return 2;
+        }
+        if (warmupCalls > 0) {
+            out.printf(Locale.ROOT, "warm-up: calling itself %s%n", warmupSeconds > 0
+                    ? "until the JIT is quiet (at most " + warmupSeconds + " s)" : warmupCalls + " times");
+            try {
+                CalleeWarmup.Outcome w = uas.warmUp(warmupCalls, warmupSeconds);
+                out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%s%n", w.calls(), w.answered(),
+                        w.seconds(), Boolean.FALSE.equals(w.jitQuiet()) ? " (the JIT was still compiling)" : "");
+            } catch (IOException e) {
+                // A callee that cannot call itself (no local address to bind, say) still answers others.
+                out.println("warm-up: skipped: " + e.getMessage());
+            }
         }
         out.printf("uas listening on %s %s:%d%n", config.transport().name().toLowerCase(), config.bindHost(),
                 uas.port());

@@ -19,6 +19,14 @@ public final class UasCounters {
     final LongAdder options = new LongAdder();
     final LongAdder registers = new LongAdder();
 
+    /** Zeroes every counter (after a warm-up, so that a load test's figures start at its first call). */
+    void reset() {
+        for (LongAdder a : new LongAdder[] {invites, challenged, answered, busy, unanswered, cancelled, notAcceptable,
+                completed, hungUp, failed, options, registers}) {
+            a.reset();
+        }
+    }
+
     /**
      * Every counter by name, in a stable order: {@code invites} (including challenged ones), {@code challenged}
      * (401 sent), {@code answered} (200), {@code busy} (486), {@code unanswered} (rang until cancelled),

@@ -185,6 +185,36 @@ class UasTest {
     }
 
     @Test
+    @Timeout(30)
+    void warmUp_callsItselfThroughItsSocket_answeringItsOwnChallenge_andTheCountersStartAfterIt() throws Exception {
+        uas = Uas.start(UasConfig.builder().port(0).ringMillis(0).auth("alice", "s3cret").threads(1).build());
+        dev.dialtone.bench.load.CalleeWarmup.Outcome w = uas.warmUp(100, 0.5);
+        assertTrue(w.calls() > 0, w.toString());
+        assertEquals(w.calls(), w.answered(), "every warm-up call got through the digest challenge: " + w);
+        assertTrue(uas.counters().snapshot().values().stream().allMatch(v -> v == 0),
+                uas.counters().snapshot().toString());
+
+        SipResponse challenge = call("0").answered.get(5, TimeUnit.SECONDS);
+        assertEquals(401, challenge.status(), challenge.startLine());
+        awaitTrue(() -> uas.counters().snapshot().get("challenged") == 1);
+        assertEquals(1, uas.counters().snapshot().get("invites"));
+        assertEquals(0, uas.counters().snapshot().get("answered"));
+    }
+
+    @Test
+    @Timeout(30)
+    void warmUpOfNoTime_placesExactlyItsCalls_andLeavesNoCallOpen() throws Exception {
+        uas = Uas.start(UasConfig.builder().port(0).ringMillis(0).threads(1).build());
+        dev.dialtone.bench.load.CalleeWarmup.Outcome w = uas.warmUp(50, 0);
+        assertEquals(50, w.calls(), w.toString());
+        assertEquals(50, w.answered(), w.toString());
+        assertNull(w.jitQuiet(), "a fixed number of calls does not wait for the JIT: " + w);
+        assertEquals(0, uas.activeCalls());
+        assertTrue(uas.counters().snapshot().values().stream().allMatch(v -> v == 0),
+                uas.counters().snapshot().toString());
+    }
+
+    @Test
     @Timeout(20)
     void hangupAfter_makesTheCalleeSendBye() throws Exception {
         uas = Uas.start(UasConfig.builder().port(0).hangupAfterMillis(100).threads(1).build());
