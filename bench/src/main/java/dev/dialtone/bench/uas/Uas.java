@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,8 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uas.class);
     private static final String REALM = "dialtone-uas";
     private static final int MAX_BIND_ATTEMPTS = 8;
+    /** Warm-up calls in the forms other callers write ({@link ShapeWarmup}), before those of {@code load}'s caller. */
+    static final int SHAPE_CALLS = 1_500;
 
     private final UasConfig config;
     private final SipStack stack;
@@ -121,6 +124,10 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
         String host = config.bindHost();
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "127.0.0.1";
+        }
+        if (config.transport() == Transport.UDP && config.authUser() == null && calls > 0) {
+            // First the forms other callers write, so that the profile the JIT compiles from has them all.
+            ShapeWarmup.run(new InetSocketAddress(host, port()), SHAPE_CALLS);
         }
         CalleeWarmup.Outcome outcome = CalleeWarmup.run(host, port(), config.transport(), config.authUser(),
                 config.authPassword(), calls, maxSeconds);
