@@ -8,7 +8,7 @@ import java.io.IOException;
  * Warms a callee running in this process (the {@code uas} command) by calling it through its own socket with
  * {@code load}'s caller, so that the JIT has compiled the callee's paths before the first real call. A cold {@code uas}
  * hit by SIPp's UAC at 8,000 or 12,000 calls/s from its first second answered late for its first 5-10 s, and SIPp
- * failed 1-8 % of the calls (bench/RESULTS.md, sixteenth part).
+ * failed 2-9 % of the calls (bench/RESULTS.md, sixteenth part).
  */
 public final class CalleeWarmup {
     /** The highest rate the warm-up eases in to: the in-process warm-up's. */

@@ -14,7 +14,8 @@ import java.util.Map;
  * Calls a UDP callee in this process with requests written the ways other callers write them: SIPp's default
  * scenario (display names, a Contact without angle brackets, no Allow, a Subject), a softphone's (quoted display
  * names, rport, several codecs and telephone-event), a trunk's (compact header names, a Record-Route,
- * P-Asserted-Identity). Each call is answered, acknowledged and hung up with a BYE, as a caller would.
+ * P-Asserted-Identity). Each call ends as a caller would end it: a 2xx is acknowledged and the call hung up with a
+ * BYE, a rejection acknowledged, a call still ringing after a second cancelled, a BYE from the callee answered.
  *
  * <p>Why: C2 compiles the callee's parsing and answering for the message forms its profile has seen and leaves an
  * uncommon trap where a branch never ran. {@code load}'s caller writes one form. A {@code uas} warmed by it alone and

@@ -7,11 +7,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
+import static dev.dialtone.bench.uas.UasTest.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The warm-up calls in other callers' forms, each ended as a caller would end it, against a real uas socket. */
 class ShapeWarmupTest {
@@ -81,13 +80,5 @@ class ShapeWarmupTest {
         assertEquals("abc@h", ShapeWarmup.header(m, "Call-ID", "i"));
         assertEquals("<sip:a@b>;tag=1", ShapeWarmup.header(m, "To", "t"));
         assertNull(ShapeWarmup.header(m, "CSeq", null));
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "condition not met within 10 s");
-            Thread.sleep(10);
-        }
     }
 }

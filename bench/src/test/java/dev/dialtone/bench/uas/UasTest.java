@@ -268,7 +268,8 @@ class UasTest {
         awaitTrue(() -> uas.counters().snapshot().get("completed") == 1);
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    /** Waits up to 5 s for {@code condition} (the uas counts a call's end on its own loop, after the caller's). */
+    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "condition not met within 5 s");
