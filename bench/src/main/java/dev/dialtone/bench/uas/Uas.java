@@ -115,19 +115,31 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
     }
 
     /**
-     * Calls this UAS through its own socket, as {@code load} would, at least {@code calls} times and on until the
-     * JIT has been quiet for two seconds (at most {@code maxSeconds}; with 0, exactly {@code calls} times); then
-     * zeroes its counters once those calls have ended (or after 2 s), so that what a load test sees starts at its
-     * own first call. Blocks.
+     * What {@link #warmUp} did: calls placed in other callers' forms and how many of them completed (none over TCP
+     * or TLS, or with digest), then what {@code load}'s caller did, and the whole warm-up's length in seconds.
      */
-    public CalleeWarmup.Outcome warmUp(long calls, double maxSeconds) throws IOException, InterruptedException {
+    public record WarmupReport(long formCalls, long formsCompleted, CalleeWarmup.Outcome caller, double seconds) {
+    }
+
+    /**
+     * Calls this UAS through its own socket: over UDP without digest first {@link #SHAPE_CALLS} calls in the forms
+     * other callers write ({@link ShapeWarmup}), then as {@code load} would, at least {@code calls} times and on
+     * until the JIT has been quiet for two seconds (at most {@code maxSeconds}; with 0, exactly {@code calls}
+     * times). Then zeroes its counters once those calls have ended (or after 2 s), so that what a load test sees
+     * starts at its own first call. Blocks.
+     */
+    public WarmupReport warmUp(long calls, double maxSeconds) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
         String host = config.bindHost();
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "127.0.0.1";
         }
+        long formCalls = 0;
+        long formsCompleted = 0;
         if (config.transport() == Transport.UDP && config.authUser() == null && calls > 0) {
             // First the forms other callers write, so that the profile the JIT compiles from has them all.
-            ShapeWarmup.run(new InetSocketAddress(host, port()), SHAPE_CALLS);
+            formCalls = SHAPE_CALLS;
+            formsCompleted = ShapeWarmup.run(new InetSocketAddress(host, port()), SHAPE_CALLS);
         }
         CalleeWarmup.Outcome outcome = CalleeWarmup.run(host, port(), config.transport(), config.authUser(),
                 config.authPassword(), calls, maxSeconds);
@@ -136,7 +148,7 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
             Thread.sleep(10);
         }
         counters.reset();
-        return outcome;
+        return new WarmupReport(formCalls, formsCompleted, outcome, (System.nanoTime() - t0) / 1e9);
     }
 
     public UasCounters counters() {

@@ -133,11 +133,16 @@ public final class UasCommand implements Callable<Integer> {
         }
         if (warmupCalls > 0) {
             out.printf(Locale.ROOT, "warm-up: calling itself %s%n", warmupSeconds > 0
-                    ? "until the JIT is quiet (at most " + warmupSeconds + " s)" : warmupCalls + " times");
+                    ? "until the JIT is quiet (at most " + warmupSeconds + " s)"
+                    : "(" + warmupCalls + " calls with load's caller at the end)");
             try {
-                CalleeWarmup.Outcome w = uas.warmUp(warmupCalls, warmupSeconds);
-                out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%s%n", w.calls(), w.answered(),
-                        w.seconds(), Boolean.FALSE.equals(w.jitQuiet()) ? " (the JIT was still compiling)" : "");
+                Uas.WarmupReport w = uas.warmUp(warmupCalls, warmupSeconds);
+                CalleeWarmup.Outcome c = w.caller();
+                out.printf(Locale.ROOT, "warm-up: %s%d calls with load's caller, %d answered, in %.1f s%s%n",
+                        w.formCalls() > 0 ? w.formCalls() + " calls in other callers' forms, " + w.formsCompleted()
+                                + " completed; " : "",
+                        c.calls(), c.answered(), w.seconds(),
+                        Boolean.FALSE.equals(c.jitQuiet()) ? " (the JIT was still compiling)" : "");
             } catch (IOException e) {
                 // A callee that cannot call itself (no local address to bind, say) still answers others.
                 out.println("warm-up: skipped: " + e.getMessage());

@@ -188,7 +188,9 @@ class UasTest {
     @Timeout(30)
     void warmUp_callsItselfThroughItsSocket_answeringItsOwnChallenge_andTheCountersStartAfterIt() throws Exception {
         uas = Uas.start(UasConfig.builder().port(0).ringMillis(0).auth("alice", "s3cret").threads(1).build());
-        dev.dialtone.bench.load.CalleeWarmup.Outcome w = uas.warmUp(100, 0.5);
+        Uas.WarmupReport r = uas.warmUp(100, 0.5);
+        assertEquals(0, r.formCalls(), "the other callers' forms carry no credentials: " + r);
+        dev.dialtone.bench.load.CalleeWarmup.Outcome w = r.caller();
         assertTrue(w.calls() > 0, w.toString());
         assertEquals(w.calls(), w.answered(), "every warm-up call got through the digest challenge: " + w);
         assertTrue(uas.counters().snapshot().values().stream().allMatch(v -> v == 0),
@@ -203,9 +205,12 @@ class UasTest {
 
     @Test
     @Timeout(30)
-    void warmUpOfNoTime_placesExactlyItsCalls_andLeavesNoCallOpen() throws Exception {
+    void warmUpOfNoTime_placesExactlyItsCalls_afterTheOtherForms_andLeavesNoCallOpen() throws Exception {
         uas = Uas.start(UasConfig.builder().port(0).ringMillis(0).threads(1).build());
-        dev.dialtone.bench.load.CalleeWarmup.Outcome w = uas.warmUp(50, 0);
+        Uas.WarmupReport r = uas.warmUp(50, 0);
+        assertEquals(Uas.SHAPE_CALLS, r.formCalls(), r.toString());
+        assertEquals(Uas.SHAPE_CALLS, r.formsCompleted(), r.toString());
+        dev.dialtone.bench.load.CalleeWarmup.Outcome w = r.caller();
         assertEquals(50, w.calls(), w.toString());
         assertEquals(50, w.answered(), w.toString());
         assertNull(w.jitQuiet(), "a fixed number of calls does not wait for the JIT: " + w);
