@@ -177,17 +177,18 @@ final class ShapeWarmup {
 
     /** One call, written in shape {@code n % SHAPES}. */
     private final class Call {
-        final int n;
         final int shape;
         final String callId;
         final String branch;
-        final String fromTag;
         final String requestUri;
+        // This call's From (with its tag), To (without a tag) and INVITE CSeq number, as its form writes them.
+        final String from;
+        final String to;
+        final int cseq;
         String toWithTag;
         boolean byeSent;
 
         Call(int n) {
-            this.n = n;
             this.shape = n % SHAPES;
             String token = Integer.toHexString(0x5a000000 + n);
             this.callId = switch (shape) {
@@ -196,11 +197,26 @@ final class ShapeWarmup {
                 default -> "c" + token + "@" + localHost;
             };
             this.branch = "z9hG4bK-" + token + "-" + shape;
-            this.fromTag = shape == 0 ? localPort + "SIPpTag00" + n : "t" + token;
+            String fromTag = shape == 0 ? localPort + "SIPpTag00" + n : "t" + token;
             this.requestUri = switch (shape) {
                 case 0 -> "sip:service@" + calleeHostPort;
                 case 1 -> "sip:service@" + calleeHostPort + ";transport=udp";
                 default -> "sip:+15550100@" + calleeHostPort;
+            };
+            this.from = switch (shape) {
+                case 0 -> "sipp <sip:sipp@" + localHost + ":" + localPort + ">;tag=" + fromTag;
+                case 1 -> "\"Alice Smith\" <sip:alice@" + localHost + ">;tag=" + fromTag;
+                default -> "<sip:+15550199@" + localHost + ">;tag=" + fromTag;
+            };
+            this.to = switch (shape) {
+                case 0 -> "service <" + requestUri + ">";
+                case 1 -> "<sip:service@" + calleeHostPort + ">";
+                default -> "<" + requestUri + ">";
+            };
+            this.cseq = switch (shape) {
+                case 0 -> 1;
+                case 1 -> 20;
+                default -> 101;
             };
         }
 
@@ -211,11 +227,10 @@ final class ShapeWarmup {
                 case 0 -> {
                     h.append("Via: SIP/2.0/UDP ").append(localHost).append(':').append(localPort)
                             .append(";branch=").append(branch).append("\r\n")
-                            .append("From: sipp <sip:sipp@").append(localHost).append(':').append(localPort)
-                            .append(">;tag=").append(fromTag).append("\r\n")
-                            .append("To: service <").append(requestUri).append(">\r\n")
+                            .append("From: ").append(from).append("\r\n")
+                            .append("To: ").append(to).append("\r\n")
                             .append("Call-ID: ").append(callId).append("\r\n")
-                            .append("CSeq: 1 INVITE\r\n")
+                            .append("CSeq: ").append(cseq).append(" INVITE\r\n")
                             .append("Contact: sip:sipp@").append(localHost).append(':').append(localPort).append("\r\n")
                             .append("Max-Forwards: 70\r\n")
                             .append("Subject: Performance Test\r\n")
@@ -229,11 +244,10 @@ final class ShapeWarmup {
                             .append("Max-Forwards: 70\r\n")
                             .append("Contact: <sip:alice@").append(localHost).append(':').append(localPort)
                             .append(";transport=udp>;expires=3600\r\n")
-                            .append("To: <sip:service@").append(calleeHostPort).append(">\r\n")
-                            .append("From: \"Alice Smith\" <sip:alice@").append(localHost).append(">;tag=")
-                            .append(fromTag).append("\r\n")
+                            .append("To: ").append(to).append("\r\n")
+                            .append("From: ").append(from).append("\r\n")
                             .append("Call-ID: ").append(callId).append("\r\n")
-                            .append("CSeq: 20 INVITE\r\n")
+                            .append("CSeq: ").append(cseq).append(" INVITE\r\n")
                             .append("Allow: INVITE, ACK, CANCEL, BYE, NOTIFY, REFER, MESSAGE, OPTIONS, INFO\r\n")
                             .append("Content-Type: application/sdp\r\n")
                             .append("Supported: replaces, timer\r\n")
@@ -248,10 +262,10 @@ final class ShapeWarmup {
                             .append(";branch=").append(branch).append("\r\n")
                             .append("Record-Route: <sip:").append(localHost).append(':').append(localPort)
                             .append(";lr>\r\n")
-                            .append("f: <sip:+15550199@").append(localHost).append(">;tag=").append(fromTag).append("\r\n")
-                            .append("t: <").append(requestUri).append(">\r\n")
+                            .append("f: ").append(from).append("\r\n")
+                            .append("t: ").append(to).append("\r\n")
                             .append("i: ").append(callId).append("\r\n")
-                            .append("CSeq: 101 INVITE\r\n")
+                            .append("CSeq: ").append(cseq).append(" INVITE\r\n")
                             .append("m: <sip:+15550199@").append(localHost).append(':').append(localPort).append(">\r\n")
                             .append("Max-Forwards: 69\r\n")
                             .append("P-Asserted-Identity: <sip:+15550199@").append(localHost).append(">\r\n")
@@ -267,43 +281,22 @@ final class ShapeWarmup {
 
         /** The CANCEL of the INVITE: its branch, its From and To, its CSeq number (RFC 3261 9.1). */
         String cancel() {
-            String saved = toWithTag;
-            toWithTag = switch (shape) {
-                case 0 -> "service <" + requestUri + ">";
-                case 1 -> "<sip:service@" + calleeHostPort + ">";
-                default -> "<" + requestUri + ">";
-            };
-            String c = inDialog("CANCEL", cseqNumber(), branch);
-            toWithTag = saved;
-            return c;
+            return request("CANCEL", cseq, branch, to);
         }
 
         /** The ACK: of a non-2xx within the INVITE's transaction (same branch), else a request of its own. */
         String ack(boolean nonTwoXx) {
-            return inDialog("ACK", cseqNumber(), nonTwoXx ? branch : branch + "a");
+            return request("ACK", cseq, nonTwoXx ? branch : branch + "a", toWithTag);
         }
 
         String bye() {
-            return inDialog("BYE", cseqNumber() + 1, branch + "b");
+            return request("BYE", cseq + 1, branch + "b", toWithTag);
         }
 
-        private int cseqNumber() {
-            return switch (shape) {
-                case 0 -> 1;
-                case 1 -> 20;
-                default -> 101;
-            };
-        }
-
-        private String inDialog(String method, int cseq, String viaBranch) {
-            String from = switch (shape) {
-                case 0 -> "sipp <sip:sipp@" + localHost + ":" + localPort + ">;tag=" + fromTag;
-                case 1 -> "\"Alice Smith\" <sip:alice@" + localHost + ">;tag=" + fromTag;
-                default -> "<sip:+15550199@" + localHost + ">;tag=" + fromTag;
-            };
+        private String request(String method, int number, String viaBranch, String toHeader) {
             return String.format(Locale.ROOT, "%s %s SIP/2.0\r\nVia: SIP/2.0/UDP %s:%d;branch=%s\r\nFrom: %s\r\n"
                             + "To: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
-                    method, requestUri, localHost, localPort, viaBranch, from, toWithTag, callId, cseq, method);
+                    method, requestUri, localHost, localPort, viaBranch, from, toHeader, callId, number, method);
         }
     }
 }
