@@ -11,9 +11,6 @@ import java.io.IOException;
  * failed 2-9 % of the calls (bench/RESULTS.md, sixteenth part).
  */
 public final class CalleeWarmup {
-    /** The highest rate the warm-up eases in to: the in-process warm-up's. */
-    static final double RATE = 2_000;
-
     /**
      * What the warm-up did: calls placed and answered, its length, and whether the JIT was quiet at its end (null
      * when it placed a fixed number of calls without watching the JIT).
@@ -37,7 +34,7 @@ public final class CalleeWarmup {
         long t0 = System.nanoTime();
         try (SipCallDriver driver = SipCallDriver.open(config)) {
             Warmup.Settle settle = maxSeconds > 0 ? new Warmup.Settle(calls, maxSeconds, Warmup.Settle.jit()) : null;
-            Warmup.Result r = Warmup.onTarget((int) Math.min(calls, Integer.MAX_VALUE), RATE, settle, driver, null);
+            Warmup.Result r = Warmup.onTarget((int) Math.min(calls, Integer.MAX_VALUE), Warmup.RATE, settle, driver, null);
             return new Outcome(r.calls(), r.answered(), (System.nanoTime() - t0) / 1e9, r.settled());
         }
     }

@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  * loop waited for the core.
  */
 final class Warmup {
-    private static final double RATE = 2_000;
+    /** The rate the warm-up eases in to (also that of a callee's warm-up, {@link CalleeWarmup}). */
+    static final double RATE = 2_000;
     private static final long DRAIN_NANOS = 5_000_000_000L;
     /**
      * From this rate of the run on (a ramp's highest), the warm-up goes on until the JIT is quiet. A cold JVM

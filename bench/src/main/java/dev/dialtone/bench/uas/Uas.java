@@ -130,10 +130,7 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
      */
     public WarmupReport warmUp(long calls, double maxSeconds) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        String host = config.bindHost();
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            host = "127.0.0.1";
-        }
+        String host = mediaHost; // the bind address, or loopback for a wildcard: where the warm-up's calls go
         long formCalls = 0;
         long formsCompleted = 0;
         if (config.transport() == Transport.UDP && config.authUser() == null && calls > 0) {

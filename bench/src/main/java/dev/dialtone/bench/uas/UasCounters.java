@@ -19,12 +19,27 @@ public final class UasCounters {
     final LongAdder options = new LongAdder();
     final LongAdder registers = new LongAdder();
 
+    // Every counter by its name in snapshot(), in that order: the one list that reset() and snapshot() walk.
+    private final Map<String, LongAdder> byName = new LinkedHashMap<>();
+
+    public UasCounters() {
+        byName.put("invites", invites);
+        byName.put("challenged", challenged);
+        byName.put("answered", answered);
+        byName.put("busy", busy);
+        byName.put("unanswered", unanswered);
+        byName.put("cancelled", cancelled);
+        byName.put("notAcceptable", notAcceptable);
+        byName.put("completed", completed);
+        byName.put("hungUp", hungUp);
+        byName.put("failed", failed);
+        byName.put("options", options);
+        byName.put("registers", registers);
+    }
+
     /** Zeroes every counter (after a warm-up, so that a load test's figures start at its first call). */
     void reset() {
-        for (LongAdder a : new LongAdder[] {invites, challenged, answered, busy, unanswered, cancelled, notAcceptable,
-                completed, hungUp, failed, options, registers}) {
-            a.reset();
-        }
+        byName.values().forEach(LongAdder::reset);
     }
 
     /**
@@ -35,18 +50,7 @@ public final class UasCounters {
      */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
-        m.put("invites", invites.sum());
-        m.put("challenged", challenged.sum());
-        m.put("answered", answered.sum());
-        m.put("busy", busy.sum());
-        m.put("unanswered", unanswered.sum());
-        m.put("cancelled", cancelled.sum());
-        m.put("notAcceptable", notAcceptable.sum());
-        m.put("completed", completed.sum());
-        m.put("hungUp", hungUp.sum());
-        m.put("failed", failed.sum());
-        m.put("options", options.sum());
-        m.put("registers", registers.sum());
+        byName.forEach((name, counter) -> m.put(name, counter.sum()));
         return m;
     }
 }
