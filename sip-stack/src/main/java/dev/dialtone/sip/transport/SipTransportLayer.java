@@ -249,7 +249,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
                     ch.attr(BATCH).set(new DatagramBatch(ch));
                     if (UdpImpairment.needed(config)) {
                         ch.pipeline().addLast("impairment", new UdpImpairment(config.udpReceiveLoss(),
-                            config.udpSendLoss(), config.udpSendDuplication()));
+                            config.udpSendLoss(), config.udpSendDuplication(), config.udpDuplicateDelay()));
                     }
                     ch.pipeline().addLast("decoder", new dev.dialtone.sip.codec.SipDatagramDecoder(decoderConfig));
                     ch.pipeline().addLast("sip", inbound);

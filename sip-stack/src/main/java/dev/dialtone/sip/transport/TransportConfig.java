@@ -38,12 +38,15 @@ import java.util.Objects;
  * @param udpSendDuplication   share (0..1) of UDP datagrams sent twice, as a network that duplicates does (netem's
  *                             {@code duplicate}): the peer sees responses its transactions have already taken; 0
  *                             outside tests
+ * @param udpDuplicateDelay    the copy of a datagram sent twice goes out after a delay drawn uniformly from zero to
+ *                             this ({@link Duration#ZERO}, the default: straight after the original). Longer than a
+ *                             call, it reaches the peer after the call has ended, as a late retransmission would
  */
 public record TransportConfig(String bindHost, String advertisedHost, int port, int tlsPort, TlsConfig tls,
                               Duration serverIdleTimeout, Duration clientIdleTimeout, Duration connectTimeout,
                               Duration keepAliveInterval, int maxMessageSize, boolean largeRequestsOverTcp,
                               int udpSocketBuffer, double udpReceiveLoss, double udpSendLoss,
-                              double udpSendDuplication) {
+                              double udpSendDuplication, Duration udpDuplicateDelay) {
 
     /** RFC 3261 18.1.1: above this a request MUST use a congestion-controlled transport when the MTU is unknown. */
     public static final int UDP_MTU_LIMIT = 1300;
@@ -65,6 +68,10 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         requireShare(udpSendDuplication, "udpSendDuplication");
         if (udpSendLoss + udpSendDuplication >= 1) {
             throw new IllegalArgumentException("udpSendLoss and udpSendDuplication together must stay below 1");
+        }
+        Objects.requireNonNull(udpDuplicateDelay, "udpDuplicateDelay");
+        if (udpDuplicateDelay.isNegative()) {
+            throw new IllegalArgumentException("udpDuplicateDelay is negative");
         }
         requirePositive(serverIdleTimeout, "serverIdleTimeout");
         requirePositive(clientIdleTimeout, "clientIdleTimeout");
@@ -101,7 +108,8 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             .serverIdleTimeout(serverIdleTimeout).clientIdleTimeout(clientIdleTimeout).connectTimeout(connectTimeout)
             .keepAliveInterval(keepAliveInterval).maxMessageSize(maxMessageSize)
             .largeRequestsOverTcp(largeRequestsOverTcp).udpSocketBuffer(udpSocketBuffer)
-            .udpReceiveLoss(udpReceiveLoss).udpSendLoss(udpSendLoss).udpSendDuplication(udpSendDuplication);
+            .udpReceiveLoss(udpReceiveLoss).udpSendLoss(udpSendLoss).udpSendDuplication(udpSendDuplication)
+            .udpDuplicateDelay(udpDuplicateDelay);
     }
 
     /**
@@ -125,6 +133,7 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
         private double udpReceiveLoss;
         private double udpSendLoss;
         private double udpSendDuplication;
+        private Duration udpDuplicateDelay = Duration.ZERO;
 
         private Builder() {
         }
@@ -205,6 +214,11 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             return this;
         }
 
+        public Builder udpDuplicateDelay(Duration delay) {
+            this.udpDuplicateDelay = delay;
+            return this;
+        }
+
         public TransportConfig build() {
             String advertised = advertisedHost;
             if (advertised == null) {
@@ -212,7 +226,7 @@ public record TransportConfig(String bindHost, String advertisedHost, int port, 
             }
             return new TransportConfig(bindHost, advertised, port, tlsPort, tls, serverIdleTimeout, clientIdleTimeout,
                 connectTimeout, keepAliveInterval, maxMessageSize, largeRequestsOverTcp, udpSocketBuffer,
-                udpReceiveLoss, udpSendLoss, udpSendDuplication);
+                udpReceiveLoss, udpSendLoss, udpSendDuplication, udpDuplicateDelay);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dialtone.sip.transport;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,25 +8,30 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A bad network in front of a UDP socket, for tests and load runs ({@link TransportConfig#udpReceiveLoss},
  * {@link TransportConfig#udpSendLoss}, {@link TransportConfig#udpSendDuplication}): a share of received datagrams
  * dropped before they are decoded, a share of sent ones dropped or sent twice. The peer and this side then run
  * their recovery paths: a lost request is sent again by its sender's timer, a lost ACK has the 2xx go out again, a
- * response sent twice reaches a transaction that has already moved on. Each datagram is drawn on its own.
+ * response sent twice reaches a transaction that has already moved on, or with a delay, a call that has ended. Each
+ * datagram is drawn on its own.
  */
 @ChannelHandler.Sharable
 final class UdpImpairment extends ChannelDuplexHandler {
     private final double receiveLoss;
     private final double sendLoss;
     private final double sendDuplication;
+    private final long duplicateDelayNanos;
 
-    UdpImpairment(double receiveLoss, double sendLoss, double sendDuplication) {
+    UdpImpairment(double receiveLoss, double sendLoss, double sendDuplication, Duration duplicateDelay) {
         this.receiveLoss = receiveLoss;
         this.sendLoss = sendLoss;
         this.sendDuplication = sendDuplication;
+        this.duplicateDelayNanos = duplicateDelay.toNanos();
     }
 
     static boolean needed(TransportConfig c) {
@@ -55,7 +61,16 @@ final class UdpImpairment extends ChannelDuplexHandler {
             return;
         }
         if (draw < sendLoss + sendDuplication) {
-            ctx.write(packet.retainedDuplicate(), ctx.voidPromise());
+            if (duplicateDelayNanos > 0) {
+                // A heap copy: if the loop stops before the copy is due, the task is dropped and nothing pooled leaks.
+                DatagramPacket copy = new DatagramPacket(Unpooled.copiedBuffer(packet.content()), packet.recipient());
+                long delay = ThreadLocalRandom.current().nextLong(duplicateDelayNanos + 1);
+                ctx.executor().schedule(() -> {
+                    ctx.writeAndFlush(copy, ctx.voidPromise());
+                }, delay, TimeUnit.NANOSECONDS);
+            } else {
+                ctx.write(packet.retainedDuplicate(), ctx.voidPromise());
+            }
         }
         ctx.write(packet, promise);
     }

@@ -272,6 +272,41 @@ class SipTransportLayerTest {
         }
     }
 
+    @Test
+    void udpDuplicateDelay_sendsTheCopyLater() throws Exception {
+        int sent = 100;
+        try (Peer doubling = peer(Peer.config().udpSendDuplication(0.5).udpDuplicateDelay(Duration.ofMillis(600)));
+             Peer other = peer(); DatagramSocket client = new DatagramSocket(0, LOOPBACK)) {
+            client.setSoTimeout(2_000);
+            client.setReceiveBufferSize(1 << 20);
+            Destination to = Destination.of(Transport.UDP, new InetSocketAddress(LOOPBACK, client.getLocalPort()));
+            for (int i = 0; i < sent; i++) {
+                await(doubling.layer.send(doubling.request(SipMethod.OPTIONS, Transport.UDP, other), to));
+            }
+            long lastSent = System.nanoTime();
+            // Each copy is drawn from 0-600 ms after its original: about half the ~50 copies come 300 ms or more
+            // after the last original left. Without the delay every one comes at once.
+            int received = 0;
+            int late = 0;
+            byte[] buf = new byte[4096];
+            long deadline = lastSent + 1_500_000_000L;
+            try {
+                while (System.nanoTime() < deadline) {
+                    client.receive(new DatagramPacket(buf, buf.length));
+                    received++;
+                    if (System.nanoTime() - lastSent >= 300_000_000L) {
+                        late++;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException done) {
+                // nothing more came for 2 s
+            }
+            // Binomial(100, 0.5) copies: 50 +- 5; bounds 6 standard deviations out. Late ones: about half of those.
+            assertTrue(received >= sent + 20 && received <= sent + 80, received + " arrived for " + sent + " sent");
+            assertTrue(late >= 5, "only " + late + " of " + (received - sent) + " copies came 300 ms after the last send");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"TCP", "TLS"})
     void connections_areReusedInBothDirections(Transport transport) throws Exception {
