@@ -59,22 +59,32 @@ final class Warmup {
     static final double HANDOVER_MAX_SECONDS = 15;
 
     /**
-     * Share of the datagrams the warm-up callee receives, and of those it sends, that it drops, and of those it
-     * sends that it sends twice. Without them the warm-up never runs the recovery paths: a retransmission timer
-     * firing (Timer A, E), a 2xx without the 180 before it, a 2xx or an answer to BYE arriving again after its
-     * transaction or call has ended. C2 then compiles the hot methods around them (the transaction layer's
-     * dispatch, the dialog set's response handling, the driver's receive, the INVITE client machine, the timer
-     * wheel) with an uncommon trap in their place. The first time the target stalls for half a second those
-     * paths run, and each trap sends a method and all it inlined back to the interpreter while C2 compiles it
-     * again on the same core. Measured at 18,000-19,000 calls/s against SIPp's UAS: with a callee that lost
-     * nothing, 13 methods were made not entrant within 1.5 s of the first backlog (-XX:+PrintCompilation); with
-     * receive loss alone, the null checks of a first stall (a second 2xx in dispatch, a 2xx with no early dialog,
-     * a repeated answer to BYE) still cost C2 about 2 s of the core over the next 4 s (-XX:+LogCompilation), and
-     * `load` fell behind for good. One datagram in a hundred runs each path dozens of
-     * times a second while the warm-up profiles them.
+     * Share of the datagrams the warm-up callee receives, and of those it sends, that it drops. Without it the
+     * warm-up never runs the recovery paths: a retransmission timer firing (Timer A, E), a 2xx without the 180
+     * before it. C2 then compiles the hot methods around them (the transaction layer's dispatch, the dialog set's
+     * response handling, the driver's receive, the INVITE client machine, the timer wheel) with an uncommon trap in
+     * their place. The first time the target stalls for half a second those paths run, and each trap sends a
+     * method and all it inlined back to the interpreter while C2 compiles it again on the same core. Measured at
+     * 18,000-19,000 calls/s against SIPp's UAS: with a callee that lost nothing, 13 methods were made not entrant
+     * within 1.5 s of the first backlog (-XX:+PrintCompilation); with receive loss alone, the null checks of a
+     * first stall (a second 2xx in dispatch, a 2xx with no early dialog, a repeated answer to BYE) still cost C2
+     * about 2 s of the core over the next 4 s (-XX:+LogCompilation), and `load` fell behind for good. One datagram
+     * in a hundred runs each path dozens of times a second while the warm-up profiles them.
      */
     static final double LOSS = 0.01;
-    static final double DUPLICATION = 0.01;
+    /**
+     * Share of the datagrams the warm-up callee sends that it sends twice, the copy up to
+     * {@link #DUPLICATE_DELAY_MILLIS} later. A callee that falls behind goes on retransmitting its 200 (SIPp's UAS
+     * until it reads the ACK queued behind its backlog), and those 2xx reach the caller after its BYE has been
+     * answered: they take the re-ACK of RFC 6026 7.2 for a call already ended ({@code DialogSet.ReAck}), and its
+     * 180s and answers to BYE the retired transactions' absorption. Copies sent at once never ran the first, and
+     * one in a hundred ran it a few hundred times in a warm-up, too few for C2: in a ladder against SIPp's UAS
+     * (-XX:+LogCompilation) C2 compiled it, for the first time, in the very second a step began to fail (0.13-0.24 s
+     * of `load`'s core). One in five runs it thousands of times in a warm-up.
+     */
+    static final double DUPLICATION = 0.2;
+    /** Longer than a warm-up call ({@link #RING_MILLIS}): most copies arrive after their call has ended. */
+    static final long DUPLICATE_DELAY_MILLIS = 1_000;
     /**
      * The warm-up callee rings this long before it answers, so that a few hundred calls are in flight (as in a
      * run at a high rate) instead of a handful: the transaction and call tables then hold enough entries that
@@ -126,7 +136,7 @@ final class Warmup {
         // delay) is half of what a call's responses exercise.
         UasConfig uasConfig = UasConfig.builder().bindHost(host).port(0).transport(Transport.UDP)
                 .ringMillis(RING_MILLIS).lossRate(loss).sendLossRate(loss).duplicateRate(duplication)
-                .build();
+                .duplicateDelayMillis(DUPLICATE_DELAY_MILLIS).build();
         try (Uas uas = Uas.start(uasConfig)) {
             CallDriver view = driver.toward(host, uas.port());
             if (view != null) {
@@ -158,6 +168,7 @@ final class Warmup {
     private static Result place(int calls, double rate, Settle settle, CallDriver driver, PrintWriter log)
             throws InterruptedException {
         preload(CALL_PATH);
+        seedMapProfiles();
         RateSchedule schedule = RateSchedule.easedIn(rate, settle == null ? calls : Long.MAX_VALUE);
         LoadMetrics metrics = new LoadMetrics(schedule.steps().size());
         // No failure limit: a step of the ease-in that loses calls does not end the warm-up.
@@ -241,6 +252,16 @@ final class Warmup {
         /** Whether the warm-up ended because the JIT was quiet (false: at its time limit, or not ended yet). */
         boolean quiet() {
             return decided && quietAtEnd;
+        }
+    }
+
+    private static boolean mapsSeeded;
+
+    /** {@link MapProfileSeed} once per process, before the first warm-up's calls. */
+    private static synchronized void seedMapProfiles() {
+        if (!mapsSeeded) {
+            mapsSeeded = true;
+            MapProfileSeed.run();
         }
     }
 

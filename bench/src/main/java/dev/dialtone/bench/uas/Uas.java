@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,8 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
                 .build();
         TransportConfig.Builder t = TransportConfig.builder().bindHost(config.bindHost()).advertisedHost(mediaHost)
                 .udpReceiveLoss(config.lossRate()).udpSendLoss(config.sendLossRate())
-                .udpSendDuplication(config.duplicateRate());
+                .udpSendDuplication(config.duplicateRate())
+                .udpDuplicateDelay(Duration.ofMillis(config.duplicateDelayMillis()));
         if (config.transport() == Transport.TLS) {
             TlsConfig tls = config.tlsCertificate() != null
                     ? TlsConfig.fromPem(config.tlsCertificate(), config.tlsKey())

@@ -34,12 +34,15 @@ import java.util.Objects;
  * @param duplicateRate    share of the UDP datagrams it sends (0..1) sent twice: the caller gets responses its
  *                         transactions have already taken (load's warm-up uses it and the two above so that the
  *                         JIT has seen those paths before a real target's stall runs them)
+ * @param duplicateDelayMillis the second copy of a datagram sent twice leaves up to this long after the first
+ *                         (uniformly drawn; 0: at once): longer than a call, a copy of a 200 reaches the caller
+ *                         after its BYE has been answered, as the 2xx retransmissions of a callee that fell behind do
  */
 public record UasConfig(String bindHost, int port, Transport transport, Path tlsCertificate, Path tlsKey,
                         long answerDelayMillis, long ringMillis, long hangupAfterMillis, double busyRate,
                         double noAnswerRate, String authUser, String authPassword, boolean rtpEcho,
                         int mediaPortMin, int mediaPortMax, int threads, boolean sessionTimers,
-                        double lossRate, double sendLossRate, double duplicateRate) {
+                        double lossRate, double sendLossRate, double duplicateRate, long duplicateDelayMillis) {
 
     public UasConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -58,6 +61,9 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
         }
         if (!(sendLossRate >= 0 && duplicateRate >= 0 && sendLossRate + duplicateRate < 1)) {
             throw new IllegalArgumentException("send loss and duplicate rates must be shares adding up to less than 1");
+        }
+        if (duplicateDelayMillis < 0) {
+            throw new IllegalArgumentException("duplicate delay must not be negative");
         }
         if (answerDelayMillis < 0) {
             throw new IllegalArgumentException("answer delay must not be negative");
@@ -99,6 +105,7 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
         private double lossRate;
         private double sendLossRate;
         private double duplicateRate;
+        private long duplicateDelayMillis;
 
         private Builder() {
         }
@@ -191,10 +198,15 @@ public record UasConfig(String bindHost, int port, Transport transport, Path tls
             return this;
         }
 
+        public Builder duplicateDelayMillis(long millis) {
+            this.duplicateDelayMillis = millis;
+            return this;
+        }
+
         public UasConfig build() {
             return new UasConfig(bindHost, port, transport, tlsCertificate, tlsKey, answerDelayMillis, ringMillis,
                     hangupAfterMillis, busyRate, noAnswerRate, authUser, authPassword, rtpEcho, mediaPortMin,
-                    mediaPortMax, threads, sessionTimers, lossRate, sendLossRate, duplicateRate);
+                    mediaPortMax, threads, sessionTimers, lossRate, sendLossRate, duplicateRate, duplicateDelayMillis);
         }
     }
 }
