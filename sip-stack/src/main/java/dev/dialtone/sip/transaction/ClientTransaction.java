@@ -189,6 +189,12 @@ public final class ClientTransaction {
         }
 
         @Override
+        public void retransmit(SipMessage request) {
+            layer.countRetransmission();
+            send(request);
+        }
+
+        @Override
         public void schedule(Timer timer, long delayMillis) {
             if (TimerSlots.retires(timer, delayMillis)) { // M or K
                 // Only retransmitted responses can reach this transaction now: its key and, for an INVITE's

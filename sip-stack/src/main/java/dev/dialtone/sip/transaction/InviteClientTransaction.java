@@ -76,7 +76,7 @@ final class InviteClientTransaction {
             case CALLING -> {
                 if (event instanceof TimerFired t && t.timer() == Timer.A) {
                     // 17.1.1.2: retransmit, doubling the interval each time, until Timer B.
-                    ctx.send(invite);
+                    ctx.retransmit(invite);
                     timerA *= 2;
                     ctx.schedule(Timer.A, timerA);
                 } else if (event instanceof TimerFired t && t.timer() == Timer.B) {

@@ -80,7 +80,7 @@ final class NonInviteClientTransaction {
             case TRYING, PROCEEDING -> {
                 if (event instanceof TimerFired t && t.timer() == Timer.E) {
                     // 17.1.2.2: doubling up to T2 while Trying; once Proceeding, every T2.
-                    ctx.send(request);
+                    ctx.retransmit(request);
                     timerE = state == State.TRYING ? Math.min(2 * timerE, timers.t2()) : timers.t2();
                     ctx.schedule(Timer.E, timerE);
                 } else if (event instanceof TimerFired t && t.timer() == Timer.F) {

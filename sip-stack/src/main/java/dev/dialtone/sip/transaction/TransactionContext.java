@@ -12,6 +12,11 @@ interface TransactionContext {
     /** Send a message to the transaction's peer. A failure comes back as a {@code TransportError} event. */
     void send(SipMessage message);
 
+    /** Send the request again on its retransmission timer (Timer A or E); counted by the layer. */
+    default void retransmit(SipMessage request) {
+        send(request);
+    }
+
     /** Arm a timer, replacing any earlier arming of the same timer. */
     void schedule(Timer timer, long delayMillis);
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The transaction layer of RFC 3261 17: matches what arrives to the transaction it belongs to, creates server
@@ -54,6 +55,7 @@ public final class TransactionLayer {
     private final Shard[] shards;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger armedTimers = new AtomicInteger();
+    private final LongAdder retransmittedRequests = new LongAdder();
     private volatile User user;
 
     public TransactionLayer(TimerConfig timers, MessageSender sender, io.netty.util.Timer wheel,
@@ -82,6 +84,19 @@ public final class TransactionLayer {
     /** Transactions not yet terminated; zero once every call has ended and its timers have run out. */
     public int activeTransactions() {
         return active.get();
+    }
+
+    /**
+     * Requests our client transactions have sent again on their retransmission timers since the layer started:
+     * Timer A for an INVITE, Timer E for any other request (RFC 3261 17.1.1.2, 17.1.2.2). A peer that answers late
+     * or loses datagrams shows here.
+     */
+    public long retransmittedRequests() {
+        return retransmittedRequests.sum();
+    }
+
+    void countRetransmission() {
+        retransmittedRequests.increment();
     }
 
     /** Timers armed and not yet fired or cancelled, across every transaction. */
