@@ -32,6 +32,11 @@ public interface CallDriver extends AutoCloseable {
     default void expectRate(double callsPerSecond) {
     }
 
+    /** Requests sent again on a retransmission timer so far (Timer A, E), or -1 if the driver does not count them. */
+    default long retransmittedRequests() {
+        return -1;
+    }
+
     /** Releases sockets and threads; calls still running are dropped. */
     @Override
     void close();

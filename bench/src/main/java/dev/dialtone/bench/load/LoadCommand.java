@@ -371,13 +371,18 @@ public final class LoadCommand implements Callable<Integer> {
         try {
             Instant startedAt = Instant.now();
             OpenLoopGenerator.Result run;
+            // The warm-up's calls went through the same driver: count from here.
+            long retransmittedBefore = driver.retransmittedRequests();
+            Long retransmitted;
             try {
                 run = generator.run();
             } finally {
+                long after = driver.retransmittedRequests();
+                retransmitted = after < 0 ? null : after - retransmittedBefore;
                 progress.finish();
                 driver.close();
             }
-            LoadReport result = LoadReports.build(settings, startedAt, metrics, run, settings.rtp());
+            LoadReport result = LoadReports.build(settings, startedAt, metrics, run, settings.rtp(), retransmitted);
             out.print(SummaryTable.render(result));
             if (report != null) {
                 JsonReport.write(result, report);

@@ -25,11 +25,15 @@ import java.util.Map;
  * @param sustainedRate      with a ramp, the highest step rate held within the failure limit; null without one,
  *                           or 0 when even the first step failed
  * @param timeline           one sample a second
+ * @param retransmittedRequests requests our transactions sent again on their retransmission timers during the run
+ *                           (RFC 3261 Timer A for INVITE, Timer E for BYE and CANCEL), as SIPp's screen counts
+ *                           them; null when the driver does not count them
  */
 public record LoadReport(Settings settings, String startedAt, double durationSeconds, Counts counts,
                          double failureRatePercent, boolean passed, Map<String, Long> failuresByReason,
                          Map<String, Long> inviteResponses, Map<String, LatencySummary> latencies, RtpSummary rtp,
-                         List<StepResult> steps, Double sustainedRate, List<Sample> timeline) {
+                         List<StepResult> steps, Double sustainedRate, List<Sample> timeline,
+                         Long retransmittedRequests) {
 
     /** The run's parameters, as the command line gave them (with defaults filled in). */
     public record Settings(String target, String transport, double rate, Long calls, Double durationSeconds,

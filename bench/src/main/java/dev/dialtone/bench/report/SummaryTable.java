@@ -27,6 +27,9 @@ public final class SummaryTable {
         for (Map.Entry<String, Long> e : r.failuresByReason().entrySet()) {
             rows.add(new String[] {"  " + e.getKey(), Long.toString(e.getValue())});
         }
+        if (r.retransmittedRequests() != null) {
+            rows.add(new String[] {"retransmitted requests", Long.toString(r.retransmittedRequests())});
+        }
         String verdict = r.passed() ? "PASS" : "FAIL";
         if (r.sustainedRate() == null) {
             rows.add(new String[] {"failure rate", String.format(Locale.ROOT, "%.3f %% (limit %.3f %%) %s",

@@ -331,6 +331,21 @@ class SipLoadSmokeTest {
             assertEquals(1, run.exit(), output);
             assertEquals(Long.valueOf(3), run.report().failuresByReason().get("timeout"), output);
             assertEquals(0, run.report().counts().answered());
+            // Every INVITE that reached the target beyond the first of each call was a Timer A retransmission.
+            hole.setSoTimeout(500);
+            int datagrams = 0;
+            byte[] buf = new byte[65536];
+            while (true) {
+                try {
+                    hole.receive(new java.net.DatagramPacket(buf, buf.length));
+                } catch (java.net.SocketTimeoutException e) {
+                    break;
+                }
+                datagrams++;
+            }
+            assertTrue(datagrams > 3, "T1 10 ms: retransmitted until Timer B; " + datagrams + " datagrams");
+            assertEquals(Long.valueOf(datagrams - 3), run.report().retransmittedRequests(), output);
+            assertTrue(output.contains("retransmitted requests"), output);
         }
     }
 
@@ -366,6 +381,7 @@ class SipLoadSmokeTest {
             }
             assertEquals(3, datagrams, "INVITEs for " + callIds);
             assertEquals(3, callIds.size());
+            assertEquals(Long.valueOf(0), run.report().retransmittedRequests(), "none retransmitted");
         }
     }
 
