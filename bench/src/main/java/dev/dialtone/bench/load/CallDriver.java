@@ -37,6 +37,11 @@ public interface CallDriver extends AutoCloseable {
         return -1;
     }
 
+    /** The INVITEs among {@link #retransmittedRequests()}, or -1. */
+    default long retransmittedInvites() {
+        return -1;
+    }
+
     /** Releases sockets and threads; calls still running are dropped. */
     @Override
     void close();

@@ -373,16 +373,21 @@ public final class LoadCommand implements Callable<Integer> {
             OpenLoopGenerator.Result run;
             // The warm-up's calls went through the same driver: count from here.
             long retransmittedBefore = driver.retransmittedRequests();
+            long invitesBefore = driver.retransmittedInvites();
             Long retransmitted;
+            Long retransmittedInvites;
             try {
                 run = generator.run();
             } finally {
                 long after = driver.retransmittedRequests();
                 retransmitted = after < 0 ? null : after - retransmittedBefore;
+                long invitesAfter = driver.retransmittedInvites();
+                retransmittedInvites = invitesAfter < 0 ? null : invitesAfter - invitesBefore;
                 progress.finish();
                 driver.close();
             }
-            LoadReport result = LoadReports.build(settings, startedAt, metrics, run, settings.rtp(), retransmitted);
+            LoadReport result = LoadReports.build(settings, startedAt, metrics, run, settings.rtp(), retransmitted,
+                    retransmittedInvites);
             out.print(SummaryTable.render(result));
             if (report != null) {
                 JsonReport.write(result, report);

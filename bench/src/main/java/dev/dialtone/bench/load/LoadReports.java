@@ -13,7 +13,8 @@ final class LoadReports {
     }
 
     static LoadReport build(LoadReport.Settings settings, Instant startedAt, LoadMetrics m,
-                            OpenLoopGenerator.Result result, boolean rtp, Long retransmittedRequests) {
+                            OpenLoopGenerator.Result result, boolean rtp, Long retransmittedRequests,
+                            Long retransmittedInvites) {
         LoadReport.Counts counts = new LoadReport.Counts(m.scheduled.sum(), m.started.sum(), m.answered.sum(),
                 m.completed.sum(), m.cancelled.sum(), m.failed.sum(), m.unfinished.sum());
         Map<String, LatencySummary> lat = new LinkedHashMap<>();
@@ -40,6 +41,7 @@ final class LoadReports {
                 : m.failureRatePercent() <= settings.maxFailureRatePercent();
         return new LoadReport(settings, startedAt.toString(), Ramp.round((result.endNanos() - result.startNanos()) / 1e9),
                 counts, failurePercent, passed, m.failuresByReason(), m.inviteResponses(), lat, rtpSummary,
-                result.steps(), result.sustainedRate(), result.timeline(), retransmittedRequests);
+                result.steps(), result.sustainedRate(), result.timeline(), retransmittedRequests,
+                retransmittedInvites);
     }
 }

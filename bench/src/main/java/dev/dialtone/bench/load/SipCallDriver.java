@@ -109,6 +109,11 @@ public final class SipCallDriver implements CallDriver {
     }
 
     @Override
+    public long retransmittedInvites() {
+        return transactions.retransmittedInvites();
+    }
+
+    @Override
     public void expectRate(double callsPerSecond) {
         // Each call has one INVITE and one BYE transaction (a CANCEL for some): one of each kind per call. The
         // INVITEs' lane keeps each for 64*T1, in at most RETIRED_BYTES an entry with its arrays rounded up to a

@@ -28,12 +28,13 @@ import java.util.Map;
  * @param retransmittedRequests requests our transactions sent again on their retransmission timers during the run
  *                           (RFC 3261 Timer A for INVITE, Timer E for BYE and CANCEL), as SIPp's screen counts
  *                           them; null when the driver does not count them
+ * @param retransmittedInvites the INVITEs among them (Timer A); null likewise
  */
 public record LoadReport(Settings settings, String startedAt, double durationSeconds, Counts counts,
                          double failureRatePercent, boolean passed, Map<String, Long> failuresByReason,
                          Map<String, Long> inviteResponses, Map<String, LatencySummary> latencies, RtpSummary rtp,
                          List<StepResult> steps, Double sustainedRate, List<Sample> timeline,
-                         Long retransmittedRequests) {
+                         Long retransmittedRequests, Long retransmittedInvites) {
 
     /** The run's parameters, as the command line gave them (with defaults filled in). */
     public record Settings(String target, String transport, double rate, Long calls, Double durationSeconds,

@@ -28,7 +28,8 @@ public final class SummaryTable {
             rows.add(new String[] {"  " + e.getKey(), Long.toString(e.getValue())});
         }
         if (r.retransmittedRequests() != null) {
-            rows.add(new String[] {"retransmitted requests", Long.toString(r.retransmittedRequests())});
+            rows.add(new String[] {"retransmitted requests", r.retransmittedRequests()
+                    + (r.retransmittedInvites() == null ? "" : " (INVITE " + r.retransmittedInvites() + ")")});
         }
         String verdict = r.passed() ? "PASS" : "FAIL";
         if (r.sustainedRate() == null) {

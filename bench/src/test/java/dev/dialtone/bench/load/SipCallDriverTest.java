@@ -27,7 +27,7 @@ class SipCallDriverTest {
             OpenLoopGenerator.Result result = new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, s -> { })
                     .run();
             LoadReport r = LoadReports.build(new LoadReport.Settings("t", "UDP", 20, 6L, null, 0, 100, "caller",
-                    1.0 / 3, true, false, 0.1, null, null, null, 10, 32_000), Instant.now(), metrics, result, true, null);
+                    1.0 / 3, true, false, 0.1, null, null, null, 10, 32_000), Instant.now(), metrics, result, true, null, null);
 
             assertEquals(new LoadReport.Counts(6, 6, 4, 4, 2, 0, 0), r.counts());
             assertEquals(0, driver.activeCalls(), "no call left in the driver's table");

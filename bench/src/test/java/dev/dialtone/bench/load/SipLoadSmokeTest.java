@@ -345,6 +345,7 @@ class SipLoadSmokeTest {
             }
             assertTrue(datagrams > 3, "T1 10 ms: retransmitted until Timer B; " + datagrams + " datagrams");
             assertEquals(Long.valueOf(datagrams - 3), run.report().retransmittedRequests(), output);
+            assertEquals(Long.valueOf(datagrams - 3), run.report().retransmittedInvites(), "all of them INVITEs");
             assertTrue(output.contains("retransmitted requests"), output);
         }
     }

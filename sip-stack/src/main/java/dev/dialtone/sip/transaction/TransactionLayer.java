@@ -56,6 +56,7 @@ public final class TransactionLayer {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger armedTimers = new AtomicInteger();
     private final LongAdder retransmittedRequests = new LongAdder();
+    private final LongAdder retransmittedInvites = new LongAdder();
     private volatile User user;
 
     public TransactionLayer(TimerConfig timers, MessageSender sender, io.netty.util.Timer wheel,
@@ -95,8 +96,16 @@ public final class TransactionLayer {
         return retransmittedRequests.sum();
     }
 
-    void countRetransmission() {
+    /** The INVITEs among {@link #retransmittedRequests()} (Timer A). */
+    public long retransmittedInvites() {
+        return retransmittedInvites.sum();
+    }
+
+    void countRetransmission(boolean invite) {
         retransmittedRequests.increment();
+        if (invite) {
+            retransmittedInvites.increment();
+        }
     }
 
     /** Timers armed and not yet fired or cancelled, across every transaction. */
