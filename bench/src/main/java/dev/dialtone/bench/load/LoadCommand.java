@@ -379,10 +379,8 @@ public final class LoadCommand implements Callable<Integer> {
             try {
                 run = generator.run();
             } finally {
-                long after = driver.retransmittedRequests();
-                retransmitted = after < 0 ? null : after - retransmittedBefore;
-                long invitesAfter = driver.retransmittedInvites();
-                retransmittedInvites = invitesAfter < 0 ? null : invitesAfter - invitesBefore;
+                retransmitted = since(retransmittedBefore, driver.retransmittedRequests());
+                retransmittedInvites = since(invitesBefore, driver.retransmittedInvites());
                 progress.finish();
                 driver.close();
             }
@@ -481,5 +479,10 @@ public final class LoadCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return "127.0.0.1";
         }
+    }
+
+    /** A driver's counter since {@code before}, or null where the driver keeps none (-1). */
+    private static Long since(long before, long now) {
+        return now < 0 ? null : now - before;
     }
 }

@@ -27,6 +27,8 @@ final class MapProfileSeed {
     static final int PASSES = 400;
     /** Colliding keys per table: above the 8 at which a bin becomes a tree. */
     private static final int COLLIDING = 16;
+    /** The table size the maps reach (the spread keys and one group of {@link #COLLIDING}). */
+    private static final int TABLE = 256;
 
     private MapProfileSeed() {
     }
@@ -50,9 +52,6 @@ final class MapProfileSeed {
         }
         return sum;
     }
-
-    /** The table size the maps reach (the spread keys and one group of {@link #COLLIDING}). */
-    private static final int TABLE = 256;
 
     /**
      * {@code n} strings with distinct hash codes that fall in one bin of a table of {@code table} entries (a power of

@@ -190,7 +190,7 @@ public final class ClientTransaction {
 
         @Override
         public void retransmit(SipMessage request) {
-            layer.countRetransmission(request instanceof SipRequest r && r.method() == SipMethod.INVITE);
+            layer.countRetransmission(invite != null);
             send(request);
         }
 
