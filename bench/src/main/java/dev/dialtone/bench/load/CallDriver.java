@@ -42,6 +42,14 @@ public interface CallDriver extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * Datagrams dropped so far on arrival at this driver's own UDP sockets, their receive buffer full (what the
+     * target sent and the driver never read), or -1 if the driver places no calls over UDP or cannot tell.
+     */
+    default long receiveDrops() {
+        return -1;
+    }
+
     /** Releases sockets and threads; calls still running are dropped. */
     @Override
     void close();

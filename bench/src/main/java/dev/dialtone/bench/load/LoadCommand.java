@@ -374,18 +374,21 @@ public final class LoadCommand implements Callable<Integer> {
             // The warm-up's calls went through the same driver: count from here.
             long retransmittedBefore = driver.retransmittedRequests();
             long invitesBefore = driver.retransmittedInvites();
+            long dropsBefore = driver.receiveDrops();
             Long retransmitted;
             Long retransmittedInvites;
+            Long receiveDrops;
             try {
                 run = generator.run();
             } finally {
                 retransmitted = since(retransmittedBefore, driver.retransmittedRequests());
                 retransmittedInvites = since(invitesBefore, driver.retransmittedInvites());
+                receiveDrops = since(dropsBefore, driver.receiveDrops());
                 progress.finish();
                 driver.close();
             }
             LoadReport result = LoadReports.build(settings, startedAt, metrics, run, settings.rtp(), retransmitted,
-                    retransmittedInvites);
+                    retransmittedInvites, receiveDrops);
             out.print(SummaryTable.render(result));
             if (report != null) {
                 JsonReport.write(result, report);

@@ -14,7 +14,7 @@ final class LoadReports {
 
     static LoadReport build(LoadReport.Settings settings, Instant startedAt, LoadMetrics m,
                             OpenLoopGenerator.Result result, boolean rtp, Long retransmittedRequests,
-                            Long retransmittedInvites) {
+                            Long retransmittedInvites, Long receiveDrops) {
         LoadReport.Counts counts = new LoadReport.Counts(m.scheduled.sum(), m.started.sum(), m.answered.sum(),
                 m.completed.sum(), m.cancelled.sum(), m.failed.sum(), m.unfinished.sum());
         Map<String, LatencySummary> lat = new LinkedHashMap<>();
@@ -42,6 +42,6 @@ final class LoadReports {
         return new LoadReport(settings, startedAt.toString(), Ramp.round((result.endNanos() - result.startNanos()) / 1e9),
                 counts, failurePercent, passed, m.failuresByReason(), m.inviteResponses(), lat, rtpSummary,
                 result.steps(), result.sustainedRate(), result.timeline(), retransmittedRequests,
-                retransmittedInvites);
+                retransmittedInvites, receiveDrops);
     }
 }

@@ -114,6 +114,11 @@ public final class SipCallDriver implements CallDriver {
     }
 
     @Override
+    public long receiveDrops() {
+        return config.transport() == Transport.UDP ? UdpDrops.of(transport.port(Transport.UDP)) : -1;
+    }
+
+    @Override
     public void expectRate(double callsPerSecond) {
         // Each call has one INVITE and one BYE transaction (a CANCEL for some): one of each kind per call. The
         // INVITEs' lane keeps each for 64*T1, in at most RETIRED_BYTES an entry with its arrays rounded up to a
@@ -150,12 +155,23 @@ public final class SipCallDriver implements CallDriver {
         SipTransportLayer transport = null;
         try {
             transport = new SipTransportLayer(tc, group);
+            // As the stack's own wheel does: a due retransmission (Timer A) or timeout waits while answers that
+            // have already reached the loop are unread, so that after a pause of the loop or a burst from a target
+            // that stalled, an INVITE whose 180 is in the backlog is not sent again (SIPp's UAS aborts the call).
+            // The starts wheel stays as it is: a call starts on time whatever waits to be read.
+            wheel.holdWhile(transport::inputPending);
             long t1 = config.t1Millis();
             TransactionLayer transactions = new TransactionLayer(
                     new TimerConfig(t1, Math.max(t1, 4000), 5000).withRequestTimeout(config.transactionTimeoutMillis()),
                     transport, wheel, transport.executors());
             SipCallDriver driver = new SipCallDriver(config, group, wheel, transport, transactions, tlsDir);
             transport.start(driver::receive);
+            if (config.transport() == Transport.UDP) {
+                String advice = bufferAdvice(UdpDrops.receiveBufferMax());
+                if (advice != null) {
+                    log.warn(advice);
+                }
+            }
             driver.wire(target);
             return driver;
         } catch (IOException | RuntimeException e) {
@@ -167,6 +183,21 @@ public final class SipCallDriver implements CallDriver {
             deleteTree(tlsDir);
             throw e;
         }
+    }
+
+    /**
+     * What to tell the user when the kernel's net.core.rmem_max ({@code rmemMax} bytes, -1 unknown) gives our UDP
+     * socket less receive buffer than {@link #SOCKET_BUFFER}, or null. Linux caps the size asked at rmem_max and
+     * doubles it; its default of 208 KiB holds about 300 datagrams, a few milliseconds of a busy target's answers.
+     */
+    static String bufferAdvice(long rmemMax) {
+        if (rmemMax < 0 || 2 * rmemMax >= SOCKET_BUFFER) {
+            return null;
+        }
+        return "net.core.rmem_max is " + rmemMax / 1024 + " KiB: our UDP socket gets " + 2 * rmemMax / 1024
+                + " KiB of receive buffer instead of " + SOCKET_BUFFER / 1024 + " KiB, and what arrives in a burst"
+                + " beyond it is dropped (the summary's 'dropped on arrival'); raise it with"
+                + " sysctl -w net.core.rmem_max=" + SOCKET_BUFFER / 2;
     }
 
     /** The dialog layer needs our Contact, whose port is known only once the listeners are bound. */

@@ -342,6 +342,9 @@ final class UacCall implements InviteListener {
         }
         State was = state;
         state = State.ENDED;
+        if (outcome == Outcome.FAILED && log.isDebugEnabled()) {
+            log.debug("Call-ID {} failed in {}: {}", callId, was, reason);
+        }
         if (timer != null) {
             timer.cancel();
             timer = null;

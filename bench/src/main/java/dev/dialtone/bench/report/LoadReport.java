@@ -29,12 +29,16 @@ import java.util.Map;
  *                           (RFC 3261 Timer A for INVITE, Timer E for BYE and CANCEL), as SIPp's screen counts
  *                           them; null when the driver does not count them
  * @param retransmittedInvites the INVITEs among them (Timer A); null likewise
+ * @param receiveDrops       datagrams the kernel dropped on arrival at {@code load}'s own UDP sockets during the
+ *                           run, their receive buffer full: responses the target sent that {@code load} never
+ *                           read (a call fails or retransmits through no fault of the target); null over TCP or
+ *                           TLS, or where the kernel does not say (Linux's /proc/net/udp does)
  */
 public record LoadReport(Settings settings, String startedAt, double durationSeconds, Counts counts,
                          double failureRatePercent, boolean passed, Map<String, Long> failuresByReason,
                          Map<String, Long> inviteResponses, Map<String, LatencySummary> latencies, RtpSummary rtp,
                          List<StepResult> steps, Double sustainedRate, List<Sample> timeline,
-                         Long retransmittedRequests, Long retransmittedInvites) {
+                         Long retransmittedRequests, Long retransmittedInvites, Long receiveDrops) {
 
     /** The run's parameters, as the command line gave them (with defaults filled in). */
     public record Settings(String target, String transport, double rate, Long calls, Double durationSeconds,

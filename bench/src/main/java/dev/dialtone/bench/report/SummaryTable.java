@@ -31,6 +31,9 @@ public final class SummaryTable {
             rows.add(new String[] {"retransmitted requests", r.retransmittedRequests()
                     + (r.retransmittedInvites() == null ? "" : " (INVITE " + r.retransmittedInvites() + ")")});
         }
+        if (r.receiveDrops() != null) {
+            rows.add(new String[] {"dropped on arrival", r.receiveDrops() + " (our receive buffer full)"});
+        }
         String verdict = r.passed() ? "PASS" : "FAIL";
         if (r.sustainedRate() == null) {
             rows.add(new String[] {"failure rate", String.format(Locale.ROOT, "%.3f %% (limit %.3f %%) %s",

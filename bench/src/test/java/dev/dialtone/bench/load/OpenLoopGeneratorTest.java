@@ -31,7 +31,7 @@ class OpenLoopGeneratorTest {
         LoadReport.Settings settings = new LoadReport.Settings("sip:127.0.0.1:5060", "UDP", 0, null, null,
                 concurrency, holdMillis, "caller", cancelRate, false, false, maxFailurePercent, null, null, null, grid / 1_000_000,
                 32_000);
-        return LoadReports.build(settings, Instant.EPOCH, metrics, result, false, null, null);
+        return LoadReports.build(settings, Instant.EPOCH, metrics, result, false, null, null, null);
     }
 
     @Test

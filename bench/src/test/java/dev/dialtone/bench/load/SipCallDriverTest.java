@@ -1,6 +1,9 @@
 package dev.dialtone.bench.load;
 
 import dev.dialtone.bench.report.LoadReport;
+import dev.dialtone.sip.codec.SipParser;
+import dev.dialtone.sip.message.SipRequest;
+import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.transport.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +30,7 @@ class SipCallDriverTest {
             OpenLoopGenerator.Result result = new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, s -> { })
                     .run();
             LoadReport r = LoadReports.build(new LoadReport.Settings("t", "UDP", 20, 6L, null, 0, 100, "caller",
-                    1.0 / 3, true, false, 0.1, null, null, null, 10, 32_000), Instant.now(), metrics, result, true, null, null);
+                    1.0 / 3, true, false, 0.1, null, null, null, 10, 32_000), Instant.now(), metrics, result, true, null, null, null);
 
             assertEquals(new LoadReport.Counts(6, 6, 4, 4, 2, 0, 0), r.counts());
             assertEquals(0, driver.activeCalls(), "no call left in the driver's table");
@@ -65,5 +68,81 @@ class SipCallDriverTest {
             }
             assertEquals(2, tokens.size(), "each driver its own token: " + ids);
         }
+    }
+
+    /**
+     * The driver's loop busy past an INVITE's Timer A (a collection, the host) while the target's 180 arrived behind
+     * a few hundred other datagrams: the 180 came before the deadline, so it is read first and the INVITE is not
+     * sent again, which SIPp's UAS, having answered it, would take for a new request and abort the call over.
+     */
+    @Test
+    void aResponseQueuedWhileTheLoopWasBusy_isReadBeforeTimerA() throws Exception {
+        java.net.InetAddress lo = java.net.InetAddress.getLoopbackAddress();
+        try (java.net.DatagramSocket uas = new java.net.DatagramSocket(0, lo);
+             SipCallDriver driver = SipCallDriver.open(LoadConfig.builder("127.0.0.1", uas.getLocalPort()).build())) {
+            uas.setSoTimeout(5000);
+            OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(RateSchedule.ofCalls(10, 1), 0, 0, 0,
+                    Hangup.CALLER, 0.1, TimeUnit.SECONDS.toNanos(5), OpenLoopGenerator.DEFAULT_START_GRID);
+            LoadMetrics metrics = new LoadMetrics(1);
+            java.util.concurrent.FutureTask<OpenLoopGenerator.Result> run = new java.util.concurrent.FutureTask<>(
+                    () -> new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, s -> { }).run());
+            new Thread(run, "generator").start();
+            String invite = receive(uas);
+            org.junit.jupiter.api.Assertions.assertTrue(invite.startsWith("INVITE "), invite);
+            java.net.InetSocketAddress caller = new java.net.InetSocketAddress(lo, driver.localPort());
+
+            java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+            String callId = SipParser.parse(invite.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).callId();
+            driver.executorFor(callId).execute(() -> {
+                busy.countDown();
+                try {
+                    Thread.sleep(900); // T1 + 400 ms
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            org.junit.jupiter.api.Assertions.assertTrue(busy.await(2, TimeUnit.SECONDS));
+            byte[] ping = "\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            // More than the loop reads before it turns to due timers (without the hold, 200 were all read first).
+            for (int i = 0; i < 2000; i++) {
+                uas.send(new java.net.DatagramPacket(ping, ping.length, caller));
+            }
+            send(uas, answer(invite, 180), caller);
+
+            int invites = 1;
+            uas.setSoTimeout(1500);
+            try {
+                while (receive(uas).startsWith("INVITE ")) {
+                    invites++;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // quiet: nothing more was sent
+            }
+            send(uas, answer(invite, 486), caller);
+            run.get(10, TimeUnit.SECONDS);
+            assertEquals(1, invites, "the INVITE went out once");
+            assertEquals(Long.valueOf(1), metrics.inviteResponses().get("486"), "the call ended on the 486");
+            assertEquals(0, driver.retransmittedInvites());
+        }
+    }
+
+    /** A response of the UAS to {@code invite} (RFC 3261 8.2.6.2), with a To tag. */
+    private static String answer(String invite, int status) {
+        SipRequest request = (SipRequest) SipParser.parse(invite.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return new String(request.responseBuilder(status, SipResponse.reasonPhrase(status)).toTag("uas").build()
+                .toBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static void send(java.net.DatagramSocket socket, String text, java.net.InetSocketAddress to)
+            throws java.io.IOException {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        socket.send(new java.net.DatagramPacket(b, b.length, to));
+    }
+
+    private static String receive(java.net.DatagramSocket socket) throws java.io.IOException {
+        byte[] buf = new byte[4096];
+        java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        return new String(buf, 0, p.getLength(), java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

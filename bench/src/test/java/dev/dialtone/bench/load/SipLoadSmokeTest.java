@@ -82,6 +82,10 @@ class SipLoadSmokeTest {
             assertEquals(10, uas.byes.get(), "with no hold, every call still hangs up");
             assertEquals(10, run.report().settings().startGridMillis(), "the default start grid, in the report");
             assertEquals(32_000, run.report().settings().transactionTimeoutMillis(), "64*T1 unless shortened");
+            if (Files.isReadable(Path.of("/proc/net/udp"))) {
+                assertEquals(Long.valueOf(0), run.report().receiveDrops(), "nothing lost on arrival at ten calls");
+                assertTrue(output.lines().anyMatch(l -> l.matches("dropped on arrival\\s+0 .*")), output);
+            }
         }
     }
 
@@ -231,6 +235,7 @@ class SipLoadSmokeTest {
             assertEquals(0, run.exit(), output);
             assertEquals("TLS", run.report().settings().transport(), "sips: means TLS");
             assertEquals(3, run.report().counts().completed(), output);
+            assertNull(run.report().receiveDrops(), "a UDP figure");
         }
     }
 

@@ -43,7 +43,7 @@ class HtmlReportTest {
         LoadReport odd = new LoadReport(new LoadReport.Settings("sip:<b>&x", "UDP", 1, 1L, null, 0, 0, "caller", 0,
                 false, false, 0.1, null, null, null, 10, 32_000), r.startedAt(), 1, r.counts(), 0, true,
                 java.util.Map.of("<script>", 1L), r.inviteResponses(), r.latencies(), null, r.steps(), null,
-                List.of(), null, null);
+                List.of(), null, null, null);
         String html = HtmlReport.render(odd);
         assertFalse(html.contains("<script>"));
         assertFalse(html.contains("<b>&x"));

@@ -46,6 +46,6 @@ final class Reports {
                 LatencySummary.ofMicros(bye), LatencySummary.ofMicros(bye));
         return new LoadReport(settings, "2026-11-23T18:00:00Z", 32.5,
                 new LoadReport.Counts(600, 600, 597, 597, 0, 3, 0), 0.5, false, failures, responses, lat, rtp,
-                List.of(new LoadReport.StepResult(0, 20, 0, 30, 600, 600, 3, 0.5, false, "failure rate")), null, tl, 12L, 5L);
+                List.of(new LoadReport.StepResult(0, 20, 0, 30, 600, 600, 3, 0.5, false, "failure rate")), null, tl, 12L, 5L, 0L);
     }
 }
