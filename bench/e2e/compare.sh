@@ -59,6 +59,7 @@ command -v sipp >/dev/null || die "SIPp is needed (Debian: apt-get install sip-t
 command -v python3 >/dev/null || die "python3 is needed to read the reports"
 [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is needed"
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)   # SIPp's ramp runs in a directory of its own, for its error log
 ensure_jars "$BENCH_JAR"
 setup_cores
 trap 'stop_all' EXIT
@@ -115,32 +116,56 @@ print("ok" if ok else "FAIL", calls, failed, f"{started:.0f}")
 EOF
 }
 
-# "held why" of a SIPp UAC continuous ramp (-rate_increase) from its per-second statistics (-fd 1), with load's
-# rule: each step after the first within the failure limit and started at 95 % of its rate or better (the mean of
-# the step's whole seconds). SIPp counts a failure when it happens, not at its call's start: the failures of a
-# step's last calls can show in the next step, which then fails instead; so this can credit SIPp one step more.
+# "held why" of a SIPp UAC continuous ramp (-rate_increase) from its per-second statistics (-fd 1) and its error
+# log (-trace_err), with load's rule: each step after the first within the failure limit and started at 95 % of
+# its rate or better (the mean of the step's whole seconds), a call's failure counted in the step the call started
+# in. SIPp counts a failure in its statistics when it happens, up to GIVE_UP_MS after the call's last message, so a
+# step whose calls fail shows its failures in the steps after it: judged by those counts, SIPp's ramp was credited
+# with up to three steps more than it held. Its error log names each call it gave up by its Call-ID, which starts
+# with the call's number (SIPp numbers calls as it starts them), and the statistics' running count of calls
+# started places each number in a step. The held rate by the statistics' counts is given too, after "when:".
 sipp_ramp_max() {
-    python3 - "$1" "$MAX_FAILURE" <<'EOF'
-import sys
-f, limit = sys.argv[1], float(sys.argv[2])
+    python3 - "$1" "$2" "$MAX_FAILURE" <<'EOF2'
+import glob, re, sys
+f, errdir, limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
 rows = [l.rstrip("\n").split(";") for l in open(f) if l.strip()]
 head, data = rows[0], rows[1:]
 col = lambda r, name: r[head.index(name)]
 out = [int(col(r, "OutgoingCall(P)")) for r in data]
+total = [int(col(r, "OutgoingCall(C)")) for r in data]
 fail = [int(col(r, "FailedCall(P)")) for r in data]
 target = [float(col(r, "TargetRate")) for r in data]
-held, why = 0, "every step held"
-for rate in sorted(set(target))[1:]:
-    idx = [i for i, t in enumerate(target) if t == rate]
-    calls, failed = sum(out[i] for i in idx), sum(fail[i] for i in idx)
-    whole = [out[i] for i in idx[1:]] or [0]
-    started = sum(whole) / len(whole)
-    if calls == 0 or 100.0 * failed / calls > limit or started < 0.95 * rate:
-        why = f"{rate:g} cps: {failed} of {calls} failed, started at {started:.0f}/s"
-        break
-    held = rate
-print(f"{held:g}", why.replace(" ", "_"))
-EOF
+# Entries of the error log begin with a time stamp; an entry about a call SIPp gave up names it (the "Dead call"
+# entries are about messages for calls that already ended, successful or not).
+failed = set()
+for path in glob.glob(errdir + "/*_errors.log"):
+    text = open(path, "rb").read().decode("latin-1")
+    for entry in re.split(r"\d{4}-\d\d-\d\d\t[0-9:.]+\t[0-9.]+: ", text):
+        if "Dead call" in entry or not re.search(r"abort|fail", entry, re.I):
+            continue
+        m = re.search(r"(\d+)-\d+@", entry)
+        if m:
+            failed.add(int(m.group(1)))
+def judge(failures_of):
+    held, why = 0, "every step held"
+    for rate in sorted(set(target))[1:]:
+        idx = [i for i, t in enumerate(target) if t == rate]
+        calls, failed_calls = sum(out[i] for i in idx), failures_of(idx)
+        whole = [out[i] for i in idx[1:]] or [0]
+        started = sum(whole) / len(whole)
+        if calls == 0 or 100.0 * failed_calls / calls > limit or started < 0.95 * rate:
+            why = f"{rate:g} cps: {failed_calls} of {calls} failed, started at {started:.0f}/s"
+            break
+        held = rate
+    return held, why
+def by_start(idx):
+    first, last = idx[0], idx[-1]
+    lo = total[first - 1] if first > 0 else 0
+    return sum(1 for n in failed if lo < n <= total[last])
+held, why = judge(by_start)
+when, _ = judge(lambda idx: sum(fail[i] for i in idx))
+print(f"{held:g}", (why + f" (when: {when:g})").replace(" ", "_"))
+EOF2
 }
 
 # "user+sys seconds" from a GNU time file.
@@ -263,13 +288,15 @@ for rep in $(seq 1 "$REPS"); do
             for RATE in $(seq "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX"); do TOTAL=$((TOTAL + RATE * STEP_S)); done
             set +e
             # shellcheck disable=SC2086
-            $CORE_A sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$PORT" -r "$RAMP_START" \
-                -rate_increase "$RAMP_STEP" -rate_interval "$STEP_S" -rate_max "$RAMP_MAX" -m "$TOTAL" -d 0 \
-                -l 1000000 -recv_timeout "$GIVE_UP_MS" -trace_stat -stf "$R/sipp-ramp.csv" -fd 1 \
-                >"$R/sipp-ramp.out" 2>&1
+            mkdir -p "$R/sipp-ramp-errors"
+            (cd "$R/sipp-ramp-errors" && $CORE_A sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$PORT" \
+                -r "$RAMP_START" -rate_increase "$RAMP_STEP" -rate_interval "$STEP_S" -rate_max "$RAMP_MAX" \
+                -m "$TOTAL" -d 0 -l 1000000 -recv_timeout "$GIVE_UP_MS" -trace_stat -stf "$R/sipp-ramp.csv" -fd 1 \
+                -trace_err >"$R/sipp-ramp.out" 2>&1)
             set -e
             stop_pid "$PEER_PID"
-            read -r MAX WHY < <(sipp_ramp_max "$R/sipp-ramp.csv")
+            read -r MAX WHY < <(sipp_ramp_max "$R/sipp-ramp.csv" "$R/sipp-ramp-errors")
+            gzip -1 "$R/sipp-ramp-errors"/*_errors.log 2>/dev/null || true   # a few hundred MB once calls fail
             record uac-max sipp-ramp "$rep" "$MAX" "$WHY"
             log "  SIPp UAC's own ramp held $MAX cps (${WHY//_/ })"
         fi
