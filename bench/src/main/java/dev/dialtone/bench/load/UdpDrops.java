@@ -17,7 +17,11 @@ final class UdpDrops {
     private UdpDrops() {
     }
 
-    /** The drops of every socket bound to {@code port}, IPv4 and IPv6 (Netty's epoll sockets are IPv6), or -1. */
+    /**
+     * The drops of every socket bound to {@code port}, IPv4 and IPv6 (Netty's epoll sockets are IPv6), or -1. The
+     * local address is not compared: on one host a UDP port is one program's, and {@code load --threads N} binds
+     * its N sockets to one port (SO_REUSEPORT), so their drops add up.
+     */
     static long of(int port) {
         long sum = 0;
         boolean read = false;
