@@ -35,10 +35,10 @@ RAMP_MAX=${RAMP_MAX:-16050}
 STEP_S=${STEP_S:-5}
 LADDERS=${LADDERS:-1}
 SIPP_RAMP=${SIPP_RAMP:-1}
-CPU_RATES=${CPU_RATES:-400 1500}
+CPU_RATES=${CPU_RATES-400 1500}   # set and empty: no CPU runs
 WARM_S=${WARM_S:-45}
 CPU_S=${CPU_S:-20}
-UAS_RATES=${UAS_RATES:-400 1500}
+UAS_RATES=${UAS_RATES-400 1500}   # set and empty: no UAS runs
 UAS_WARM_S=${UAS_WARM_S:-45}
 UAS_S=${UAS_S:-20}
 MAX_FAILURE=${MAX_FAILURE:-0.1}
@@ -424,7 +424,7 @@ if any(r[0] == "uac-max" for r in rows):  # skipped with LADDERS=0
               + (f", {mx['load'] / mx['sipp-ramp']:.2f}x (both one continuous ramp)." if mx.get("sipp-ramp") else "."))
 rates = sorted({r[3] for r in rows if r[0] == "uac-cpu"}, key=float)
 cpu = {}
-if rates:  # skipped with CPU_RATES=" "
+if rates:  # none with CPU_RATES= (set and empty)
     print(f"\nCPU per 1,000 calls (ms, utime + stime): `load` over the calls started in the {cpu_s} s after its first "
           f"{warm} s, SIPp's UAC over the same window of a run as long. Failed calls of each run in brackets.\n")
     print("| UAC against SIPp's UAS | " + " | ".join(f"at {r} calls/s" for r in rates) + " |")
@@ -446,7 +446,7 @@ if lr:
           f"{med([1000 * float(r[7]) for r in lr]):.0f} ms of CPU.")
 urates = sorted({r[3] for r in rows if r[0] == "uas-cpu"}, key=float)
 ucpu = {}
-if urates:  # skipped with UAS_RATES=" "
+if urates:  # none with UAS_RATES= (set and empty)
     unames = {"uas": "Dialtone `uas`", "uas-alt": f"Dialtone `uas` ({alt})", "sipp": "SIPp UAS (`sipp -sn uas`)"}
     print(f"\nUAS under SIPp's UAC: CPU per 1,000 calls (ms) over a {uas_s} s run after a {uas_warm} s warm-up run at "
           "the same rate; failed calls and RSS after the run in brackets.\n")
