@@ -40,10 +40,15 @@ final class UdpDrops {
         return read ? sum : -1;
     }
 
-    /** net.core.rmem_max, the most receive buffer a socket may ask for (Linux doubles it), or -1 if unknown. */
+    /**
+     * net.core.rmem_max, the most receive buffer a socket may ask for (Linux doubles it), or -1 if unknown. Read as
+     * lines: a /proc file says its size is 0, and {@code Files.readString} then returned only its first byte ("4"
+     * for 4194304).
+     */
     static long receiveBufferMax() {
         try {
-            return Long.parseLong(Files.readString(Path.of("/proc/sys/net/core/rmem_max")).trim());
+            List<String> lines = Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max"));
+            return lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
         } catch (IOException | SecurityException | NumberFormatException e) {
             return -1;
         }

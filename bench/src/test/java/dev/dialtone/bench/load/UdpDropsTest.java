@@ -60,6 +60,15 @@ class UdpDropsTest {
     }
 
     @Test
+    void readsRmemMax_whole() throws Exception {
+        Path file = Path.of("/proc/sys/net/core/rmem_max");
+        assumeTrue(Files.isReadable(file), "Linux's sysctl files");
+        Process cat = new ProcessBuilder("cat", file.toString()).start();
+        long expected = Long.parseLong(new String(cat.getInputStream().readAllBytes()).trim());
+        assertEquals(expected, UdpDrops.receiveBufferMax(), "the value cat reads");
+    }
+
+    @Test
     void aCappedReceiveBuffer_isReported_withTheSysctlThatRaisesIt() {
         String advice = SipCallDriver.bufferAdvice(212_992);
         assertTrue(advice.startsWith("net.core.rmem_max is 208 KiB: our UDP socket gets 416 KiB"), advice);
