@@ -7,6 +7,8 @@
 #     (over the seconds after WARM_S of a run as long for both: steady state, once `load`'s JIT has compiled the
 #     call path and the first calls' 64*T1 transaction timers have fired, 32 s after they started, and SIPp's UAS
 #     has begun to drop the dead calls it keeps for 33 s).
+#     Both UACs' continuous ramps again against Dialtone's `uas`: SIPp's UAC's highest rate against each UAS, and
+#     both UACs against a UAS that is not SIPp's.
 #  2. UAS: `uas` and SIPp's UAS under the same SIPp UAC load, CPU per 1,000 calls of each, over UAS_S seconds
 #     after UAS_WARM_S seconds of the same load.
 # The tool being measured runs on core 0, its peer on core 1. Each measurement is taken REPS times; the table
@@ -14,13 +16,14 @@
 #
 #   bench/e2e/compare.sh                  about sixteen minutes with the defaults (REPS=3: over forty minutes)
 #
-# LOAD_JAVA_OPTS (default: -Xmn1g, as README advises above 10,000 calls/s) are `load`'s JVM options; `uas` runs
+# LOAD_JAVA_OPTS (default: -Xms2g -Xmn1g, as README advises above 10,000 calls/s) are `load`'s JVM options; `uas` runs
 # as shipped. ALT_JAVA_OPTS (default: unset) measures `load` and `uas` a second time with those JVM options;
 # ALT_JAVA_OPTS=none measures `load` a second time with none.
 # Settings (environment): REPS; RAMP_START, RAMP_STEP, RAMP_MAX, STEP_S (the UAC ladder: calls/s, seconds per
 # rate); CPU_RATES, WARM_S, CPU_S (the UAC CPU runs); UAS_RATES, UAS_WARM_S, UAS_S (the UAS runs);
 # MAX_FAILURE (percent); GIVE_UP_MS (both UACs' answer timeout); LADDERS (0: skip the highest-rate ladders);
-# SIPP_RAMP (0: skip SIPp's own continuous ramp, run beside its fresh-process-per-rate ladder); OUT.
+# SIPP_RAMP (0: skip SIPp's own continuous ramp, run beside its fresh-process-per-rate ladder); UAS_LADDER (0: skip
+# the ramps against `uas`); OUT.
 # A rate holds when no more than MAX_FAILURE % of its calls fail (a call not over 5 s after its last start
 # fails) and calls start at 95 % of it or better. The ladder's first, low rate is a warm-up for both tools and
 # is not judged: a cold JVM on a busy core answers late in its first second, its INVITEs are retransmitted, and
@@ -35,6 +38,7 @@ RAMP_MAX=${RAMP_MAX:-16050}
 STEP_S=${STEP_S:-5}
 LADDERS=${LADDERS:-1}
 SIPP_RAMP=${SIPP_RAMP:-1}
+UAS_LADDER=${UAS_LADDER:-1}
 CPU_RATES=${CPU_RATES-400 1500}   # set and empty: no CPU runs
 WARM_S=${WARM_S:-45}
 CPU_S=${CPU_S:-20}
@@ -45,7 +49,7 @@ MAX_FAILURE=${MAX_FAILURE:-0.1}
 # How long either UAC waits for an answer before it gives the call up and stops retransmitting: SIPp's
 # -recv_timeout, load's --transaction-timeout (without them, SIPp waits for ever and load for 64*T1 = 32 s).
 GIVE_UP_MS=${GIVE_UP_MS:-5000}
-LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS--Xmn1g}
+LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS--Xms2g -Xmn1g}
 ALT_JAVA_OPTS=${ALT_JAVA_OPTS:-}
 VARIANTS=(load); [[ -n $ALT_JAVA_OPTS ]] && VARIANTS+=(load-alt)
 UAS_TOOLS=(uas); [[ -n $ALT_JAVA_OPTS && $ALT_JAVA_OPTS != none ]] && UAS_TOOLS+=(uas-alt)
@@ -146,12 +150,15 @@ for path in glob.glob(errdir + "/*_errors.log"):
         m = re.search(r"(\d+)-\d+@", entry)
         if m:
             failed.add(int(m.group(1)))
+# The second in which the last call started is partial, and the line SIPp writes as it exits has no calls: neither
+# is a whole second of the last step (in a ramp that held to its last rate, they made it look slow).
+last = max([i for i, n in enumerate(out) if n > 0] or [0])
 def judge(failures_of):
     held, why = 0, "every step held"
     for rate in sorted(set(target))[1:]:
         idx = [i for i, t in enumerate(target) if t == rate]
         calls, failed_calls = sum(out[i] for i in idx), failures_of(idx)
-        whole = [out[i] for i in idx[1:]] or [0]
+        whole = [out[i] for i in idx[1:] if i < last] or [0]
         started = sum(whole) / len(whole)
         if calls == 0 or 100.0 * failed_calls / calls > limit or started < 0.95 * rate:
             why = f"{rate:g} cps: {failed_calls} of {calls} failed, started at {started:.0f}/s"
@@ -197,6 +204,48 @@ cpu_since() {
 
 # The PID of the first process named $2 below $1 (GNU time's child, or deeper for a function run in the
 # background); nothing if none appears within 5 s.
+# Dialtone's `uas` as shipped on a core, in the background, on a free port; sets PORT and PEER_PID. $1: core
+# prefix, $2: log.
+start_uas() {
+    for attempt in 1 2 3; do
+        read -r PORT < <(free_ports 1)
+        # shellcheck disable=SC2086
+        LOGFILE=$2 start_bg $1 java -jar "$BENCH_JAR" uas --bind 127.0.0.1 --port "$PORT"
+        PEER_PID=$STARTED_PID
+        wait_for_line "$2" listening 60 "$PEER_PID" && return 0
+    done
+    die "uas did not start: $(tail -2 "$2")"
+}
+
+# "held why" of load's ramp with JVM options $1 against the UAS on PORT, its files named $2.*.
+load_ramp() {
+    set +e
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%e %U %S" -o "$2.time" $CORE_A java $1 -jar "$BENCH_JAR" load \
+        --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$RAMP_START" --rate-step "$RAMP_STEP" \
+        --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 \
+        --transaction-timeout "$GIVE_UP_MS" --max-failure-rate "$MAX_FAILURE" \
+        --report "$2.json" >"$2.txt" 2>&1
+    set -e
+    load_ramp_max "$2.json"
+}
+
+# "held why" of SIPp UAC's own continuous ramp against the UAS on PORT, its files named $1.* and $1-errors/.
+sipp_ramp() {
+    local total=0 rate
+    for rate in $(seq "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX"); do total=$((total + rate * STEP_S)); done
+    mkdir -p "$1-errors"
+    set +e
+    # shellcheck disable=SC2086
+    (cd "$1-errors" && $CORE_A sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$PORT" \
+        -r "$RAMP_START" -rate_increase "$RAMP_STEP" -rate_interval "$STEP_S" -rate_max "$RAMP_MAX" \
+        -m "$total" -d 0 -l 1000000 -recv_timeout "$GIVE_UP_MS" -trace_stat -stf "$1.csv" -fd 1 \
+        -trace_err >"$1.out" 2>&1)
+    set -e
+    sipp_ramp_max "$1.csv" "$1-errors"
+    gzip -1 "$1-errors"/*_errors.log 2>/dev/null || true   # a few hundred MB once calls fail
+}
+
 descendant() {
     local p
     for _ in $(seq 1 100); do
@@ -251,16 +300,8 @@ for rep in $(seq 1 "$REPS"); do
             [[ $VARIANT == load ]] && JOPTS=$LOAD_JAVA_OPTS || JOPTS=$ALT_OPTS
             start_sipp_uas "$CORE_B" "$R/sipp-uas-for-$VARIANT.log"
             log "rep $rep: $VARIANT ramp $RAMP_START..$RAMP_MAX cps against SIPp UAS"
-            set +e
-            # shellcheck disable=SC2086
-            /usr/bin/time -f "%e %U %S" -o "$R/$VARIANT-ramp.time" $CORE_A java $JOPTS -jar "$BENCH_JAR" load \
-                --target "sip:127.0.0.1:$PORT" --hold 0 --rate "$RAMP_START" --rate-step "$RAMP_STEP" \
-                --rate-max "$RAMP_MAX" --step-duration "$STEP_S" --drain-timeout 5 \
-                --transaction-timeout "$GIVE_UP_MS" --max-failure-rate "$MAX_FAILURE" \
-                --report "$R/$VARIANT-ramp.json" >"$R/$VARIANT-ramp.txt" 2>&1
-            set -e
+            read -r MAX WHY < <(load_ramp "$JOPTS" "$R/$VARIANT-ramp")
             stop_pid "$PEER_PID"
-            read -r MAX WHY < <(load_ramp_max "$R/$VARIANT-ramp.json")
             record uac-max "$VARIANT" "$rep" "$MAX" "$WHY"
             log "  $VARIANT held $MAX cps (${WHY//_/ })"
         done
@@ -284,21 +325,28 @@ for rep in $(seq 1 "$REPS"); do
         # 1b, again: SIPp UAC's own continuous ramp, like load's, one process from the first rate to the last.
         if (( SIPP_RAMP )); then
             start_sipp_uas "$CORE_B" "$R/sipp-uas-for-sipp-ramp.log"
-            TOTAL=0
-            for RATE in $(seq "$RAMP_START" "$RAMP_STEP" "$RAMP_MAX"); do TOTAL=$((TOTAL + RATE * STEP_S)); done
-            set +e
-            # shellcheck disable=SC2086
-            mkdir -p "$R/sipp-ramp-errors"
-            (cd "$R/sipp-ramp-errors" && $CORE_A sipp -sn uac "${SIPP_OPTS[@]}" -p 0 "127.0.0.1:$PORT" \
-                -r "$RAMP_START" -rate_increase "$RAMP_STEP" -rate_interval "$STEP_S" -rate_max "$RAMP_MAX" \
-                -m "$TOTAL" -d 0 -l 1000000 -recv_timeout "$GIVE_UP_MS" -trace_stat -stf "$R/sipp-ramp.csv" -fd 1 \
-                -trace_err >"$R/sipp-ramp.out" 2>&1)
-            set -e
+            read -r MAX WHY < <(sipp_ramp "$R/sipp-ramp")
             stop_pid "$PEER_PID"
-            read -r MAX WHY < <(sipp_ramp_max "$R/sipp-ramp.csv" "$R/sipp-ramp-errors")
-            gzip -1 "$R/sipp-ramp-errors"/*_errors.log 2>/dev/null || true   # a few hundred MB once calls fail
             record uac-max sipp-ramp "$rep" "$MAX" "$WHY"
             log "  SIPp UAC's own ramp held $MAX cps (${WHY//_/ })"
+        fi
+
+        # 1d. Both UACs' continuous ramps again, against Dialtone's `uas` as shipped (UAS_LADDER=0 skips them). Against
+        # SIPp's UAS both reach the rate that UAS sustains, which is the same under either (its CPU per call is); the
+        # same UAC against both UASes compares the UASes' highest rates, and the two UACs against a second UAS show
+        # whether the first one's limit was the UAS's.
+        if (( UAS_LADDER )); then
+            start_uas "$CORE_B" "$R/uas-for-load-ramp.log"
+            log "rep $rep: load ramp $RAMP_START..$RAMP_MAX cps against uas"
+            read -r MAX WHY < <(load_ramp "$LOAD_JAVA_OPTS" "$R/load-ramp-uas")
+            stop_pid "$PEER_PID"
+            record uac-max-uas load "$rep" "$MAX" "$WHY"
+            log "  load held $MAX cps against uas (${WHY//_/ })"
+            start_uas "$CORE_B" "$R/uas-for-sipp-ramp.log"
+            read -r MAX WHY < <(sipp_ramp "$R/sipp-ramp-uas")
+            stop_pid "$PEER_PID"
+            record uac-max-uas sipp-ramp "$rep" "$MAX" "$WHY"
+            log "  SIPp UAC's own ramp held $MAX cps against uas (${WHY//_/ })"
         fi
     fi
 
@@ -422,6 +470,20 @@ if any(r[0] == "uac-max" for r in rows):  # skipped with LADDERS=0
     if mx.get("sipp"):
         print(f"\nload / SIPp UAC, highest rate: {mx['load'] / mx['sipp']:.2f}x (SIPp a fresh process per rate)"
               + (f", {mx['load'] / mx['sipp-ramp']:.2f}x (both one continuous ramp)." if mx.get("sipp-ramp") else "."))
+if any(r[0] == "uac-max-uas" for r in rows):  # skipped with UAS_LADDER=0
+    print("\nThe same ramp, one continuous ramp for each UAC, against Dialtone's `uas` (as shipped) instead.\n")
+    print("| UAC against `uas` | highest rate held (calls/s) |")
+    print("|---|---|")
+    mu = {}
+    for t in ("load", "sipp-ramp"):
+        xs = [float(r[3]) for r in pick("uac-max-uas", t)]
+        mu[t] = med(xs) if xs else 0
+        print(f"| {names[t]} | {med(xs):.0f} ({fmt(xs)}) |" if xs else f"| {names[t]} | not measured |")
+    if mu.get("sipp-ramp"):
+        print(f"\nload / SIPp UAC against `uas`, highest rate: {mu['load'] / mu['sipp-ramp']:.2f}x.")
+    if mu.get("sipp-ramp") and mx.get("sipp-ramp"):
+        print(f"\nSIPp's UAC's highest rate against `uas` / against SIPp's UAS (its own ramp both times): "
+              f"{mu['sipp-ramp'] / mx['sipp-ramp']:.2f}x.")
 rates = sorted({r[3] for r in rows if r[0] == "uac-cpu"}, key=float)
 cpu = {}
 if rates:  # none with CPU_RATES= (set and empty)

@@ -303,9 +303,10 @@ public final class LoadCommand implements Callable<Integer> {
         // A ramp counts by the highest rate it may reach.
         double peak = plan.schedule().steps().stream().mapToDouble(RateSchedule.Step::rate).max().orElse(rate);
         driver.expectRate(peak);
-        String young = youngGenerationNote(peak, edenBytes());
-        if (young != null) {
-            out.println(young);
+        // Serial's pools are "Eden Space" and "Tenured Gen", Parallel's "PS Eden Space" and "PS Old Gen".
+        String heap = heapNote(peak, poolBytes("Eden Space"), Math.max(poolBytes("Tenured Gen"), poolBytes("Old Gen")));
+        if (heap != null) {
+            out.println(heap);
         }
         if (warmupCalls > 0) {
             try {
@@ -419,32 +420,40 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
-    /** From this rate on, a young generation below {@link #EDEN_ADVISED} is worth a note before the run. */
-    static final double EDEN_NOTE_FROM_RATE = 10_000;
+    /** From this rate on, a heap smaller than advised is worth a note before the run. */
+    static final double HEAP_NOTE_FROM_RATE = 10_000;
     static final long EDEN_ADVISED = 512L << 20;
+    static final long OLD_ADVISED = 512L << 20;
 
     /**
-     * A note advising -Xmn1g when the run may reach {@code peak} calls/s with an eden of {@code eden} bytes (0:
-     * unknown, no note). Each call allocates about 20 KB, so at 20,000 calls/s the 100 MB eden a JVM starts with
-     * on a machine of 24 GB fills four times a second; when the target stalls, each of those collections copies
-     * the calls in flight, the pauses grow with them, and `load` falls behind the target it is measuring.
-     * Measured against SIPp's UAS (bench/RESULTS.md): ramps ended at 18,000-21,000 calls/s as started, at
-     * 21,000-22,000 with -Xmn1g.
+     * A note advising -Xms2g -Xmn1g when the run may reach {@code peak} calls/s with an eden of {@code eden} bytes
+     * and an old generation of {@code old} bytes, as committed at start (0: unknown, no note). Each call allocates
+     * about 20 KB, so at 20,000 calls/s the 100 MB eden a JVM starts with on a machine of 24 GB fills four times a
+     * second; when the target stalls, each of those collections copies the calls in flight, the pauses grow with
+     * them, and `load` falls behind the target it is measuring (ramps against SIPp's UAS ended at 18,000-21,000
+     * calls/s as started, at 21,000-22,000 with -Xmn1g). With -Xmn1g alone the old generation starts at a few MB:
+     * the warm-up's closing collection cannot move its 145 MB of live state there, so the first collections of the
+     * run copy it again, and the old generation then grows in full collections; the first seconds at 20,000
+     * calls/s stopped for 0.2-0.3 s twice, and 1,621 calls of one run failed. -Xms2g commits the old generation
+     * before the run (bench/RESULTS.md, nineteenth part).
      */
-    static String youngGenerationNote(double peak, long eden) {
-        if (peak < EDEN_NOTE_FROM_RATE || eden <= 0 || eden >= EDEN_ADVISED) {
+    static String heapNote(double peak, long eden, long old) {
+        if (peak < HEAP_NOTE_FROM_RATE || eden <= 0 || old <= 0 || (eden >= EDEN_ADVISED && old >= OLD_ADVISED)) {
             return null;
         }
-        return String.format(Locale.ROOT, "note: the JVM's eden is %d MB; for a run above %,d calls/s start it with "
-                + "java -Xmn1g -jar dialtone-bench.jar load ... (a larger young generation: see bench/RESULTS.md)",
-                eden >> 20, (long) EDEN_NOTE_FROM_RATE);
+        return String.format(Locale.ROOT, "note: the JVM's eden is %d MB and its old generation %d MB; for a run "
+                + "above %,d calls/s start it with java -Xms2g -Xmn1g -jar dialtone-bench.jar load ... (see "
+                + "bench/RESULTS.md)", eden >> 20, old >> 20, (long) HEAP_NOTE_FROM_RATE);
     }
 
-    /** The eden's size as committed now, in bytes; 0 where the collector sizes it as it goes (G1, ZGC). */
-    private static long edenBytes() {
+    /**
+     * The committed size of the collector's pool whose name ends with {@code suffix}, in bytes; 0 where the
+     * collector sizes its generations as it goes (G1, ZGC), whose notes would not apply.
+     */
+    private static long poolBytes(String suffix) {
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             String name = p.getName();
-            if (name.endsWith("Eden Space") && !name.startsWith("G1")) {
+            if (name.endsWith(suffix) && !name.startsWith("G1")) {
                 return p.getUsage().getCommitted();
             }
         }
