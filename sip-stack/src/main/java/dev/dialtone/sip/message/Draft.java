@@ -269,7 +269,7 @@ abstract class Draft<B extends Draft<B>> {
 
     /** Copies {@code s}, known to be ASCII, as bytes: for a Latin-1 string the JDK does this as an array copy. */
     @SuppressWarnings("deprecation") // the char-to-low-byte copy is exactly right for ASCII, and allocates nothing
-    private static int putAscii(String s, byte[] out, int p) {
+    static int putAscii(String s, byte[] out, int p) {
         s.getBytes(0, s.length(), out, p);
         return p + s.length();
     }

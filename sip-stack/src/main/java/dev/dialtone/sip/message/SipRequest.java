@@ -89,6 +89,22 @@ public final class SipRequest implements SipMessage {
         return b;
     }
 
+    /**
+     * This request with {@code via} for its topmost Via (a server stamping received and rport on arrival, RFC 3261
+     * 18.2.1, RFC 3581 4), every other byte as received.
+     *
+     * @throws IllegalStateException if the request has no Via
+     */
+    public SipRequest withTopVia(Via via) {
+        Head h = head.withFirstVia(via);
+        if (h == null) {
+            return toBuilder().replaceTopVia(via).build();
+        }
+        SipRequest r = new SipRequest(h, method, uriStart, uriEnd, version);
+        r.requestUri = requestUri;
+        return r;
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }

@@ -128,7 +128,7 @@ final class InboundHandler extends SimpleChannelInboundHandler<SipFrame> {
             stamped = stamped.withRport(remote.getPort());
         }
         try {
-            return request.toBuilder().replaceTopVia(stamped).build();
+            return request.withTopVia(stamped);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new SipParseException(0, "Bad Via");
         }

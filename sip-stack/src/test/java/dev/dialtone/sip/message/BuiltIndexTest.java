@@ -85,6 +85,40 @@ class BuiltIndexTest {
         assertEquals("builder produced an invalid message: Bad Content-Length: larger than the message body", e.getMessage());
     }
 
+    @Test
+    void aStampedTopVia_changesThoseBytesOnly_asTheBuilderWould() {
+        String rest = "From: <sip:a@example.com>;tag=1\r\nTo: <sip:bob@example.com>\r\nCall-ID: a@b\r\n"
+            + "CSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
+        byte[] wire = ("INVITE sip:bob@example.com SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1;rport\r\n"
+            + "Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-0\r\n" + rest).getBytes(StandardCharsets.UTF_8);
+        SipRequest r = (SipRequest) SipMessage.parse(wire, wire.length, true);
+        assertEquals("a@b", r.callId()); // cached values come along
+        Via stamped = r.topVia().withReceived("192.0.2.9").withRport(5999);
+        SipRequest fast = r.withTopVia(stamped);
+        assertEquals("INVITE sip:bob@example.com SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1;rport=5999;received=192.0.2.9\r\n"
+            + "Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-0\r\n" + rest, fast.toString());
+        assertEquals(r.toBuilder().replaceTopVia(stamped).build().toString(), fast.toString());
+        assertEquals(5999, fast.topVia().rport());
+        assertEquals("10.0.0.2", fast.vias().get(1).host());
+        assertEquals("a@b", fast.callId());
+        assertEquals("hello", new String(fast.body(), StandardCharsets.UTF_8));
+        assertEquals(5999, ((SipRequest) SipMessage.parse(fast.toBytes(), fast.toBytes().length, true)).topVia().rport());
+        assertSameIndex(fast, "stamped");
+        assertEquals(r.toString(), new String(wire, StandardCharsets.UTF_8), "the source is not touched");
+
+        // Two Vias on the first line: the builder splits them, with the same result as before.
+        byte[] list = ("INVITE sip:bob@example.com SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-1;rport, SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-0\r\n"
+            + rest).getBytes(StandardCharsets.UTF_8);
+        SipRequest l = (SipRequest) SipMessage.parse(list, list.length, true);
+        SipRequest stampedList = l.withTopVia(stamped);
+        assertEquals(2, stampedList.vias().size());
+        assertEquals(stamped.toString(), stampedList.topVia().toString());
+        assertEquals(l.toBuilder().replaceTopVia(stamped).build().toString(), stampedList.toString());
+    }
+
     private static List<java.util.function.Supplier<SipMessage>> variants(SipMessage m) {
         Via via = Via.of("UDP", "192.0.2.7", 5070, "z9hG4bK-added");
         if (m instanceof SipRequest r) {
@@ -93,7 +127,8 @@ class BuiltIndexTest {
                 () -> r.toBuilder().withTopVia(via).build(),
                 () -> r.toBuilder().setHeader("Max-Forwards", "69").header("X-Added", " padded ").build(),
                 () -> r.toBuilder().body("text/plain", "hello".getBytes(StandardCharsets.UTF_8)).build(),
-                () -> r.toBuilder().removeHeader("Call-ID").header("Call-ID", "moved@end").build());
+                () -> r.toBuilder().removeHeader("Call-ID").header("Call-ID", "moved@end").build(),
+                () -> r.topVia() == null ? r : r.withTopVia(r.topVia().withReceived("192.0.2.9").withRport(5999)));
         }
         SipResponse s = (SipResponse) m;
         return List.of(
