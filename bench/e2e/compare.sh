@@ -202,15 +202,14 @@ cpu_since() {
     awk -v a="$1" -v b="$(cpu_ms "$2")" 'BEGIN { printf "%.2f", (b - a) / 1000 }'
 }
 
-# The PID of the first process named $2 below $1 (GNU time's child, or deeper for a function run in the
-# background); nothing if none appears within 5 s.
-# Dialtone's `uas` as shipped on a core, in the background, on a free port; sets PORT and PEER_PID. $1: core
-# prefix, $2: log.
+# Dialtone's `uas` on a core, in the background, on a free port; sets PORT and PEER_PID. $1: core prefix, $2: log,
+# $3: JVM options (none: as shipped). A port free a moment ago can be taken by then (other tools on the machine):
+# a few tries.
 start_uas() {
     for attempt in 1 2 3; do
         read -r PORT < <(free_ports 1)
         # shellcheck disable=SC2086
-        LOGFILE=$2 start_bg $1 java -jar "$BENCH_JAR" uas --bind 127.0.0.1 --port "$PORT"
+        LOGFILE=$2 start_bg $1 java ${3:-} -jar "$BENCH_JAR" uas --bind 127.0.0.1 --port "$PORT"
         PEER_PID=$STARTED_PID
         wait_for_line "$2" listening 60 "$PEER_PID" && return 0
     done
@@ -246,6 +245,8 @@ sipp_ramp() {
     gzip -1 "$1-errors"/*_errors.log 2>/dev/null || true   # a few hundred MB once calls fail
 }
 
+# The PID of the first process named $2 below $1 (GNU time's child, or deeper for a function run in the
+# background); nothing if none appears within 5 s.
 descendant() {
     local p
     for _ in $(seq 1 100); do
@@ -405,19 +406,10 @@ for rep in $(seq 1 "$REPS"); do
     # a warm-up run at the same rate (long enough for the first calls' 32 s transaction timers to fire).
     for UAS_RATE in $UAS_RATES; do
         for TOOL in "${UAS_TOOLS[@]}" sipp; do
-            read -r PORT < <(free_ports 1)
             if [[ $TOOL == uas* ]]; then
                 [[ $TOOL == uas ]] && JOPTS="" || JOPTS=$ALT_OPTS
-                # A port free a moment ago can be taken by then (other tools on the machine): try a few.
-                for attempt in 1 2 3; do
-                    # shellcheck disable=SC2086
-                    LOGFILE=$R/uas-$TOOL-$UAS_RATE.log start_bg $CORE_A java $JOPTS -jar "$BENCH_JAR" uas \
-                        --bind 127.0.0.1 --port "$PORT"
-                    UAS_PID=$STARTED_PID
-                    wait_for_line "$R/uas-$TOOL-$UAS_RATE.log" listening 60 "$UAS_PID" && break
-                    (( attempt == 3 )) && die "uas did not start: $(tail -2 "$R/uas-$TOOL-$UAS_RATE.log")"
-                    read -r PORT < <(free_ports 1)
-                done
+                start_uas "$CORE_A" "$R/uas-$TOOL-$UAS_RATE.log" "$JOPTS"
+                UAS_PID=$PEER_PID
             else
                 start_sipp_uas "$CORE_A" "$R/uas-$TOOL-$UAS_RATE.log"
                 UAS_PID=$PEER_PID

@@ -257,7 +257,7 @@ abstract class Draft<B extends Draft<B>> {
     }
 
     /** The length of {@code s} if every char of it is ASCII, else -1. */
-    private static int asciiLength(String s) {
+    static int asciiLength(String s) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             if (s.charAt(i) >= 0x80) {

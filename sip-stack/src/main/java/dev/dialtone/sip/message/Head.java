@@ -381,11 +381,9 @@ final class Head {
             }
         }
         String text = via.toString();
-        int n = text.length();
-        for (int k = 0; k < n; k++) {
-            if (text.charAt(k) >= 0x80) {
-                return null; // a Via is ASCII; anything else goes the builder's way
-            }
+        int n = Draft.asciiLength(text);
+        if (n < 0) {
+            return null; // a Via is ASCII; anything else goes the builder's way
         }
         int delta = n - (ve - vs);
         byte[] out = new byte[length + delta];
