@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Transactions of one shard and one closing-timer duration that have nothing left to do but deal with
@@ -31,8 +32,15 @@ final class Retired extends FifoLane {
     // entries came (which is the order they leave). As a String and a byte[] per entry, they lived through many
     // young collections, were copied by each, then promoted, and left for a full collection of the old generation
     // to find: at 10,000 calls/s that came about a minute into a run, and stopped the loop for 250-400 ms.
-    // Offsets into the ring only grow; an offset's place is offset & (text.length - 1).
-    private byte[] text = new byte[1024];
+    // Offsets into the ring only grow. The ring is made of pages: page n (offsets n*PAGE up) is pages[n & mask],
+    // and a page whose bytes have all left is written again when page n + pages.length comes. As one array
+    // doubled when full, a server lane at 25,000 calls/s (INVITEs and BYEs for 64*T1) reached 512 MB: the loop
+    // stopped to copy half of that, the new array went straight to the old generation and the one it replaced
+    // stayed there until a full collection; `uas` lost datagrams in each stop and fell behind for good. Now
+    // growing costs a page and, rarely, a longer array of references.
+    private static final int PAGE_SHIFT = 16;
+    private static final int PAGE = 1 << PAGE_SHIFT;
+    private byte[][] pages = new byte[1][];
     private long textHead;
     private long textTail;
     private long[] starts = new long[capacity()];
@@ -117,44 +125,67 @@ final class Retired extends FifoLane {
         reserveText((long) capacity * KEY_BYTES - (textTail - textHead));
     }
 
-    /** Room in the text ring for {@code length} more bytes: doubled, with the bytes in use kept at their offsets. */
+    /** Room in the text ring for {@code length} more bytes: slots for the pages they take, kept at their numbers. */
     private void reserveText(long length) {
-        long used = textTail - textHead;
-        if (used + length <= text.length) {
+        long first = textHead >>> PAGE_SHIFT;
+        long last = (textTail + Math.max(length, 1) - 1) >>> PAGE_SHIFT;
+        if (last - first < pages.length) {
             return;
         }
-        int size = text.length;
-        while (size < used + length && size < 1 << 30) {
-            size *= 2;
+        int slots = pages.length;
+        while (slots <= last - first) {
+            slots *= 2;
         }
-        byte[] grown = new byte[size];
-        // Block copies, each as long as neither ring wraps inside it: at most three.
-        for (long o = textHead; o < textTail; ) {
-            int from = (int) (o & (text.length - 1));
-            int to = (int) (o & (size - 1));
-            int n = (int) Math.min(textTail - o, Math.min(text.length - from, size - to));
-            System.arraycopy(text, from, grown, to, n);
-            o += n;
+        byte[][] grown = new byte[slots][];
+        // Pages in use move to their numbers' slots; pages already free stay, to be written before a new one is made.
+        long lastInUse = textTail == textHead ? first - 1 : (textTail - 1) >>> PAGE_SHIFT;
+        for (long n = first; n <= lastInUse; n++) {
+            grown[(int) (n & (slots - 1))] = pages[(int) (n & (pages.length - 1))];
         }
-        text = grown;
+        int spare = 0;
+        for (long n = lastInUse + 1; n < first + pages.length; n++) {
+            byte[] free = pages[(int) (n & (pages.length - 1))];
+            if (free != null) {
+                while (grown[spare] != null) {
+                    spare++;
+                }
+                grown[spare] = free;
+            }
+        }
+        pages = grown;
+    }
+
+    /** Page {@code n}, made when first written. */
+    private byte[] page(long n) {
+        int slot = (int) (n & (pages.length - 1));
+        byte[] page = pages[slot];
+        if (page == null) {
+            page = new byte[PAGE];
+            pages[slot] = page;
+        }
+        return page;
     }
 
     private void put(byte[] b) {
-        int mask = text.length - 1;
-        int at = (int) (textTail & mask);
-        int first = Math.min(b.length, text.length - at);
-        System.arraycopy(b, 0, text, at, first);
-        System.arraycopy(b, first, text, 0, b.length - first);
-        textTail += b.length;
+        for (int done = 0; done < b.length; ) {
+            int at = (int) (textTail & (PAGE - 1));
+            int n = Math.min(b.length - done, PAGE - at);
+            System.arraycopy(b, done, page(textTail >>> PAGE_SHIFT), at, n);
+            done += n;
+            textTail += n;
+        }
     }
 
     /** The {@code length} bytes of the ring from {@code offset}, copied out. */
     private byte[] get(long offset, int length) {
         byte[] out = new byte[length];
-        int at = (int) (offset & (text.length - 1));
-        int first = Math.min(length, text.length - at);
-        System.arraycopy(text, at, out, 0, first);
-        System.arraycopy(text, 0, out, first, length - first);
+        for (int done = 0; done < length; ) {
+            long o = offset + done;
+            int at = (int) (o & (PAGE - 1));
+            int n = Math.min(length - done, PAGE - at);
+            System.arraycopy(page(o >>> PAGE_SHIFT), at, out, done, n);
+            done += n;
+        }
         return out;
     }
 
@@ -236,11 +267,14 @@ final class Retired extends FifoLane {
     }
 
     private boolean keyIs(long offset, byte[] k) {
-        int mask = text.length - 1;
-        for (int j = 0; j < k.length; j++) {
-            if (text[(int) ((offset + j) & mask)] != k[j]) {
+        for (int done = 0; done < k.length; ) {
+            long o = offset + done;
+            int at = (int) (o & (PAGE - 1));
+            int n = Math.min(k.length - done, PAGE - at);
+            if (!Arrays.equals(page(o >>> PAGE_SHIFT), at, at + n, k, done, done + n)) {
                 return false;
             }
+            done += n;
         }
         return true;
     }

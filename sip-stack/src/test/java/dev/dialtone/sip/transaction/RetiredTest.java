@@ -420,6 +420,58 @@ class RetiredTest {
         }
     }
 
+    @Test
+    void finalResponsesKeptOnManyPagesOfTheRing_goOutAgainByteForByte_afterTheOldestPagesAreWrittenAgain()
+            throws Exception {
+        // About 330 bytes kept per BYE: 500 of them fill more than two 64 KiB pages. The second wave comes while
+        // the first is kept, the third (1,200, some 6 pages) once the first has left, onto its pages.
+        java.util.function.BiFunction<Integer, Integer, List<SipRequest>> wave = (w, n) -> {
+            List<SipRequest> byes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byes.add(Messages.request("BYE", "z9hG4bK-p" + w + "-" + "y".repeat(i % 17) + i));
+            }
+            return byes;
+        };
+        List<SipRequest> a = wave.apply(0, 500);
+        List<SipRequest> b = wave.apply(1, 500);
+        List<SipRequest> c = wave.apply(2, 1200);
+        for (SipRequest r : a) {
+            receive(r);
+        }
+        Thread.sleep(640); // half of Timer J (64*T1)
+        for (SipRequest r : b) {
+            receive(r);
+        }
+        awaitTrue(() -> layer.activeTransactions() == b.size());
+        for (SipRequest r : c) {
+            receive(r);
+        }
+        awaitTrue(() -> wire.size() == 2200);
+        java.util.Map<String, String> first = new java.util.HashMap<>();
+        synchronized (wire) {
+            for (String response : wire.subList(500, 2200)) {
+                first.put(branchOf(response), response);
+            }
+            wire.clear();
+        }
+        assertEquals(1700, first.size(), "one response per branch");
+        List<SipRequest> again = new ArrayList<>(b); // b first: it leaves first
+        again.addAll(c);
+        for (SipRequest r : again) {
+            receive(r);
+        }
+        awaitTrue(() -> wire.size() == again.size());
+        assertEquals(2200, requests.size(), "the retransmissions are not new requests");
+        synchronized (wire) {
+            for (int i = 0; i < again.size(); i++) {
+                String response = wire.get(i);
+                String branch = branchOf(response);
+                assertEquals(branchOf(new String(again.get(i).toBytes(), java.nio.charset.StandardCharsets.UTF_8)), branch, "answered in the order asked");
+                assertEquals(first.get(branch), response, "RFC 3261 17.2.2: the same response");
+            }
+        }
+    }
+
     private static String branchOf(String message) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("branch=([^;\r]+)").matcher(message);
         assertTrue(m.find(), message);
