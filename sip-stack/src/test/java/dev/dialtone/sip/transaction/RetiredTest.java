@@ -372,69 +372,34 @@ class RetiredTest {
     }
 
     @Test
-    void finalResponsesKeptPastAFullTurnOfTheRing_goOutAgainByteForByte() throws Exception {
-        // Three waves of BYEs whose 200s (each naming its branch, of varied length) are kept until Timer J. The
-        // first two grow the ring of kept bytes (once with bytes that had wrapped past its end); the third, sent
-        // once the first has left, runs past the end of the grown ring into the first's place.
-        java.util.Map<String, String> first = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.function.BiFunction<Integer, Integer, List<SipRequest>> wave = (w, n) -> {
-            List<SipRequest> byes = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                byes.add(Messages.request("BYE", "z9hG4bK-w" + w + "-" + "x".repeat(i % 13) + i));
-            }
-            return byes;
-        };
-        List<SipRequest> a = wave.apply(0, 60);
-        List<SipRequest> b = wave.apply(1, 60);
-        List<SipRequest> c = wave.apply(2, 160);
-        for (SipRequest r : a) {
-            receive(r);
-        }
-        Thread.sleep(640); // half of Timer J (64*T1)
-        for (SipRequest r : b) {
-            receive(r);
-        }
-        awaitTrue(() -> layer.activeTransactions() == b.size());
-        for (SipRequest r : c) {
-            receive(r);
-        }
-        awaitTrue(() -> wire.size() == 280);
-        synchronized (wire) {
-            for (String response : wire) {
-                first.put(branchOf(response), response);
-            }
-        }
-        assertEquals(280, first.size(), "one response per branch");
-        wire.clear();
-        List<SipRequest> again = new ArrayList<>(c);
-        again.addAll(b);
-        for (SipRequest r : again) {
-            receive(r);
-        }
-        awaitTrue(() -> wire.size() == again.size());
-        assertEquals(280, requests.size(), "the retransmissions are not new requests");
-        synchronized (wire) {
-            for (String response : wire) {
-                assertEquals(first.get(branchOf(response)), response, "RFC 3261 17.2.2: the same response");
-            }
-        }
+    void finalResponsesKeptAcrossAPageBoundary_goOutAgainByteForByte() throws Exception {
+        // About 280 bytes kept per BYE (its key and its 200): the first two waves share the first 64 KiB page,
+        // and the third runs on into a second, an entry split between the two.
+        threeWavesThenRetransmitted("w", 13, 60, 60, 160);
     }
 
     @Test
-    void finalResponsesKeptOnManyPagesOfTheRing_goOutAgainByteForByte_afterTheOldestPagesAreWrittenAgain()
-            throws Exception {
-        // About 330 bytes kept per BYE: 500 of them fill more than two 64 KiB pages. The second wave comes while
-        // the first is kept, the third (1,200, some 6 pages) once the first has left, onto its pages.
+    void finalResponsesKeptOnManyPages_goOutAgainByteForByte_afterTheOldestPagesAreWrittenAgain() throws Exception {
+        // 500 BYEs fill more than two pages; the third wave (1,200, some five pages) is written onto the first's.
+        threeWavesThenRetransmitted("p", 17, 500, 500, 1200);
+    }
+
+    /**
+     * Three waves of BYEs whose 200s (each naming its branch, the branches of varied length) are kept until Timer
+     * J: the second half a Timer J after the first, the third once the first has left. Then the BYEs of the last
+     * two are sent again, and each must get its first response again, byte for byte, in the order asked.
+     */
+    private void threeWavesThenRetransmitted(String tag, int padEvery, int na, int nb, int nc) throws Exception {
         java.util.function.BiFunction<Integer, Integer, List<SipRequest>> wave = (w, n) -> {
             List<SipRequest> byes = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                byes.add(Messages.request("BYE", "z9hG4bK-p" + w + "-" + "y".repeat(i % 17) + i));
+                byes.add(Messages.request("BYE", "z9hG4bK-" + tag + w + "-" + "x".repeat(i % padEvery) + i));
             }
             return byes;
         };
-        List<SipRequest> a = wave.apply(0, 500);
-        List<SipRequest> b = wave.apply(1, 500);
-        List<SipRequest> c = wave.apply(2, 1200);
+        List<SipRequest> a = wave.apply(0, na);
+        List<SipRequest> b = wave.apply(1, nb);
+        List<SipRequest> c = wave.apply(2, nc);
         for (SipRequest r : a) {
             receive(r);
         }
@@ -446,27 +411,29 @@ class RetiredTest {
         for (SipRequest r : c) {
             receive(r);
         }
-        awaitTrue(() -> wire.size() == 2200);
+        int total = na + nb + nc;
+        awaitTrue(() -> wire.size() == total);
         java.util.Map<String, String> first = new java.util.HashMap<>();
         synchronized (wire) {
-            for (String response : wire.subList(500, 2200)) {
+            for (String response : wire.subList(na, total)) {
                 first.put(branchOf(response), response);
             }
             wire.clear();
         }
-        assertEquals(1700, first.size(), "one response per branch");
+        assertEquals(nb + nc, first.size(), "one response per branch");
         List<SipRequest> again = new ArrayList<>(b); // b first: it leaves first
         again.addAll(c);
         for (SipRequest r : again) {
             receive(r);
         }
         awaitTrue(() -> wire.size() == again.size());
-        assertEquals(2200, requests.size(), "the retransmissions are not new requests");
+        assertEquals(total, requests.size(), "the retransmissions are not new requests");
         synchronized (wire) {
             for (int i = 0; i < again.size(); i++) {
                 String response = wire.get(i);
                 String branch = branchOf(response);
-                assertEquals(branchOf(new String(again.get(i).toBytes(), java.nio.charset.StandardCharsets.UTF_8)), branch, "answered in the order asked");
+                assertEquals(branchOf(new String(again.get(i).toBytes(), java.nio.charset.StandardCharsets.UTF_8)),
+                        branch, "answered in the order asked");
                 assertEquals(first.get(branch), response, "RFC 3261 17.2.2: the same response");
             }
         }
