@@ -124,6 +124,13 @@ final class Retired extends FifoLane {
     @Override
     void reserved(int capacity) {
         reserveText((long) capacity * KEY_BYTES - (textTail - textHead));
+        // The pages too, made now: sized ahead (TransactionLayer.expectRate), a lane should not allocate what it
+        // keeps for 64*T1 while the calls come, where each young collection would copy it until promoted.
+        for (int i = 0; i < pages.length; i++) {
+            if (pages[i] == null) {
+                pages[i] = new byte[PAGE];
+            }
+        }
     }
 
     /** Room in the text ring for {@code length} more bytes: slots for the pages they take, kept at their numbers. */
@@ -154,6 +161,15 @@ final class Retired extends FifoLane {
             }
         }
         pages = grown;
+    }
+
+    /** The bytes of the pages made so far. */
+    long pageBytes() {
+        long n = 0;
+        for (byte[] page : pages) {
+            n += page == null ? 0 : page.length;
+        }
+        return n;
     }
 
     /** Page {@code n}, made when first written. */

@@ -136,6 +136,11 @@ public final class TransactionLayer {
         return shards[0].retiredServerCapacity();
     }
 
+    /** For tests: the bytes of pages the retired server lanes of the first shard have made. On its loop. */
+    long retiredServerPageBytes() {
+        return shards[0].retiredServerPageBytes();
+    }
+
     /** The executor that owns every transaction and dialog of this Call-ID. */
     public EventExecutor executorFor(String callId) {
         return executors[index(callId)];
@@ -367,6 +372,14 @@ public final class TransactionLayer {
             int n = 0;
             for (Retired r : retiredServers) {
                 n += r.capacity();
+            }
+            return n;
+        }
+
+        long retiredServerPageBytes() {
+            long n = 0;
+            for (Retired r : retiredServers) {
+                n += r.pageBytes();
             }
             return n;
         }

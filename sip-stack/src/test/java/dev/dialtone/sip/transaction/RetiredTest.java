@@ -283,6 +283,8 @@ class RetiredTest {
         awaitTrue(() -> wire.size() == byes.size());
         int capacity = loop.submit(layer::retiredServerCapacity).get(5, TimeUnit.SECONDS);
         assertTrue(capacity >= 6_400 && capacity <= 2 * 6_400, "capacity " + capacity);
+        long pageBytes = loop.submit(layer::retiredServerPageBytes).get(5, TimeUnit.SECONDS);
+        assertTrue(pageBytes >= 64L * capacity, "the keys' bytes are made ahead too: " + pageBytes);
         List<String> firstResponses = new ArrayList<>(wire);
         wire.clear();
         for (SipRequest r : byes) {
@@ -292,6 +294,8 @@ class RetiredTest {
         assertEquals(byes.size(), requests.size(), "the retransmissions are not new requests");
         assertEquals(firstResponses, wire, "RFC 3261 17.2.2: the same responses, in the same order");
         assertEquals(capacity, (int) loop.submit(layer::retiredServerCapacity).get(5, TimeUnit.SECONDS));
+        assertEquals(pageBytes, (long) loop.submit(layer::retiredServerPageBytes).get(5, TimeUnit.SECONDS),
+                "no page made while the calls came");
     }
 
     @Test
