@@ -375,10 +375,8 @@ final class Head {
         }
         int vs = valueStart(i);
         int ve = valueEnd(i);
-        for (int p = vs; p < ve; p++) {
-            if (b[p] == ',') {
-                return null;
-            }
+        if (Framer.indexOf(b, vs, ve, (byte) ',') >= 0) {
+            return null;
         }
         String text = via.toString();
         int n = Draft.asciiLength(text);

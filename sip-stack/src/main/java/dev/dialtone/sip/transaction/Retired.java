@@ -172,6 +172,11 @@ final class Retired extends FifoLane {
         return n;
     }
 
+    /** Page {@code n}, already written: reading never makes one. */
+    private byte[] written(long n) {
+        return pages[(int) (n & (pages.length - 1))];
+    }
+
     /** Page {@code n}, made when first written. */
     private byte[] page(long n) {
         int slot = (int) (n & (pages.length - 1));
@@ -200,7 +205,7 @@ final class Retired extends FifoLane {
             long o = offset + done;
             int at = (int) (o & (PAGE - 1));
             int n = Math.min(length - done, PAGE - at);
-            System.arraycopy(page(o >>> PAGE_SHIFT), at, out, done, n);
+            System.arraycopy(written(o >>> PAGE_SHIFT), at, out, done, n);
             done += n;
         }
         return out;
@@ -288,7 +293,7 @@ final class Retired extends FifoLane {
             long o = offset + done;
             int at = (int) (o & (PAGE - 1));
             int n = Math.min(k.length - done, PAGE - at);
-            if (!Arrays.equals(page(o >>> PAGE_SHIFT), at, at + n, k, done, done + n)) {
+            if (!Arrays.equals(written(o >>> PAGE_SHIFT), at, at + n, k, done, done + n)) {
                 return false;
             }
             done += n;
