@@ -158,10 +158,11 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-handover", paramLabel = "CALLS", defaultValue = "2000",
             description = "When the run starts at 1,000 calls/s or more, the in-process warm-up is followed by at "
-                    + "least CALLS calls to the target (no hold, up to 1,000 calls/s, reached over 4 s), on until the "
-                    + "JIT is quiet (at most 15 s), so that the paths the target's answers take are compiled before "
-                    + "the run's first second rather than during it. The target sees these calls; they are not "
-                    + "counted. 0: none. Default: ${DEFAULT-VALUE}.")
+                    + "least CALLS calls to the target (no hold, eased in to the run's first rate over 4 s), on until "
+                    + "the JIT is quiet (at most 15 s), so that the paths the target's answers take, and those only "
+                    + "that rate runs, are compiled in both processes before the run's first second rather than "
+                    + "during it. The target sees these calls; they are not counted. 0: none. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int handoverCalls;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
@@ -180,7 +181,7 @@ public final class LoadCommand implements Callable<Integer> {
             + "lines (to stderr).")
     boolean verbose;
 
-    /** The highest rate the warm-up calls go to the target at. */
+    /** The highest rate of a whole warm-up on the target (--warmup-target), which starts with a cold JVM. */
     private static final double WARMUP_TARGET_RATE = 1_000;
 
     private final DriverFactory driverFactory;
@@ -329,16 +330,19 @@ public final class LoadCommand implements Callable<Integer> {
                 }
                 out.printf(Locale.ROOT, "warm-up: %d calls, %d answered, in %.1f s%s%n", w.calls(), w.answered(),
                         (System.nanoTime() - t0) / 1e9, jitVerdict(w, "--warmup-time " + Ramp.round(warmupSeconds)));
-                // A run that starts at a high rate meets the target's own answers at full speed: hand over at
-                // a lower rate first, while the JIT has the core to compile their paths (see --warmup-handover).
+                // A run that starts at a high rate meets the target's own answers at full speed, and both JVMs
+                // meet what only that rate runs (many datagrams a read, long batches of writes, full rings):
+                // hand over first, eased in to the run's first rate, so that both compile those paths before the
+                // run rather than in its first seconds (see Warmup.HANDOVER_MAX_SECONDS).
                 double first = plan.schedule().steps().get(0).rate();
                 if (settle != null && !warmupTarget && handoverCalls > 0 && first >= Warmup.SETTLE_FROM_RATE) {
                     long t1 = System.nanoTime();
-                    Warmup.Result h = Warmup.onTarget(handoverCalls, Math.min(first, WARMUP_TARGET_RATE),
+                    Warmup.Result h = Warmup.onTarget(handoverCalls, first,
                             new Warmup.Settle(handoverCalls, Warmup.HANDOVER_MAX_SECONDS, jitMillis), driver,
                             warmupLog);
-                    out.printf(Locale.ROOT, "warm-up: then %d calls to the target, %d answered, in %.1f s%s%n",
-                            h.calls(), h.answered(), (System.nanoTime() - t1) / 1e9,
+                    out.printf(Locale.ROOT, "warm-up: then %d calls to the target (at most %,.0f calls/s), %d "
+                                    + "answered, in %.1f s%s%n", h.calls(), h.peakRate(), h.answered(),
+                            (System.nanoTime() - t1) / 1e9,
                             jitVerdict(h, String.valueOf(Ramp.round(Warmup.HANDOVER_MAX_SECONDS))));
                 }
             } catch (IOException | RuntimeException e) {

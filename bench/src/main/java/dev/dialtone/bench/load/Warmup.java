@@ -54,7 +54,14 @@ final class Warmup {
      * The longest hand-over to the target after an in-process warm-up. Measured at 6,000 calls/s against SIPp's
      * UAS (one core): straight after the in-process warm-up the JIT compiled 134-172 methods in the run's first
      * second and setup p99 over that second was 25-529 ms (one run of six then lost 110 calls); after 2,000
-     * calls to the target, taking 8-11 s with the ease-in, it was 6-7 ms in each of three runs.
+     * calls to the target, taking 8-11 s with the ease-in, it was 6-7 ms in each of three runs. The hand-over
+     * used to stop at 1,000 calls/s; at 28,000-30,000 calls/s that was not enough, because what only a high rate
+     * runs (a read that returns dozens of datagrams, a write batch of hundreds, a ring past its first pages) was
+     * still compiled in the run's first seconds, in `load` and in the target at once, and each falling behind
+     * made the other retransmit: against a fresh `uas` at 30,000 calls/s for 30 s, 669,018-750,657 calls of 900,000
+     * failed (three runs), against a fresh SIPp UAS at 28,000, 5-355 (three runs). Eased in to the run's rate
+     * (8-9 s, 139,000-179,000 calls), none failed in those six runs, and setup p99 over the first second was
+     * 6-10 ms instead of 516-572 (bench/RESULTS.md, twenty-first part).
      */
     static final double HANDOVER_MAX_SECONDS = 15;
 
@@ -93,7 +100,11 @@ final class Warmup {
     static final long RING_MILLIS = 100;
 
     /** What the warm-up did. {@code settled}: null if it did not wait for the JIT, else whether it went quiet. */
-    record Result(long calls, long answered, Boolean settled) {
+    /**
+     * @param peakRate the most calls started in one of its seconds while it was placing calls (as the live line
+     *                 reads them), per second
+     */
+    record Result(long calls, long answered, Boolean settled, double peakRate) {
     }
 
     /** Packages (as class-file path prefixes) whose classes a call may load. */
@@ -176,9 +187,13 @@ final class Warmup {
                 Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
         Progress nowhere = new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
         OpenLoopGenerator[] generator = new OpenLoopGenerator[1];
+        double[] peak = new double[1];
         // The generator reports once a second, on its own thread: the pace at which the JIT is watched.
         generator[0] = new OpenLoopGenerator(plan, driver, metrics, Clock.SYSTEM, status -> {
             nowhere.accept(status);
+            if (status.sample().targetRate() > 0) { // not the seconds of the drain, nor the last one's rest
+                peak[0] = Math.max(peak[0], status.sample().actualRate());
+            }
             // Asked first, so that the line below shows this second's reading of the JIT, not the last one's.
             boolean done = settle != null
                     && settle.done(status.sample().started(), Math.round(status.sample().t() * 1e9));
@@ -192,7 +207,8 @@ final class Warmup {
             }
         });
         generator[0].run();
-        return new Result(metrics.started.sum(), metrics.answered.sum(), settle == null ? null : settle.quiet());
+        return new Result(metrics.started.sum(), metrics.answered.sum(), settle == null ? null : settle.quiet(),
+                peak[0]);
     }
 
     /**

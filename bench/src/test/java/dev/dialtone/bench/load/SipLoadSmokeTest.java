@@ -155,7 +155,8 @@ class SipLoadSmokeTest {
             assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(),
                     "the hand-over's calls are not counted: " + output);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("warm-up: \\d+ calls, \\d+ answered, in [0-9.]+ s, "
-                    + "until the JIT was quiet\nwarm-up: then (\\d+) calls to the target, (\\d+) answered, in [0-9.]+ s, "
+                    + "until the JIT was quiet\nwarm-up: then (\\d+) calls to the target \\(at most [0-9,]+ calls/s\\), (\\d+) "
+                    + "answered, in [0-9.]+ s, "
                     + "until the JIT was quiet\n").matcher(output);
             assertTrue(m.find(), output);
             long handedOver = Long.parseLong(m.group(1));
@@ -164,6 +165,27 @@ class SipLoadSmokeTest {
             assertEquals(handedOver, Long.parseLong(m.group(2)), output);
             assertEquals(handedOver + 10, uas.invites.get(), "the target sees the hand-over's calls and the run's");
             assertEquals(handedOver + 10, uas.byes.get());
+        }
+    }
+
+    @Test
+    void aRunStartingAboveAThousand_handsOverEasedInToItsOwnRate() throws Exception {
+        jit = () -> 0; // quiet from the start: the hand-over ends once its calls have started
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(0), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "3000", "--calls", "10", "--hold", "0",
+                    "--warmup", "50", "--warmup-handover", "2000");
+
+            assertEquals(0, run.exit(), output);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "warm-up: then (\\d+) calls to the target \\(at most ([0-9,]+) calls/s\\), (\\d+) answered").matcher(output);
+            assertTrue(m.find(), output);
+            long handedOver = Long.parseLong(m.group(1));
+            assertEquals(handedOver, Long.parseLong(m.group(3)), output);
+            assertEquals(handedOver + 10, uas.invites.get(), "the target sees the hand-over's calls and the run's");
+            // From 1/16 of 3,000 calls/s, doubled each second: the second that takes it past 2,000 calls runs at
+            // 1,500, past the 1,000 calls/s a hand-over used to stop at, and not past the run's own rate.
+            double peak = Double.parseDouble(m.group(2).replace(",", ""));
+            assertTrue(peak > 1_200 && peak <= 3_000 * 1.05, "peak " + peak + ": " + output);
         }
     }
 
