@@ -337,13 +337,14 @@ public final class LoadCommand implements Callable<Integer> {
                 double first = plan.schedule().steps().get(0).rate();
                 if (settle != null && !warmupTarget && handoverCalls > 0 && first >= Warmup.SETTLE_FROM_RATE) {
                     long t1 = System.nanoTime();
-                    Warmup.Result h = Warmup.onTarget(handoverCalls, first,
+                    Warmup.Result h = Warmup.handOver(handoverCalls, first,
                             new Warmup.Settle(handoverCalls, Warmup.HANDOVER_MAX_SECONDS, jitMillis), driver,
                             warmupLog);
-                    out.printf(Locale.ROOT, "warm-up: then %d calls to the target (at most %,.0f calls/s), %d "
+                    out.printf(Locale.ROOT, "warm-up: then %d calls to the target, eased in to %,.0f calls/s, %d "
                                     + "answered, in %.1f s%s%n", h.calls(), h.peakRate(), h.answered(),
-                            (System.nanoTime() - t1) / 1e9,
-                            jitVerdict(h, String.valueOf(Ramp.round(Warmup.HANDOVER_MAX_SECONDS))));
+                            (System.nanoTime() - t1) / 1e9, h.behind() > 0
+                                    ? ", stopped there with " + h.behind() + " INVITEs without any response"
+                                    : jitVerdict(h, String.valueOf(Ramp.round(Warmup.HANDOVER_MAX_SECONDS))));
                 }
             } catch (IOException | RuntimeException e) {
                 // Only the first seconds of the run lose something; say so and go on.

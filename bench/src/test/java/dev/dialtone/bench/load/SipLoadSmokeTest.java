@@ -155,7 +155,7 @@ class SipLoadSmokeTest {
             assertEquals(new LoadReport.Counts(10, 10, 10, 10, 0, 0, 0), run.report().counts(),
                     "the hand-over's calls are not counted: " + output);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("warm-up: \\d+ calls, \\d+ answered, in [0-9.]+ s, "
-                    + "until the JIT was quiet\nwarm-up: then (\\d+) calls to the target \\(at most [0-9,]+ calls/s\\), (\\d+) "
+                    + "until the JIT was quiet\nwarm-up: then (\\d+) calls to the target, eased in to [0-9,]+ calls/s, (\\d+) "
                     + "answered, in [0-9.]+ s, "
                     + "until the JIT was quiet\n").matcher(output);
             assertTrue(m.find(), output);
@@ -177,7 +177,7 @@ class SipLoadSmokeTest {
 
             assertEquals(0, run.exit(), output);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                    "warm-up: then (\\d+) calls to the target \\(at most ([0-9,]+) calls/s\\), (\\d+) answered").matcher(output);
+                    "warm-up: then (\\d+) calls to the target, eased in to ([0-9,]+) calls/s, (\\d+) answered").matcher(output);
             assertTrue(m.find(), output);
             long handedOver = Long.parseLong(m.group(1));
             assertEquals(handedOver, Long.parseLong(m.group(3)), output);
@@ -186,6 +186,29 @@ class SipLoadSmokeTest {
             // 1,500, past the 1,000 calls/s a hand-over used to stop at, and not past the run's own rate.
             double peak = Double.parseDouble(m.group(2).replace(",", ""));
             assertTrue(peak > 1_200 && peak <= 3_000 * 1.05, "peak " + peak + ": " + output);
+        }
+    }
+
+    @Test
+    void aHandOverWhoseInvitesGoUnanswered_stopsEasingIn() throws Exception {
+        jit = () -> 0;
+        // A socket nobody reads: the target of a run whose rate it cannot take, at its worst.
+        try (java.net.DatagramSocket deaf = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            load("--target", "sip:127.0.0.1:" + deaf.getLocalPort(), "--rate", "2000", "--calls", "10", "--hold", "0",
+                    "--warmup", "50", "--warmup-handover", "100000", "--transaction-timeout", "1000",
+                    "--drain-timeout", "3");
+
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("warm-up: then (\\d+) calls to the target, "
+                    + "eased in to ([0-9,]+) calls/s, 0 answered, in [0-9.]+ s, stopped there with (\\d+) INVITEs "
+                    + "without any response\n").matcher(output);
+            assertTrue(m.find(), output);
+            // Stopped once more than a second's worth had no response: in its first seconds, short of its 100,000
+            // calls and of the run's 2,000 calls/s, rather than at its 15 s limit.
+            double reached = Double.parseDouble(m.group(2).replace(",", ""));
+            assertTrue(reached < 2000, output);
+            assertTrue(Long.parseLong(m.group(3)) > reached, output);
+            assertTrue(Long.parseLong(m.group(1)) < 2000, output);
         }
     }
 
