@@ -10,7 +10,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -31,6 +33,37 @@ final class Channels {
 
     static Class<? extends DatagramChannel> datagram(boolean epoll) {
         return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /**
+     * A datagram channel for a socket bound to {@code bindHost}: an IPv4 socket for an IPv4 address. The default is
+     * an IPv6 socket that takes IPv4 through mapped addresses, and each datagram sent or read then goes through
+     * the kernel's IPv6 UDP layer before its IPv4 one (about 1 % of `load`'s CPU at 25,000 calls/s, perf).
+     */
+    static ChannelFactory<? extends DatagramChannel> datagram(boolean epoll, String bindHost) {
+        if (!isIpv4Literal(bindHost)) {
+            return epoll ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        }
+        return epoll ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
+            : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
+    }
+
+    /** Whether {@code host} is a dotted-quad IPv4 address (names are not looked up here). */
+    static boolean isIpv4Literal(String host) {
+        if (host == null) {
+            return false;
+        }
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Class<? extends ServerChannel> server(boolean epoll) {

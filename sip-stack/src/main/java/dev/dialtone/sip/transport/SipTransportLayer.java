@@ -234,7 +234,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     }
 
     private DatagramChannel bindUdp(int p) throws IOException {
-        Bootstrap b = new Bootstrap().group(group).channel(Channels.datagram(epoll))
+        Bootstrap b = new Bootstrap().group(group).channelFactory(Channels.datagram(epoll, config.bindHost()))
             .option(ChannelOption.SO_RCVBUF, config.udpSocketBuffer())
             .option(ChannelOption.SO_SNDBUF, config.udpSocketBuffer())
             // An allocator set by hand reads one datagram per readiness event (Netty's default for its own is 16):

@@ -149,6 +149,38 @@ class SipTransportLayerTest {
     }
 
     @Test
+    void udpOnAnIpv4Address_isAnIpv4Socket_andStillAnswers() throws Exception {
+        // Linux lists IPv4 sockets in /proc/net/udp and IPv6 ones (dual-stack included) in /proc/net/udp6.
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(Path.of("/proc/net/udp6")));
+        try (Peer b = peer(); DatagramSocket client = new DatagramSocket(0, LOOPBACK)) {
+            client.setSoTimeout(5000);
+            int port = b.address(Transport.UDP).getPort();
+            String local = String.format(":%04X ", port);
+            List<String> v4 = java.nio.file.Files.readAllLines(Path.of("/proc/net/udp"));
+            List<String> v6 = java.nio.file.Files.readAllLines(Path.of("/proc/net/udp6"));
+            assertTrue(v4.stream().anyMatch(l -> l.trim().split("\\s+")[1].endsWith(local.trim())), v4.toString());
+            assertTrue(v6.stream().skip(1).noneMatch(l -> l.trim().split("\\s+")[1].endsWith(local.trim())),
+                v6.toString());
+
+            byte[] req = Fixtures.load("options.sip", Transport.UDP, client.getLocalPort(), true);
+            client.send(new DatagramPacket(req, req.length, b.address(Transport.UDP)));
+            Inbound in = b.take();
+            assertEquals(client.getLocalPort(), in.remote().getPort());
+        }
+    }
+
+    @Test
+    void ipv4Literals_areTold_fromNamesAndIpv6() {
+        assertTrue(Channels.isIpv4Literal("127.0.0.1"));
+        assertTrue(Channels.isIpv4Literal("0.0.0.0"));
+        assertTrue(Channels.isIpv4Literal("255.255.255.255"));
+        for (String other : new String[] {"::1", "::", "localhost", "256.0.0.1", "1.2.3", "1.2.3.4.5", "1..2.3",
+            "a.b.c.d", "01234.1.1.1", "", null}) {
+            assertTrue(!Channels.isIpv4Literal(other), String.valueOf(other));
+        }
+    }
+
+    @Test
     void udp_requestsFromManySourcePorts_areAllHeard_andAnsweredFromTheSipPort() throws Exception {
         try (Peer b = peer()) {
             List<DatagramSocket> clients = new java.util.ArrayList<>();
