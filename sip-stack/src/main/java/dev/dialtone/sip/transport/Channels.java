@@ -16,6 +16,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.NetUtil;
 
 /** Native epoll channels where the group runs epoll, NIO ones otherwise. */
 final class Channels {
@@ -50,20 +51,7 @@ final class Channels {
 
     /** Whether {@code host} is a dotted-quad IPv4 address (names are not looked up here). */
     static boolean isIpv4Literal(String host) {
-        if (host == null) {
-            return false;
-        }
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
-                    || Integer.parseInt(part) > 255) {
-                return false;
-            }
-        }
-        return true;
+        return host != null && NetUtil.isValidIpV4Address(host);
     }
 
     static Class<? extends ServerChannel> server(boolean epoll) {
