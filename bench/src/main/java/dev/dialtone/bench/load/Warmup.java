@@ -57,8 +57,8 @@ final class Warmup {
      * calls to the target, taking 8-11 s with the ease-in, it was 6-7 ms in each of three runs. The hand-over
      * used to stop at 1,000 calls/s; at 28,000-30,000 calls/s that was not enough, because what only a high rate
      * runs (a read that returns dozens of datagrams, a write batch of hundreds, a ring past its first pages) was
-     * still compiled in the run's first seconds, in `load` and in the target at once, and each falling behind
-     * made the other retransmit: against a fresh `uas` at 30,000 calls/s for 30 s, 669,018-750,657 calls of 900,000
+     * still compiled in the run's first seconds, in {@code load} and in the target at once, and each falling behind
+     * made the other retransmit: against a fresh {@code uas} at 30,000 calls/s for 30 s, 669,018-750,657 calls of 900,000
      * failed (three runs), against a fresh SIPp UAS at 28,000, 5-355 (three runs). Eased in to the run's rate
      * (8-9 s, 139,000-179,000 calls), none failed in those six runs, and setup p99 over the first second was
      * 6-10 ms instead of 516-572 (bench/RESULTS.md, twenty-first part).
@@ -176,7 +176,7 @@ final class Warmup {
     /**
      * {@link #onTarget} after an in-process warm-up, eased in to the run's first rate, and stopped as soon as more
      * than a second's worth of INVITEs has no response (as a ramp's step is failed, {@link Ramp#isOverloaded}).
-     * Measured at 40,000 calls/s against `uas`, with both processes near a core each: a hand-over that went on
+     * Measured at 40,000 calls/s against {@code uas}, with both processes near a core each: a hand-over that went on
      * easing in fell behind, its calls still unanswered when the run began were retransmitted through it (1.37
      * million requests sent again), and every call of the run failed; SIPp's UAC at that rate lost 15 %.
      */

@@ -1,6 +1,7 @@
 package dev.dialtone.sip.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -10,7 +11,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.ChannelFactory;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -39,7 +39,7 @@ final class Channels {
     /**
      * A datagram channel for a socket bound to {@code bindHost}: an IPv4 socket for an IPv4 address. The default is
      * an IPv6 socket that takes IPv4 through mapped addresses, and each datagram sent or read then goes through
-     * the kernel's IPv6 UDP layer before its IPv4 one (about 1 % of `load`'s CPU at 25,000 calls/s, perf).
+     * the kernel's IPv6 UDP layer before its IPv4 one (about 1 % of {@code load}'s CPU at 25,000 calls/s, perf).
      */
     static ChannelFactory<? extends DatagramChannel> datagram(boolean epoll, String bindHost) {
         if (!isIpv4Literal(bindHost)) {
