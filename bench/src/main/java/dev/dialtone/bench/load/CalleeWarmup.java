@@ -34,7 +34,8 @@ public final class CalleeWarmup {
         long t0 = System.nanoTime();
         try (SipCallDriver driver = SipCallDriver.open(config)) {
             Warmup.Settle settle = maxSeconds > 0 ? new Warmup.Settle(calls, maxSeconds, Warmup.Settle.jit()) : null;
-            Warmup.Result r = Warmup.onTarget((int) Math.min(calls, Integer.MAX_VALUE), Warmup.RATE, settle, driver, null);
+            Warmup.Result r = Warmup.onTarget((int) Math.min(calls, Integer.MAX_VALUE), Warmup.RATE, 0, settle, driver,
+                    null);
             return new Outcome(r.calls(), r.answered(), (System.nanoTime() - t0) / 1e9, r.settled());
         }
     }

@@ -63,7 +63,8 @@ public final class LoadCommand implements Callable<Integer> {
     Double duration;
 
     @Option(names = "--concurrency", paramLabel = "MAX", defaultValue = "0",
-            description = "At most MAX calls at once; later calls wait, and the wait counts as latency. 0: no cap.")
+            description = "At most MAX calls at once; later calls wait, and the wait counts as latency. The warm-up's "
+                    + "calls to the target keep to it too. 0: no cap.")
     int concurrency;
 
     @Option(names = "--hold", paramLabel = "MS", defaultValue = "1000",
@@ -324,7 +325,8 @@ public final class LoadCommand implements Callable<Integer> {
                 Warmup.Result w;
                 PrintWriter warmupLog = verbose ? spec.commandLine().getErr() : null;
                 if (warmupTarget) {
-                    w = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), settle, driver, warmupLog);
+                    w = Warmup.onTarget(warmupCalls, Math.min(rate, WARMUP_TARGET_RATE), concurrency, settle, driver,
+                            warmupLog);
                 } else {
                     w = Warmup.inProcess(warmupCalls, settle, driver, config.localHost(), driverFactory, warmupLog);
                 }
@@ -337,7 +339,7 @@ public final class LoadCommand implements Callable<Integer> {
                 double first = plan.schedule().steps().get(0).rate();
                 if (settle != null && !warmupTarget && handoverCalls > 0 && first >= Warmup.SETTLE_FROM_RATE) {
                     long t1 = System.nanoTime();
-                    Warmup.Result h = Warmup.handOver(handoverCalls, first,
+                    Warmup.Result h = Warmup.handOver(handoverCalls, first, concurrency,
                             new Warmup.Settle(handoverCalls, Warmup.HANDOVER_MAX_SECONDS, jitMillis), driver,
                             warmupLog);
                     out.printf(Locale.ROOT, "warm-up: then %d calls to the target, eased in to %,.0f calls/s, %d "

@@ -86,6 +86,23 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         stopRequested = true;
     }
 
+    /**
+     * Gives up the calls still waiting for a concurrency slot, which were never sent, so that a drain waits only
+     * for those running. For a warm-up, whose calls are not counted: behind a slow target its queue can hold more
+     * than the drain has time to place, and the calls running when the drain ended were given up here while the
+     * target still held them, next to the run's first calls (over the cap). Any thread.
+     */
+    void dropWaiting() {
+        List<CallAttempt> left;
+        synchronized (lock) {
+            left = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (CallAttempt a : left) {
+            a.abandon();
+        }
+    }
+
     Result run() throws InterruptedException {
         RateSchedule schedule = plan.schedule();
         List<RateSchedule.Step> steps = schedule.steps();

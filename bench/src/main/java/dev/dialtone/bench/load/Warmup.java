@@ -154,23 +154,23 @@ final class Warmup {
         try (Uas uas = Uas.start(uasConfig)) {
             CallDriver view = driver.toward(host, uas.port());
             if (view != null) {
-                return place(calls, RATE, settle, view, log, false);
+                return place(calls, RATE, 0, settle, view, log, false);
             }
             LoadConfig own = LoadConfig.builder(host, uas.port()).localHost(host).threads(1).build();
             try (CallDriver separate = drivers.open(own)) {
-                return place(calls, RATE, settle, separate, log, false);
+                return place(calls, RATE, 0, settle, separate, log, false);
             }
         }
     }
 
     /**
      * Places {@code calls} calls with no hold to the run's own target through the run's driver, at {@code rate}
-     * calls per second; returns what the warm-up did. The JIT then compiles the paths the target's own answers
+     * calls per second and at most {@code concurrency} at once (0: no cap); returns what the warm-up did. The JIT then compiles the paths the target's own answers
      * take (its headers, its Contact and SDP forms), which an in-process callee does not exercise.
      */
-    static Result onTarget(int calls, double rate, Settle settle, CallDriver driver, PrintWriter log)
-            throws InterruptedException {
-        return place(calls, rate, settle, driver, log, false);
+    static Result onTarget(int calls, double rate, int concurrency, Settle settle, CallDriver driver,
+                           PrintWriter log) throws InterruptedException {
+        return place(calls, rate, concurrency, settle, driver, log, false);
     }
 
     /**
@@ -179,10 +179,12 @@ final class Warmup {
      * Measured at 40,000 calls/s against {@code uas}, with both processes near a core each: a hand-over that went on
      * easing in fell behind, its calls still unanswered when the run began were retransmitted through it (1.37
      * million requests sent again), and every call of the run failed; SIPp's UAC at that rate lost 15 %.
+     * With {@code concurrency} (the run's --concurrency, 0 for none) no more calls than that at once, as in the run:
+     * a cap set to spare the target holds for the calls it does not count too.
      */
-    static Result handOver(int calls, double rate, Settle settle, CallDriver driver, PrintWriter log)
-            throws InterruptedException {
-        return place(calls, rate, settle, driver, log, true);
+    static Result handOver(int calls, double rate, int concurrency, Settle settle, CallDriver driver,
+                           PrintWriter log) throws InterruptedException {
+        return place(calls, rate, concurrency, settle, driver, log, true);
     }
 
     /**
@@ -191,14 +193,14 @@ final class Warmup {
      * open. With {@code log}, the warm-up's own status lines go there too, prefixed, with the JIT's compile time
      * (for {@code --verbose}).
      */
-    private static Result place(int calls, double rate, Settle settle, CallDriver driver, PrintWriter log,
-                                boolean stopWhenBehind) throws InterruptedException {
+    private static Result place(int calls, double rate, int concurrency, Settle settle, CallDriver driver,
+                                PrintWriter log, boolean stopWhenBehind) throws InterruptedException {
         preload(CALL_PATH);
         seedMapProfiles();
         RateSchedule schedule = RateSchedule.easedIn(rate, settle == null ? calls : Long.MAX_VALUE);
         LoadMetrics metrics = new LoadMetrics(schedule.steps().size());
         // No failure limit: a step of the ease-in that loses calls does not end the warm-up.
-        OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, 0, 0, 0,
+        OpenLoopGenerator.Plan plan = new OpenLoopGenerator.Plan(schedule, concurrency, 0, 0,
                 Hangup.CALLER, 100, DRAIN_NANOS, OpenLoopGenerator.DEFAULT_START_GRID);
         Progress nowhere = new Progress(new PrintStream(OutputStream.nullOutputStream()), false);
         OpenLoopGenerator[] generator = new OpenLoopGenerator[1];
@@ -213,6 +215,7 @@ final class Warmup {
             if (stopWhenBehind && behind[0] == 0 && target > 0 && unanswered > Math.max(1, target)) {
                 behind[0] = unanswered;
                 generator[0].requestStop();
+                generator[0].dropWaiting();
             }
             // Asked first, so that the line below shows this second's reading of the JIT, not the last one's.
             boolean done = settle != null
@@ -224,6 +227,7 @@ final class Warmup {
             }
             if (done) {
                 generator[0].requestStop();
+                generator[0].dropWaiting();
             }
         });
         generator[0].run();

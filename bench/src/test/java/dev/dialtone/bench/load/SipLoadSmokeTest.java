@@ -190,14 +190,31 @@ class SipLoadSmokeTest {
     }
 
     @Test
+    void aHandOver_keepsToTheRunsConcurrencyCap() throws Exception {
+        jit = () -> 0;
+        // Answered after 100 ms: the hand-over's second second, at 125 calls/s, would have a dozen ringing at
+        // once without the cap; with it, the calls it could not start yet wait and are placed as slots free.
+        try (TestUas uas = new TestUas(TestUas.Behaviour.answering(100), Transport.UDP, null)) {
+            Run run = load("--target", target(uas, Transport.UDP), "--rate", "1000", "--calls", "10", "--hold", "0",
+                    "--concurrency", "5", "--warmup", "50", "--warmup-handover", "100");
+
+            assertEquals(0, run.exit(), output);
+            assertTrue(output.contains("warm-up: then "), output);
+            assertTrue(uas.invites.get() >= 110, "the hand-over's calls and the run's: " + uas.invites.get());
+            assertTrue(uas.mostUnanswered.get() <= 5, "at most 5 calls at once, was " + uas.mostUnanswered.get() + ": " + output);
+        }
+    }
+
+    @Test
     void aHandOverWhoseInvitesGoUnanswered_stopsEasingIn() throws Exception {
         jit = () -> 0;
-        // A socket nobody reads: the target of a run whose rate it cannot take, at its worst.
+        // A socket nobody reads: the target of a run whose rate it cannot take, at its worst. Its INVITEs are given
+        // up after 4 s: a second's worth of them must be able to pile up unanswered.
         try (java.net.DatagramSocket deaf = new java.net.DatagramSocket(
                 new java.net.InetSocketAddress("127.0.0.1", 0))) {
             load("--target", "sip:127.0.0.1:" + deaf.getLocalPort(), "--rate", "2000", "--calls", "10", "--hold", "0",
-                    "--warmup", "50", "--warmup-handover", "100000", "--transaction-timeout", "1000",
-                    "--drain-timeout", "3");
+                    "--warmup", "50", "--warmup-handover", "100000", "--transaction-timeout", "4000",
+                    "--drain-timeout", "6");
 
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("warm-up: then (\\d+) calls to the target, "
                     + "eased in to ([0-9,]+) calls/s, 0 answered, in [0-9.]+ s, stopped there with (\\d+) INVITEs "

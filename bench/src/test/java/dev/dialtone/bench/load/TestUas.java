@@ -77,6 +77,9 @@ final class TestUas implements AutoCloseable {
     final Set<String> inviteContacts = ConcurrentHashMap.newKeySet();
     final List<String> inviteCallIds = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final AtomicInteger challenged = new AtomicInteger();
+    /** INVITEs taken and not yet answered, and the most there were at once. */
+    final AtomicInteger unanswered = new AtomicInteger();
+    final AtomicInteger mostUnanswered = new AtomicInteger();
     final AtomicInteger byes = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
     final AtomicInteger rtpEchoed = new AtomicInteger();
@@ -158,8 +161,10 @@ final class TestUas implements AutoCloseable {
                 return;
             }
             invite.provisional(180, null);
+            mostUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
             var ex = transactions.executorFor(invite.request().callId());
             ex.schedule(() -> {
+                unanswered.decrementAndGet();
                 invite.accept(answer());
                 Dialog d = invite.dialog();
                 if (behaviour.hangupAfterMillis() >= 0 && d != null) {
