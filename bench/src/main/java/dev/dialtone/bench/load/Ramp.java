@@ -30,7 +30,7 @@ final class Ramp {
             passed = false;
             verdict = String.format(Locale.ROOT, "failure rate %.3f %% over %.3f %%", failurePercent,
                     maxFailureRatePercent);
-        } else if (overASecondOf(step, waitingAtEnd)) {
+        } else if (overASecondOf(step.rate(), waitingAtEnd)) {
             passed = false;
             verdict = waitingAtEnd + " calls waiting for a concurrency slot";
         } else if (isOverloaded(step, unanswered)) {
@@ -43,12 +43,17 @@ final class Ramp {
 
     /** More than one second's worth of the step's rate in INVITEs that nothing answered yet. */
     static boolean isOverloaded(RateSchedule.Step step, long unanswered) {
-        return overASecondOf(step, unanswered);
+        return isOverloaded(step.rate(), unanswered);
     }
 
-    /** Both backlog rules' bound: more than the step's calls of one second (at least one). */
-    private static boolean overASecondOf(RateSchedule.Step step, long calls) {
-        return calls > Math.max(1, step.rate());
+    /** The same at {@code rate} calls per second (a warm-up's hand-over stops easing in on it). */
+    static boolean isOverloaded(double rate, long unanswered) {
+        return overASecondOf(rate, unanswered);
+    }
+
+    /** Both backlog rules' bound: more than the calls of one second at {@code rate} (at least one). */
+    private static boolean overASecondOf(double rate, long calls) {
+        return calls > Math.max(1, rate);
     }
 
     /** The rate of the last step of the passing run from the first step; 0 when the first step failed. */

@@ -212,10 +212,8 @@ final class Warmup {
             double target = status.sample().targetRate(); // 0 in the seconds of the drain
             peak[0] = Math.max(peak[0], target);
             long unanswered = metrics.unanswered.sum();
-            if (stopWhenBehind && behind[0] == 0 && target > 0 && unanswered > Math.max(1, target)) {
+            if (stopWhenBehind && behind[0] == 0 && target > 0 && Ramp.isOverloaded(target, unanswered)) {
                 behind[0] = unanswered;
-                generator[0].requestStop();
-                generator[0].dropWaiting();
             }
             // Asked first, so that the line below shows this second's reading of the JIT, not the last one's.
             boolean done = settle != null
@@ -225,7 +223,7 @@ final class Warmup {
                         + (settle == null ? "" : " jit " + settle.lastMillis + " ms"));
                 log.flush();
             }
-            if (done) {
+            if (done || behind[0] > 0) {
                 generator[0].requestStop();
                 generator[0].dropWaiting();
             }
