@@ -1,5 +1,7 @@
 package dev.dialtone.engine.cxml;
 
+import io.netty.util.NetUtil;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -214,7 +216,7 @@ public record SipTarget(String uri, boolean secure, Optional<String> user, Optio
                 if (host.isEmpty()) {
                     return Parsed.error("missing host");
                 }
-                if (!isIpv4(host) && !isHostname(host)) {
+                if (!NetUtil.isValidIpV4Address(host) && !isHostname(host)) {
                     return Parsed.error("'" + host + "' is not a host name or IP address");
                 }
             }
@@ -366,20 +368,6 @@ public record SipTarget(String uri, boolean secure, Optional<String> user, Optio
             } catch (CharacterCodingException e) {
                 return null;
             }
-        }
-
-        private static boolean isIpv4(String host) {
-            String[] parts = host.split("\\.", -1);
-            if (parts.length != 4) {
-                return false;
-            }
-            for (String p : parts) {
-                if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
-                        || Integer.parseInt(p) > 255) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         // RFC 3261 §25.1: hostname = *( domainlabel "." ) toplabel [ "." ]; toplabel starts with a letter.
