@@ -863,20 +863,11 @@ public final class Dialog {
                 .header(HeaderName.CSEQ, seq + " " + method);
     }
 
-    /** The last Contact printed and its text: the same few Address objects serve every call. */
-    private record Printed(Address address, String text) {
-    }
+    private static final Printed CONTACT = new Printed();
 
-    private static volatile Printed lastContact = new Printed(null, null);
-
-    /** {@code contact.toString()}, remembered for the one Address last printed (a race prints it twice, no more). */
+    /** {@code contact.toString()}, remembered for the one Address last printed. */
     static String text(Address contact) {
-        Printed p = lastContact;
-        if (p.address != contact) {
-            p = new Printed(contact, contact.toString());
-            lastContact = p;
-        }
-        return p.text;
+        return CONTACT.of(contact);
     }
 
     Uri nextHop() {

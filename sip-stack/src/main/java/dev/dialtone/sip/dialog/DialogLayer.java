@@ -86,6 +86,9 @@ public final class DialogLayer implements TransactionLayer.User {
     private final Map<DialogId, Slot> dialogs = new ConcurrentHashMap<>();
     private final Map<ServerTransaction, IncomingRequest> invites = new ConcurrentHashMap<>();
     private final AtomicInteger armed = new AtomicInteger();
+    private final Printed printedFrom = new Printed();
+    private final Printed printedTo = new Printed();
+    private final Printed printedRequestUri = new Printed();
 
     /**
      * Creates the layer and makes it the transaction layer's user.
@@ -172,10 +175,15 @@ public final class DialogLayer implements TransactionLayer.User {
             String host = config.contact().uri() instanceof SipUri sip ? sip.host() : "dialtone";
             callId = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + "@" + host;
         }
+        // A tag appended to the From as printed is what printing from.withTag(tag) gives (Parameters.with adds
+        // a new parameter last).
+        String fromText = from.tag() == null ? printedFrom.of(from) + ";tag=" + newTag()
+            : from.withTag(newTag()).toString();
         SipRequest.Builder b = SipRequest.builder(SipMethod.INVITE, requestUri)
+                .requestUri(requestUri, printedRequestUri.of(requestUri))
                 .header(HeaderName.MAX_FORWARDS, "70")
-                .header(HeaderName.FROM, from.withTag(newTag()).toString())
-                .header(HeaderName.TO, to.toString())
+                .header(HeaderName.FROM, fromText)
+                .header(HeaderName.TO, printedTo.of(to))
                 .header(HeaderName.CALL_ID, callId)
                 .header(HeaderName.CSEQ, "1 INVITE");
         if (body != null) {

@@ -1,8 +1,9 @@
 package dev.dialtone.sip.dialog;
 
 import dev.dialtone.sip.message.Address;
-import dev.dialtone.sip.message.HeaderName;
 import dev.dialtone.sip.message.SipMessage;
+import dev.dialtone.sip.message.SipMethod;
+import dev.dialtone.sip.message.SipParseException;
 import dev.dialtone.sip.message.SipUri;
 import dev.dialtone.sip.message.Uri;
 
@@ -65,12 +66,13 @@ final class Routing {
         return contacts.get(0).uri();
     }
 
+    /** RFC 3311 5.1: UPDATE only to a peer that listed it in Allow (methods are case-sensitive, RFC 3261 7.1). */
     static boolean allowsUpdate(SipMessage message) {
-        for (String token : message.headers(HeaderName.ALLOW)) {
-            if (token.trim().equalsIgnoreCase("UPDATE")) {
-                return true;
-            }
+        try {
+            // The validated message's parsed Allow, cached on it, instead of splitting the header text again.
+            return message.allow().contains(SipMethod.UPDATE);
+        } catch (SipParseException e) {
+            return false; // a message we built ourselves and never validated: an Allow we cannot read allows nothing
         }
-        return false;
     }
 }

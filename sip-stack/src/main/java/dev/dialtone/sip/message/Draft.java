@@ -62,7 +62,8 @@ abstract class Draft<B extends Draft<B>> {
     }
 
     private static void check(String name, String value) {
-        if (name == null || !Chars.isToken(name)) {
+        // A HeaderName constant, as the stack's own builders pass, is a token: one identity probe instead of a scan.
+        if (name == null || !HeaderName.isKnown(name) && !Chars.isToken(name)) {
             throw new IllegalArgumentException("header name is not a token: " + name);
         }
         if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {

@@ -40,6 +40,12 @@ final class Head {
     private Object maxForwards;
     private Object routes;
     private Object recordRoutes;
+    // The lists of option tags and methods, and Session-Expires: the validator parses them for every message and
+    // the dialog layer reads them again from the same message.
+    private Object supported;
+    private Object require;
+    private Object allow;
+    private Object sessionExpires;
 
     Head(byte[] b) {
         this(b, 16);
@@ -424,6 +430,10 @@ final class Head {
         h.maxForwards = maxForwards;
         h.routes = routes;
         h.recordRoutes = recordRoutes;
+        h.supported = supported;
+        h.require = require;
+        h.allow = allow;
+        h.sessionExpires = sessionExpires;
         return h;
     }
 
@@ -642,9 +652,35 @@ final class Head {
         return tokenList(name, TOKEN);
     }
 
-    /** The elements of a list of methods (Allow): no string is made for a standard method. */
-    List<SipMethod> methods(String name) {
-        return tokenList(name, METHOD);
+    @SuppressWarnings("unchecked")
+    List<String> supported() {
+        Object v = supported;
+        if (v == null) {
+            v = tokenList(HeaderName.SUPPORTED, TOKEN);
+            supported = v;
+        }
+        return (List<String>) v;
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> require() {
+        Object v = require;
+        if (v == null) {
+            v = tokenList(HeaderName.REQUIRE, TOKEN);
+            require = v;
+        }
+        return (List<String>) v;
+    }
+
+    /** The elements of Allow: no string is made for a standard method. */
+    @SuppressWarnings("unchecked")
+    List<SipMethod> allow() {
+        Object v = allow;
+        if (v == null) {
+            v = tokenList(HeaderName.ALLOW, METHOD);
+            allow = v;
+        }
+        return (List<SipMethod>) v;
     }
 
     private interface TokenFactory<T> {
@@ -775,6 +811,16 @@ final class Head {
     }
 
     SessionExpires sessionExpires() {
+        Object v = sessionExpires;
+        if (v == null) {
+            SessionExpires se = parseSessionExpires();
+            v = se == null ? NONE : se;
+            sessionExpires = v;
+        }
+        return v == NONE ? null : (SessionExpires) v;
+    }
+
+    private SessionExpires parseSessionExpires() {
         int i = indexOfKnown(HeaderName.SESSION_EXPIRES, 0);
         if (i < 0) {
             return null;

@@ -156,11 +156,11 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
 
     /** Option tags of Supported. */
     default List<String> supported() {
-        return head(this).tokens(HeaderName.SUPPORTED);
+        return head(this).supported();
     }
 
     default List<String> require() {
-        return head(this).tokens(HeaderName.REQUIRE);
+        return head(this).require();
     }
 
     default List<String> proxyRequire() {
@@ -168,7 +168,7 @@ public sealed interface SipMessage permits SipRequest, SipResponse {
     }
 
     default List<SipMethod> allow() {
-        return head(this).methods(HeaderName.ALLOW);
+        return head(this).allow();
     }
 
     default Long rseq() {

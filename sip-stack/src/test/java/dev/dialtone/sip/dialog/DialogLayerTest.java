@@ -117,6 +117,32 @@ class DialogLayerTest {
     }
 
     @Test
+    void createdInvites_carryFromToAndRequestUriAsPrinted_withAFreshTagEachAfterTheFromsOwnParameters() {
+        alice.withDialogs(alice.defaults());
+        SipUri target = SipUri.parse("sip:bob@127.0.0.1:5071;transport=udp");
+        Address from = Address.parse("\"Alice Smith\" <sip:alice@example.com>;x-team=blue");
+        Address to = Address.parse("Bob <sip:bob@example.com;user=phone>");
+        // The same Address and Uri objects for every call, as a load test passes them; the second call's text
+        // comes from what the first printed.
+        SipRequest first = alice.dialogs.createInvite(target, from, to, null, null);
+        SipRequest second = alice.dialogs.createInvite(target, from, to, null, null);
+        for (SipRequest invite : List.of(first, second)) {
+            assertEquals("INVITE sip:bob@127.0.0.1:5071;transport=udp SIP/2.0", invite.startLine());
+            String tag = invite.from().tag();
+            assertEquals("Alice Smith <sip:alice@example.com>;x-team=blue;tag=" + tag, invite.header("From"));
+            assertEquals(from.withTag(tag).toString(), invite.header("From"));
+            assertEquals("blue", invite.from().params().get("x-team"));
+            assertEquals("Bob <sip:bob@example.com;user=phone>", invite.header("To"));
+            assertNull(invite.to().tag());
+        }
+        assertNotEquals(first.from().tag(), second.from().tag(), "a fresh From tag per INVITE");
+        // A From that already has a tag gets a fresh one in its place, not a second tag.
+        SipRequest retagged = alice.dialogs.createInvite(target, from.withTag("old"), to, null, null);
+        assertNotEquals("old", retagged.from().tag());
+        assertEquals(1, retagged.header("From").split(";tag=", -1).length - 1);
+    }
+
+    @Test
     void callerBehindNat_byeGoesToWhereItsInviteCameFrom_notItsPrivateContact() {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());

@@ -326,6 +326,15 @@ class DialogTest {
     }
 
     @Test
+    void sessionTimer_aPeerWhoseAllowListsUpdateInLowerCase_isRefreshedWithReInvite() {
+        // RFC 3261 7.1: method names are case-sensitive, so "update" is an extension method, not UPDATE.
+        Dialog d = confirmedUac(CONFIG, "Contact: <sip:bob@10.0.0.3:5070>", "Allow: INVITE, ACK, BYE, update",
+                "Session-Expires: 1800;refresher=uac", "Require: timer");
+        d.on(new TimerFired(ctx.advanceToNextTimer()));
+        assertSame(SipMethod.INVITE, ctx.lastSent().method());
+    }
+
+    @Test
     void sessionTimer_2xxWithoutSessionExpires_fromAPeerWithTimers_turnsTheTimerOff() {
         Dialog d = confirmedUac(CONFIG, "Contact: <sip:bob@10.0.0.3:5070>", "Allow: UPDATE",
                 "Session-Expires: 1800;refresher=uac");
