@@ -12,6 +12,8 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
+
 /**
  * A client transaction as the transaction user sees it. Its listener is called on the call's executor, once per
  * response passed up and at most once for a failure.
@@ -182,10 +184,17 @@ public final class ClientTransaction {
         }
     }
 
-    private final class Context implements TransactionContext {
+    private final class Context implements TransactionContext, Consumer<Throwable> {
         @Override
         public void send(SipMessage message) {
-            layer.send(message, destination, executor, reason -> on(new TransportError(reason)));
+            layer.send(message, destination, this);
+        }
+
+        /** A send failed (any thread): RFC 3261 8.1.3.1, a transport error, on the transaction's executor. */
+        @Override
+        public void accept(Throwable err) {
+            String reason = TransactionLayer.reason(err);
+            TransactionLayer.runOn(executor, () -> on(new TransportError(reason)));
         }
 
         @Override

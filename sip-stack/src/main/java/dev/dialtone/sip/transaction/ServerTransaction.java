@@ -12,6 +12,8 @@ import dev.dialtone.sip.transport.Destination;
 import dev.dialtone.sip.transport.Inbound;
 import io.netty.util.concurrent.EventExecutor;
 
+import java.util.function.Consumer;
+
 /**
  * A server transaction as the transaction user sees it: the request, where it came from, and a way to answer.
  * Any thread may call {@link #respond}; the work happens on the call's executor.
@@ -79,7 +81,7 @@ public final class ServerTransaction {
      * the transaction user can still be told something (a CANCEL before the final response, Timer H after a
      * non-2xx one).
      */
-    static final class Machine implements TransactionContext {
+    static final class Machine implements TransactionContext, Consumer<Throwable> {
         private final TransactionLayer layer;
         private final EventExecutor executor;
         private final TransactionLayer.Shard shard;
@@ -159,7 +161,14 @@ public final class ServerTransaction {
 
         @Override
         public void send(SipMessage message) {
-            layer.send(message, responseDestination, executor, reason -> on(new TransportError(reason)));
+            layer.send(message, responseDestination, this);
+        }
+
+        /** A send failed (any thread): a transport error, on the transaction's executor. */
+        @Override
+        public void accept(Throwable err) {
+            String reason = TransactionLayer.reason(err);
+            TransactionLayer.runOn(executor, () -> on(new TransportError(reason)));
         }
 
         @Override

@@ -175,11 +175,7 @@ public final class TransactionLayer {
 
     /** Sends a request that has no transaction: the ACK of a 2xx (RFC 3261 13.2.2.4). */
     public void sendAck(SipRequest ack, Destination destination) {
-        sender.send(ack, destination).whenComplete((ok, err) -> {
-            if (err != null) {
-                log.debug("ACK for Call-ID {} not sent: {}", ack.callId(), err.toString());
-            }
-        });
+        sender.send(ack, destination, err -> log.debug("ACK for Call-ID {} not sent: {}", ack.callId(), err.toString()));
     }
 
     /** Sends a response outside any transaction: a 2xx retransmitted by the dialog layer after Timer L. */
@@ -282,12 +278,21 @@ public final class TransactionLayer {
 
     void send(dev.dialtone.sip.message.SipMessage message, Destination destination, EventExecutor ex,
               java.util.function.Consumer<String> onError) {
-        sender.send(message, destination).whenComplete((ok, err) -> {
-            if (err != null) {
-                String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-                runOn(ex, () -> onError.accept(reason));
-            }
-        });
+        send(message, destination, err -> runOn(ex, () -> onError.accept(reason(err))));
+    }
+
+    /**
+     * Sends for a transaction, whose context is itself {@code onFailure} (one object for all its sends, where a
+     * callback per message was made before).
+     */
+    void send(dev.dialtone.sip.message.SipMessage message, Destination destination,
+              java.util.function.Consumer<Throwable> onFailure) {
+        sender.send(message, destination, onFailure);
+    }
+
+    /** A transport error as the reason a transaction reports. */
+    static String reason(Throwable err) {
+        return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     }
 
     /** Arms {@code task}, which calls {@link #fired()} when it runs uncancelled. */

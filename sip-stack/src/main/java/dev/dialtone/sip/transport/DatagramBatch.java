@@ -2,6 +2,7 @@ package dev.dialtone.sip.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 
 /**
  * Flushes a UDP socket once per pass of its event loop rather than once per datagram. What one pass sends (the ACKs
@@ -20,7 +21,12 @@ final class DatagramBatch implements Runnable {
 
     /** Writes {@code packet}; the caller is on the socket's event loop. */
     ChannelFuture write(Object packet) {
-        ChannelFuture f = channel.write(packet);
+        return write(packet, channel.newPromise());
+    }
+
+    /** Writes {@code packet}, completing {@code promise}; the caller is on the socket's event loop. */
+    ChannelFuture write(Object packet, ChannelPromise promise) {
+        ChannelFuture f = channel.write(packet, promise);
         if (!flushQueued) {
             flushQueued = true;
             channel.eventLoop().execute(this);

@@ -16,6 +16,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -421,6 +423,57 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             return completion(ch.attr(BATCH).get().write(packet));
         }
         return write(ch, packet);
+    }
+
+    /**
+     * The transaction layer's sends: a datagram written from its socket's own loop, the usual case, carries a
+     * promise that reports a failure itself, in place of a listener, a completion stage and its callback per
+     * datagram (about 2 % of {@code load}'s CPU at 25,000 calls/s went to completing them, for sends that UDP
+     * almost never fails). Anything else goes the general way.
+     */
+    @Override
+    public void send(SipMessage message, Destination destination, Consumer<Throwable> onFailure) {
+        InetSocketAddress to = destination.address();
+        if (started && !closed && destination.flow() == null && destination.transport() == Transport.UDP
+            && !to.isUnresolved() && !(config.largeRequestsOverTcp() && message instanceof SipRequest r
+                && r.wireLength() > TransportConfig.UDP_MTU_LIMIT)) {
+            DatagramChannel ch = udpSocketHere();
+            if (ch.eventLoop().inEventLoop()) {
+                if (log.isTraceEnabled()) {
+                    log.trace("sending over UDP to {}:\n{}", to, message);
+                }
+                DatagramPacket packet = new DatagramPacket(SipEncoder.encode(ch.alloc(), message), to);
+                ch.attr(BATCH).get().write(packet, new FailurePromise(ch, onFailure));
+                return;
+            }
+        }
+        MessageSender.super.send(message, destination, onFailure);
+    }
+
+    /** A write's promise that hands its failure to a callback: no listener to notify when it succeeds. */
+    private static final class FailurePromise extends DefaultChannelPromise {
+        private final Consumer<Throwable> onFailure;
+
+        FailurePromise(Channel channel, Consumer<Throwable> onFailure) {
+            super(channel, channel.eventLoop());
+            this.onFailure = onFailure;
+        }
+
+        @Override
+        public ChannelPromise setFailure(Throwable cause) {
+            super.setFailure(cause);
+            onFailure.accept(cause);
+            return this;
+        }
+
+        @Override
+        public boolean tryFailure(Throwable cause) {
+            if (!super.tryFailure(cause)) {
+                return false;
+            }
+            onFailure.accept(cause);
+            return true;
+        }
     }
 
     /*
