@@ -42,9 +42,9 @@ final class Head {
     private Object recordRoutes;
     // The lists of option tags and methods, and Session-Expires: the validator parses them for every message and
     // the dialog layer reads them again from the same message.
-    private Object supported;
-    private Object require;
-    private Object allow;
+    private List<String> supported;
+    private List<String> require;
+    private List<SipMethod> allow;
     private Object sessionExpires;
 
     Head(byte[] b) {
@@ -652,35 +652,29 @@ final class Head {
         return tokenList(name, TOKEN);
     }
 
-    @SuppressWarnings("unchecked")
     List<String> supported() {
-        Object v = supported;
+        List<String> v = supported;
         if (v == null) {
-            v = tokenList(HeaderName.SUPPORTED, TOKEN);
-            supported = v;
+            supported = v = tokenList(HeaderName.SUPPORTED, TOKEN);
         }
-        return (List<String>) v;
+        return v;
     }
 
-    @SuppressWarnings("unchecked")
     List<String> require() {
-        Object v = require;
+        List<String> v = require;
         if (v == null) {
-            v = tokenList(HeaderName.REQUIRE, TOKEN);
-            require = v;
+            require = v = tokenList(HeaderName.REQUIRE, TOKEN);
         }
-        return (List<String>) v;
+        return v;
     }
 
     /** The elements of Allow: no string is made for a standard method. */
-    @SuppressWarnings("unchecked")
     List<SipMethod> allow() {
-        Object v = allow;
+        List<SipMethod> v = allow;
         if (v == null) {
-            v = tokenList(HeaderName.ALLOW, METHOD);
-            allow = v;
+            allow = v = tokenList(HeaderName.ALLOW, METHOD);
         }
-        return (List<SipMethod>) v;
+        return v;
     }
 
     private interface TokenFactory<T> {
