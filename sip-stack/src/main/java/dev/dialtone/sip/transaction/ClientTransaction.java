@@ -193,8 +193,7 @@ public final class ClientTransaction {
         /** A send failed (any thread): RFC 3261 8.1.3.1, a transport error, on the transaction's executor. */
         @Override
         public void accept(Throwable err) {
-            String reason = TransactionLayer.reason(err);
-            TransactionLayer.runOn(executor, () -> on(new TransportError(reason)));
+            TransactionLayer.transportError(executor, err, reason -> on(new TransportError(reason)));
         }
 
         @Override

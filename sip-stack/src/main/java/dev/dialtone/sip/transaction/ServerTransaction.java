@@ -167,8 +167,7 @@ public final class ServerTransaction {
         /** A send failed (any thread): a transport error, on the transaction's executor. */
         @Override
         public void accept(Throwable err) {
-            String reason = TransactionLayer.reason(err);
-            TransactionLayer.runOn(executor, () -> on(new TransportError(reason)));
+            TransactionLayer.transportError(executor, err, reason -> on(new TransportError(reason)));
         }
 
         @Override

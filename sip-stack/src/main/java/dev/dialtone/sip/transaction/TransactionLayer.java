@@ -278,7 +278,7 @@ public final class TransactionLayer {
 
     void send(dev.dialtone.sip.message.SipMessage message, Destination destination, EventExecutor ex,
               java.util.function.Consumer<String> onError) {
-        send(message, destination, err -> runOn(ex, () -> onError.accept(reason(err))));
+        send(message, destination, err -> transportError(ex, err, onError));
     }
 
     /**
@@ -290,9 +290,10 @@ public final class TransactionLayer {
         sender.send(message, destination, onFailure);
     }
 
-    /** A transport error as the reason a transaction reports. */
-    static String reason(Throwable err) {
-        return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    /** A send's transport error as its sender hears it: {@code onError} gets its reason, on {@code ex}. */
+    static void transportError(EventExecutor ex, Throwable err, java.util.function.Consumer<String> onError) {
+        String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+        runOn(ex, () -> onError.accept(reason));
     }
 
     /** Arms {@code task}, which calls {@link #fired()} when it runs uncancelled. */

@@ -17,7 +17,12 @@ public interface MessageSender {
      * completion stage, and what completes it, per message.
      */
     default void send(SipMessage message, Destination destination, Consumer<Throwable> onFailure) {
-        send(message, destination).whenComplete((ok, err) -> {
+        reportFailure(send(message, destination), onFailure);
+    }
+
+    /** Tells {@code onFailure} if {@code sent} fails. */
+    static void reportFailure(CompletionStage<Void> sent, Consumer<Throwable> onFailure) {
+        sent.whenComplete((ok, err) -> {
             if (err != null) {
                 onFailure.accept(err);
             }

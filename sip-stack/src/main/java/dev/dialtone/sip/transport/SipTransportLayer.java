@@ -349,6 +349,28 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
      */
     @Override
     public CompletionStage<Void> send(SipMessage message, Destination destination) {
+        return route(message, destination, null);
+    }
+
+    /**
+     * The transaction layer's sends: a datagram written from its socket's own loop, the usual case, carries a
+     * promise that reports a failure itself, in place of a listener, a completion stage and its callback per
+     * datagram (about 2 % of {@code load}'s CPU at 25,000 calls/s went to completing them, for sends that UDP
+     * almost never fails). Anything else reports through its stage.
+     */
+    @Override
+    public void send(SipMessage message, Destination destination, Consumer<Throwable> onFailure) {
+        CompletionStage<Void> sent = route(message, destination, onFailure);
+        if (sent != null) {
+            MessageSender.reportFailure(sent, onFailure);
+        }
+    }
+
+    /**
+     * {@link #send(SipMessage, Destination)}; with {@code onFailure}, a datagram written on its socket's loop
+     * reports its failure there and null is returned instead of a stage.
+     */
+    private CompletionStage<Void> route(SipMessage message, Destination destination, Consumer<Throwable> onFailure) {
         if (log.isTraceEnabled()) {
             log.trace("sending over {} to {}:\n{}", destination.transport(), destination.address(), message);
         }
@@ -379,7 +401,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
                     && r.wireLength() > TransportConfig.UDP_MTU_LIMIT) {
                     yield sendLargeRequestOverTcp(r, to);
                 }
-                yield sendDatagram(message, to);
+                yield sendDatagram(message, to, onFailure);
             }
             case TCP -> sendStream(message, new ConnectionTable.Key(Transport.TCP, to));
             case TLS -> tlsClient == null ? failed(new IOException("TLS is not enabled"))
@@ -416,38 +438,18 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             new InetSocketAddress(closed.remote.getAddress(), p)));
     }
 
-    private CompletionStage<Void> sendDatagram(SipMessage message, InetSocketAddress to) {
+    private CompletionStage<Void> sendDatagram(SipMessage message, InetSocketAddress to, Consumer<Throwable> onFailure) {
         DatagramChannel ch = udpSocketHere();
         DatagramPacket packet = new DatagramPacket(SipEncoder.encode(ch.alloc(), message), to);
-        if (ch.eventLoop().inEventLoop()) {
-            return completion(ch.attr(BATCH).get().write(packet));
+        if (!ch.eventLoop().inEventLoop()) {
+            return write(ch, packet);
         }
-        return write(ch, packet);
-    }
-
-    /**
-     * The transaction layer's sends: a datagram written from its socket's own loop, the usual case, carries a
-     * promise that reports a failure itself, in place of a listener, a completion stage and its callback per
-     * datagram (about 2 % of {@code load}'s CPU at 25,000 calls/s went to completing them, for sends that UDP
-     * almost never fails). Anything else goes the general way.
-     */
-    @Override
-    public void send(SipMessage message, Destination destination, Consumer<Throwable> onFailure) {
-        InetSocketAddress to = destination.address();
-        if (started && !closed && destination.flow() == null && destination.transport() == Transport.UDP
-            && !to.isUnresolved() && !(config.largeRequestsOverTcp() && message instanceof SipRequest r
-                && r.wireLength() > TransportConfig.UDP_MTU_LIMIT)) {
-            DatagramChannel ch = udpSocketHere();
-            if (ch.eventLoop().inEventLoop()) {
-                if (log.isTraceEnabled()) {
-                    log.trace("sending over UDP to {}:\n{}", to, message);
-                }
-                DatagramPacket packet = new DatagramPacket(SipEncoder.encode(ch.alloc(), message), to);
-                ch.attr(BATCH).get().write(packet, new FailurePromise(ch, onFailure));
-                return;
-            }
+        DatagramBatch batch = ch.attr(BATCH).get();
+        if (onFailure != null) {
+            batch.write(packet, new FailurePromise(ch, onFailure));
+            return null;
         }
-        MessageSender.super.send(message, destination, onFailure);
+        return completion(batch.write(packet));
     }
 
     /** A write's promise that hands its failure to a callback: no listener to notify when it succeeds. */
@@ -495,7 +497,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
                 return;
             }
             log.debug("large request to {} not sent over TCP ({}), falling back to UDP", to, err.toString());
-            sendDatagram(request, to).whenComplete((ok2, err2) -> {
+            sendDatagram(request, to, null).whenComplete((ok2, err2) -> {
                 if (err2 == null) {
                     done.complete(null);
                 } else {
