@@ -7,6 +7,7 @@ import dev.dialtone.sip.transport.Destination;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -34,14 +35,20 @@ final class Retired extends FifoLane {
     // to find: at 10,000 calls/s that came about a minute into a run, and stopped the loop for 250-400 ms.
     // Offsets into the ring only grow. The ring is made of pages: page n (offsets n*PAGE up) is pages[n & mask],
     // and a page whose bytes have all left is written again when page n + pages.length comes. It was one array,
-    // doubled when full: a server lane holds INVITEs and BYEs for 64*T1, some 300 bytes each, so at 15,000
-    // calls/s a heap census of `uas` found 272 MB of byte arrays, and at 25,000 calls/s, half a minute in, the
-    // loop stopped to copy the ring into one twice its size, allocated in the old generation, where the one it
-    // replaced stayed until a full collection. `uas` lost datagrams in the stop and then fell behind for good.
-    // Growing now costs a page and, now and then, a longer array of references.
+    // doubled when full: a server lane holds INVITEs and BYEs for 64*T1, some 300 bytes each, so at 25,000
+    // calls/s, half a minute in, the loop stopped to copy the ring into one twice its size. Growing now costs a
+    // page and, now and then, a longer array of references.
+    // The pages are direct memory, outside the collector's heap. As byte arrays they were most of a loaded
+    // stack's live heap (a census of `uas` at 30,000 calls/s: 325 MB of byte arrays in 450 MB), which a JVM
+    // started with its default heap had to grow to in full collections while the calls came: 6 to 9 of them in
+    // the first seconds of a fresh `uas` at 33,000 calls/s, with young pauses of 60-100 ms between, and the
+    // caller's INVITEs went unanswered. Written and read in bulk, a page costs no more outside the heap; it is
+    // freed with the lane.
     private static final int PAGE_SHIFT = 16;
     private static final int PAGE = 1 << PAGE_SHIFT;
-    private byte[][] pages = new byte[1][];
+    private ByteBuffer[] pages = new ByteBuffer[1];
+    // A kept key copied back out of the ring, to compare with one looked up; grows to the longest key.
+    private byte[] scratch = new byte[KEY_BYTES * 2];
     private long textHead;
     private long textTail;
     private long[] starts = new long[capacity()];
@@ -128,7 +135,7 @@ final class Retired extends FifoLane {
         // keeps for 64*T1 while the calls come, where each young collection would copy it until promoted.
         for (int i = 0; i < pages.length; i++) {
             if (pages[i] == null) {
-                pages[i] = new byte[PAGE];
+                pages[i] = ByteBuffer.allocateDirect(PAGE);
             }
         }
     }
@@ -144,7 +151,7 @@ final class Retired extends FifoLane {
         while (slots <= last - first) {
             slots *= 2;
         }
-        byte[][] grown = new byte[slots][];
+        ByteBuffer[] grown = new ByteBuffer[slots];
         // Pages in use move to their numbers' slots; pages already free stay, to be written before a new one is made.
         long lastInUse = textTail == textHead ? first - 1 : (textTail - 1) >>> PAGE_SHIFT;
         for (long n = first; n <= lastInUse; n++) {
@@ -152,7 +159,7 @@ final class Retired extends FifoLane {
         }
         int spare = 0;
         for (long n = lastInUse + 1; n < first + pages.length; n++) {
-            byte[] free = pages[(int) (n & (pages.length - 1))];
+            ByteBuffer free = pages[(int) (n & (pages.length - 1))];
             if (free != null) {
                 while (grown[spare] != null) {
                     spare++;
@@ -166,23 +173,23 @@ final class Retired extends FifoLane {
     /** The bytes of the pages made so far. */
     long pageBytes() {
         long n = 0;
-        for (byte[] page : pages) {
-            n += page == null ? 0 : page.length;
+        for (ByteBuffer page : pages) {
+            n += page == null ? 0 : page.capacity();
         }
         return n;
     }
 
     /** Page {@code n}, already written: reading never makes one. */
-    private byte[] written(long n) {
+    private ByteBuffer written(long n) {
         return pages[(int) (n & (pages.length - 1))];
     }
 
     /** Page {@code n}, made when first written. */
-    private byte[] page(long n) {
+    private ByteBuffer page(long n) {
         int slot = (int) (n & (pages.length - 1));
-        byte[] page = pages[slot];
+        ByteBuffer page = pages[slot];
         if (page == null) {
-            page = new byte[PAGE];
+            page = ByteBuffer.allocateDirect(PAGE);
             pages[slot] = page;
         }
         return page;
@@ -192,7 +199,7 @@ final class Retired extends FifoLane {
         for (int done = 0; done < b.length; ) {
             int at = (int) (textTail & (PAGE - 1));
             int n = Math.min(b.length - done, PAGE - at);
-            System.arraycopy(b, done, page(textTail >>> PAGE_SHIFT), at, n);
+            page(textTail >>> PAGE_SHIFT).put(at, b, done, n);
             done += n;
             textTail += n;
         }
@@ -205,7 +212,7 @@ final class Retired extends FifoLane {
             long o = offset + done;
             int at = (int) (o & (PAGE - 1));
             int n = Math.min(length - done, PAGE - at);
-            System.arraycopy(written(o >>> PAGE_SHIFT), at, out, done, n);
+            written(o >>> PAGE_SHIFT).get(at, out, done, n);
             done += n;
         }
         return out;
@@ -289,16 +296,17 @@ final class Retired extends FifoLane {
     }
 
     private boolean keyIs(long offset, byte[] k) {
+        if (scratch.length < k.length) {
+            scratch = new byte[k.length];
+        }
         for (int done = 0; done < k.length; ) {
             long o = offset + done;
             int at = (int) (o & (PAGE - 1));
             int n = Math.min(k.length - done, PAGE - at);
-            if (!Arrays.equals(written(o >>> PAGE_SHIFT), at, at + n, k, done, done + n)) {
-                return false;
-            }
+            written(o >>> PAGE_SHIFT).get(at, scratch, done, n);
             done += n;
         }
-        return true;
+        return Arrays.equals(scratch, 0, k.length, k, 0, k.length);
     }
 
     /** Each entry was a transaction until now, with its closing timer armed. */
