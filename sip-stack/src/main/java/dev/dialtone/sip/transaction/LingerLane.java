@@ -2,7 +2,7 @@ package dev.dialtone.sip.transaction;
 
 /**
  * The closing timers of one shard that share one duration, in the order they were armed (a {@link FifoLane}).
- * Each waiting timer costs a slot in three arrays instead of a timeout object, its task and its place in the
+ * Each waiting timer costs a slot in three columns instead of a timeout object, its task and its place in the
  * wheel, which matters when thousands of ended INVITE transactions wait out Timer D (32 s on UDP) after a
  * non-2xx.
  */
@@ -33,8 +33,18 @@ final class LingerLane extends FifoLane {
     }
 
     @Override
-    void grown(int head, int size) {
-        owners = unrolled(owners, head, size);
-        timers = unrolled(timers, head, size);
+    Object columns(int capacity) {
+        return new Object[]{new TimerSlots[capacity], new Timer[capacity]};
+    }
+
+    @Override
+    void moved(Object columns, int oldCapacity, int head, int size) {
+        Object[] c = (Object[]) columns;
+        TimerSlots[] o = (TimerSlots[]) c[0];
+        Timer[] t = (Timer[]) c[1];
+        moveRing(owners, o, oldCapacity, head, size);
+        moveRing(timers, t, oldCapacity, head, size);
+        owners = o;
+        timers = t;
     }
 }

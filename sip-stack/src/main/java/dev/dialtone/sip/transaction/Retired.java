@@ -4,6 +4,7 @@ import dev.dialtone.sip.message.SipMessage;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.transport.Destination;
+import dev.dialtone.sip.transport.Inbound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ import java.util.Arrays;
  * 64*T1, long enough to outlive several young collections; kept as transaction objects (transaction, timers,
  * machine, map node, the last response as a parsed message) they were most of what a collector had to copy.
  * Here one costs the bytes of its key, and a server one those of its final response, in a ring of text, and a
- * slot in a few arrays.
+ * slot in a few columns, all in direct memory but for two references.
  *
  * <p>A {@link FifoLane}, with an open-addressed index (linear probing, backward-shift deletion) to find an entry
  * by key. A lane holds client or server entries, never both: their keys are built differently.
@@ -51,28 +52,36 @@ final class Retired extends FifoLane {
     private byte[] scratch = new byte[KEY_BYTES * 2];
     private long textHead;
     private long textTail;
-    private long[] starts = new long[capacity()];
-    private int[] keyLengths = new int[capacity()];
-    private int[] responseLengths = new int[capacity()]; // 0: none
-    // Client: what is still owed each retransmitted 2xx (Timer M), a ClientTransaction.Listener or, once its
-    // user has gone, a shared ClientTransaction.Retransmissions with a destination and a mark. Null where everything
-    // is absorbed.
-    private Object[] listeners = new Object[capacity()];
-    // Where a server one's response goes, or what a client one's Retransmissions is given.
-    private Destination[] destinations = new Destination[capacity()];
+    // Per entry, in direct memory (see Direct): where its text starts, its key's length, its response's (0: none).
+    private ByteBuffer starts;
+    private ByteBuffer keyLengths;
+    private ByteBuffer responseLengths;
+    // Client lanes only (null in a server lane): what is still owed each retransmitted 2xx (Timer M), a
+    // ClientTransaction.Listener or, once its user has gone, a shared ClientTransaction.Retransmissions with a
+    // destination and a mark; null where everything is absorbed. A server lane keeps no destination: a
+    // retransmitted request's response goes where the retransmission's own says (RFC 3261 18.2.2, RFC 3581 4),
+    // which is where the first one's went. References are the one part of an entry the collector must see, and a
+    // column of them, new when the lane grows, was copied by the next young collection: tens of megabytes at once
+    // for a server lane at 33,000 calls/s.
+    private Object[] listeners;
+    private Destination[] destinations;
     private Destination lastDestination; // the last one kept, shared by the equal ones after it (see shared)
-    private int[] marks = new int[capacity()];
+    private ByteBuffer marks;
     // Each key's mixed hash: expiring an entry and shifting its neighbours back reads these in sequence rather
     // than each key's bytes, which after 64*T1 are far out of cache.
-    private int[] hashes = new int[capacity()];
-    private int[] index = new int[capacity() * 2]; // ring position + 1 of an entry; 0 is a free slot
+    private ByteBuffer hashes;
+    private int indexLength;
+    private ByteBuffer index; // ring position + 1 of an entry; 0: free
     // The hash of the entry in each slot of the index, beside it: a probe past other entries (every lookup that
     // misses, such as each ACK of a 2xx, which has no transaction to match) then reads the index alone, where
     // reading hashes[pos] cost a cache miss per entry probed.
-    private int[] slotHashes = new int[index.length];
+    private ByteBuffer slotHashes;
+    private final boolean server;
 
-    Retired(TransactionLayer layer, TransactionLayer.Shard shard, long delayMillis) {
+    Retired(TransactionLayer layer, TransactionLayer.Shard shard, long delayMillis, boolean server) {
         super(layer, shard, delayMillis);
+        this.server = server;
+        take(new Columns(capacity(), server));
     }
 
     /** Keeps a client transaction's key; {@code listener}, if any, hears every 2xx that matches it. */
@@ -86,8 +95,8 @@ final class Retired extends FifoLane {
     }
 
     /** Keeps a server transaction's key and, if any, the final response a retransmitted request gets again. */
-    void add(String key, byte[] finalResponse, Destination destination) {
-        add(key, null, finalResponse, destination, 0);
+    void addServer(String key, byte[] finalResponse) {
+        add(key, null, finalResponse, null, 0);
     }
 
     private void add(String key, Object listener, byte[] finalResponse, Destination destination, int mark) {
@@ -95,17 +104,19 @@ final class Retired extends FifoLane {
         int responseLength = finalResponse == null ? 0 : finalResponse.length;
         reserveText(k.length + responseLength);
         int pos = enqueue();
-        starts[pos] = textTail;
-        keyLengths[pos] = k.length;
-        responseLengths[pos] = responseLength;
+        starts.putLong(pos << Direct.LONG, textTail);
+        keyLengths.putInt(pos << Direct.INT, k.length);
+        responseLengths.putInt(pos << Direct.INT, responseLength);
         put(k);
         if (finalResponse != null) {
             put(finalResponse);
         }
-        hashes[pos] = hash(key);
-        listeners[pos] = listener;
-        destinations[pos] = shared(destination);
-        marks[pos] = mark;
+        hashes.putInt(pos << Direct.INT, hash(key));
+        if (!server) {
+            listeners[pos] = listener;
+            destinations[pos] = shared(destination);
+            marks.putInt(pos << Direct.INT, mark);
+        }
         insert(pos);
     }
 
@@ -232,7 +243,7 @@ final class Retired extends FifoLane {
             if (l instanceof ClientTransaction.Listener listener) {
                 listener.onResponse(response);
             } else if (l instanceof ClientTransaction.Retransmissions r) {
-                r.on2xx(response, destinations[pos], marks[pos]);
+                r.on2xx(response, destinations[pos], marks.getInt(pos << Direct.INT));
             }
         }
         return true;
@@ -246,23 +257,25 @@ final class Retired extends FifoLane {
         }
         listeners[pos] = r;
         destinations[pos] = shared(destination);
-        marks[pos] = mark;
+        marks.putInt(pos << Direct.INT, mark);
         return true;
     }
 
     /**
      * A request for server transaction {@code key}: false if none here has that key. A non-INVITE's final response
-     * goes out again (RFC 3261 17.2.2); anything else ends here.
+     * goes out again (RFC 3261 17.2.2), where the retransmission's Via and source say, as the first one's went;
+     * anything else ends here.
      */
-    boolean absorb(String key, SipRequest request) {
+    boolean absorb(String key, Inbound in) {
         int pos = find(key);
         if (pos < 0) {
             return false;
         }
-        if (responseLengths[pos] > 0) {
+        if (responseLength(pos) > 0) {
             // A retransmission: rare enough to copy the response out of the ring and parse it again.
-            byte[] response = get(starts[pos] + keyLengths[pos], responseLengths[pos]);
-            layer.send(SipMessage.parse(response, response.length, false), destinations[pos], shard.executor,
+            SipRequest request = (SipRequest) in.message();
+            byte[] response = get(start(pos) + keyLength(pos), responseLength(pos));
+            layer.send(SipMessage.parse(response, response.length, false), in.responseDestination(), shard.executor,
                     reason -> log.debug("response to a retransmitted {} for Call-ID {} not sent: {}",
                             request.method(), request.callId(), reason));
         }
@@ -278,16 +291,16 @@ final class Retired extends FifoLane {
      * of its own, RFC 3261 13.2.2.4, so no server transaction matches it), which mostly miss.
      */
     private int find(String key) {
-        int mask = index.length - 1;
+        int mask = indexLength - 1;
         int h = hash(key);
         byte[] k = null;
-        for (int i = h & mask; index[i] != 0; i = (i + 1) & mask) {
-            if (slotHashes[i] == h) {
-                int pos = index[i] - 1;
+        for (int i = h & mask; slot(i) != 0; i = (i + 1) & mask) {
+            if (slotHash(i) == h) {
+                int pos = slot(i) - 1;
                 if (k == null) {
                     k = key.getBytes(StandardCharsets.UTF_8);
                 }
-                if (keyLengths[pos] == k.length && keyIs(starts[pos], k)) {
+                if (keyLength(pos) == k.length && keyIs(start(pos), k)) {
                     return pos;
                 }
             }
@@ -314,36 +327,131 @@ final class Retired extends FifoLane {
     void expired(int pos) {
         unindex(pos);
         // Entries leave in the order they came: the oldest bytes of the ring were this entry's.
-        textHead = starts[pos] + keyLengths[pos] + responseLengths[pos];
-        listeners[pos] = null;
-        destinations[pos] = null;
+        textHead = start(pos) + keyLength(pos) + responseLength(pos);
+        if (!server) {
+            listeners[pos] = null;
+            destinations[pos] = null;
+        }
         layer.fired();
         layer.ended();
     }
 
+    /** A ring's worth of this lane's columns, made before the entries move in. */
+    private static final class Columns {
+        final ByteBuffer starts;
+        final ByteBuffer keyLengths;
+        final ByteBuffer responseLengths;
+        final ByteBuffer marks;
+        final ByteBuffer hashes;
+        final ByteBuffer index;
+        final ByteBuffer slotHashes;
+        final Object[] listeners;
+        final Destination[] destinations;
+
+        Columns(int capacity, boolean server) {
+            starts = Direct.column(capacity, Direct.LONG);
+            keyLengths = Direct.column(capacity, Direct.INT);
+            responseLengths = Direct.column(capacity, Direct.INT);
+            hashes = Direct.column(capacity, Direct.INT);
+            index = Direct.column(capacity * 2, Direct.INT);
+            slotHashes = Direct.column(capacity * 2, Direct.INT);
+            marks = server ? null : Direct.column(capacity, Direct.INT);
+            listeners = server ? null : new Object[capacity];
+            destinations = server ? null : new Destination[capacity];
+        }
+
+        void free() {
+            for (ByteBuffer b : new ByteBuffer[]{starts, keyLengths, responseLengths, marks, hashes, index, slotHashes}) {
+                if (b != null) {
+                    Direct.free(b);
+                }
+            }
+        }
+    }
+
     @Override
-    void grown(int head, int size) {
-        int oldMask = hashes.length - 1;
-        starts = unrolled(starts, head, size);
-        keyLengths = unrolled(keyLengths, head, size);
-        responseLengths = unrolled(responseLengths, head, size);
-        hashes = unrolled(hashes, head, size);
-        listeners = unrolled(listeners, head, size);
-        destinations = unrolled(destinations, head, size);
-        marks = unrolled(marks, head, size);
-        int[] oldIndex = index;
-        int[] oldSlotHashes = slotHashes;
-        index = new int[hashes.length * 2];
-        slotHashes = new int[index.length];
+    Object columns(int capacity) {
+        return new Columns(capacity, server);
+    }
+
+    @Override
+    void discard(Object columns) {
+        ((Columns) columns).free();
+    }
+
+    @Override
+    void moved(Object columns, int oldCapacity, int head, int size) {
+        Columns c = (Columns) columns;
+        int oldMask = oldCapacity - 1;
+        Direct.moveRing(starts, c.starts, Direct.LONG, oldCapacity, head, size);
+        Direct.moveRing(keyLengths, c.keyLengths, Direct.INT, oldCapacity, head, size);
+        Direct.moveRing(responseLengths, c.responseLengths, Direct.INT, oldCapacity, head, size);
+        Direct.moveRing(hashes, c.hashes, Direct.INT, oldCapacity, head, size);
+        if (!server) {
+            Direct.moveRing(marks, c.marks, Direct.INT, oldCapacity, head, size);
+            moveRing(listeners, c.listeners, oldCapacity, head, size);
+            moveRing(destinations, c.destinations, oldCapacity, head, size);
+        }
+        ByteBuffer oldIndex = index;
+        ByteBuffer oldSlotHashes = slotHashes;
+        int oldIndexLength = indexLength;
+        for (ByteBuffer b : new ByteBuffer[]{starts, keyLengths, responseLengths, marks, hashes}) {
+            if (b != null) {
+                Direct.free(b);
+            }
+        }
+        take(c);
         // Rehashed in the old index's slot order, not the ring's: an entry in slot j lands near j or j plus the old
         // length, so both indexes are read and written nearly in sequence. In ring order each insert was a cache
         // miss, and at 10,000 calls/s a doubling of a lane of 64*T1 stopped the loop for tens of milliseconds.
         // An entry's new position is its distance from the old head.
-        for (int j = 0; j < oldIndex.length; j++) {
-            if (oldIndex[j] != 0) {
-                place(((oldIndex[j] - 1) - head) & oldMask, oldSlotHashes[j]);
+        for (int j = 0; j < oldIndexLength; j++) {
+            int at = oldIndex.getInt(j << Direct.INT);
+            if (at != 0) {
+                place(((at - 1) - head) & oldMask, oldSlotHashes.getInt(j << Direct.INT));
             }
         }
+        Direct.free(oldIndex);
+        Direct.free(oldSlotHashes);
+    }
+
+    private void take(Columns c) {
+        starts = c.starts;
+        keyLengths = c.keyLengths;
+        responseLengths = c.responseLengths;
+        marks = c.marks;
+        hashes = c.hashes;
+        listeners = c.listeners;
+        destinations = c.destinations;
+        index = c.index;
+        slotHashes = c.slotHashes;
+        indexLength = capacity() * 2;
+    }
+
+    private long start(int pos) {
+        return starts.getLong(pos << Direct.LONG);
+    }
+
+    private int keyLength(int pos) {
+        return keyLengths.getInt(pos << Direct.INT);
+    }
+
+    private int responseLength(int pos) {
+        return responseLengths.getInt(pos << Direct.INT);
+    }
+
+    /** The ring position + 1 in slot {@code i} of the index; 0 when the slot is free. */
+    private int slot(int i) {
+        return index.getInt(i << Direct.INT);
+    }
+
+    private int slotHash(int i) {
+        return slotHashes.getInt(i << Direct.INT);
+    }
+
+    private void setSlot(int i, int positionPlusOne, int hash) {
+        index.putInt(i << Direct.INT, positionPlusOne);
+        slotHashes.putInt(i << Direct.INT, hash);
     }
 
     private static int hash(String key) {
@@ -352,38 +460,36 @@ final class Retired extends FifoLane {
     }
 
     private void insert(int pos) {
-        place(pos, hashes[pos]);
+        place(pos, hashes.getInt(pos << Direct.INT));
     }
 
     private void place(int pos, int hash) {
-        int mask = index.length - 1;
+        int mask = indexLength - 1;
         int i = hash & mask;
-        while (index[i] != 0) {
+        while (slot(i) != 0) {
             i = (i + 1) & mask;
         }
-        index[i] = pos + 1;
-        slotHashes[i] = hash;
+        setSlot(i, pos + 1, hash);
     }
 
     /** Takes ring position {@code pos} out of the index, shifting back the entries probed past it. */
     private void unindex(int pos) {
-        int mask = index.length - 1;
-        int i = hashes[pos] & mask;
-        while (index[i] != pos + 1) {
+        int mask = indexLength - 1;
+        int i = hashes.getInt(pos << Direct.INT) & mask;
+        while (slot(i) != pos + 1) {
             i = (i + 1) & mask;
         }
-        index[i] = 0;
-        for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
-            int k = slotHashes[j] & mask;
+        setSlot(i, 0, 0);
+        for (int j = (i + 1) & mask; slot(j) != 0; j = (j + 1) & mask) {
+            int k = slotHash(j) & mask;
             // An entry whose home lies cyclically in (i, j] is still reachable; any other moves into the hole.
             // Measured as distances from i rather than by comparing i and j: the case where j has wrapped past the
             // index's end is rare, so C2 compiled it as a trap, and the first expiry there (a minute into a run at
             // 14,000 calls/s) sent the lane's expiry loop and its callers back to the interpreter.
             boolean reachable = ((k - i - 1) & mask) < ((j - i) & mask);
             if (!reachable) {
-                index[i] = index[j];
-                slotHashes[i] = slotHashes[j];
-                index[j] = 0;
+                setSlot(i, slot(j), slotHash(j));
+                setSlot(j, 0, 0);
                 i = j;
             }
         }

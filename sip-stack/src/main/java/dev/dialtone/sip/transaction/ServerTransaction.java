@@ -181,9 +181,9 @@ public final class ServerTransaction {
                 if (shard.server.remove(key, this)) {
                     SipResponse last = nonInvite == null ? null : nonInvite.lastResponse();
                     if (last == null) {
-                        shard.retire(key, null, null, delayMillis);
+                        shard.retire(key, (byte[]) null, delayMillis);
                     } else {
-                        shard.retire(key, last.toBytes(), responseDestination, delayMillis);
+                        shard.retire(key, last.toBytes(), delayMillis);
                     }
                 }
                 return;

@@ -205,7 +205,7 @@ public final class TransactionLayer {
             existing.onRequest(request);
             return;
         }
-        if (shard.absorb(key, request)) {
+        if (shard.absorb(key, in)) {
             return;
         }
         User u = user;
@@ -393,7 +393,7 @@ public final class TransactionLayer {
         /** A lane holds what came in its delay: sized for that at the expected rate, at most 2^22 entries. */
         private <L extends FifoLane> L sizeFor(L lane) {
             if (expected > 0) {
-                lane.reserve((int) Math.min(1 << 22, Math.ceil(expected * lane.delayMillis() / 1000.0)));
+                lane.reserve((int) Math.min(FifoLane.MAX_AHEAD, Math.ceil(expected * lane.delayMillis() / 1000.0)));
             }
             return lane;
         }
@@ -435,14 +435,14 @@ public final class TransactionLayer {
         }
 
         /** The same for a server transaction, with the final response a retransmitted request gets, if any. */
-        void retire(String key, byte[] finalResponse, Destination destination, long delayMillis) {
-            retiredLane(true, delayMillis).add(key, finalResponse, destination);
+        void retire(String key, byte[] finalResponse, long delayMillis) {
+            retiredLane(true, delayMillis).addServer(key, finalResponse);
         }
 
         private Retired retiredLane(boolean server, long delayMillis) {
             Retired lane = find(server ? retiredServers : retiredClients, delayMillis);
             if (lane == null) {
-                lane = sizeFor(new Retired(layer, this, delayMillis));
+                lane = sizeFor(new Retired(layer, this, delayMillis, server));
                 if (server) {
                     retiredServers = with(retiredServers, lane);
                 } else {
@@ -479,9 +479,9 @@ public final class TransactionLayer {
         }
 
         /** A request for a retired server transaction: false if none has {@code key}. */
-        boolean absorb(String key, SipRequest request) {
+        boolean absorb(String key, Inbound in) {
             for (Retired r : retiredServers) {
-                if (r.absorb(key, request)) {
+                if (r.absorb(key, in)) {
                     return true;
                 }
             }

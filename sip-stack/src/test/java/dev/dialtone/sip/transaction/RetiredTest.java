@@ -42,7 +42,9 @@ class RetiredTest {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> heard = Collections.synchronizedList(new ArrayList<>());
     private final List<String> strays = Collections.synchronizedList(new ArrayList<>());
+    private final List<Destination> sentTo = Collections.synchronizedList(new ArrayList<>());
     private final TransactionLayer layer = new TransactionLayer(FAST, (m, d) -> {
+        sentTo.add(d);
         sent.add(m.startLine());
         wire.add(new String(m.toBytes(), java.nio.charset.StandardCharsets.UTF_8));
         return CompletableFuture.completedFuture(null);
@@ -311,11 +313,11 @@ class RetiredTest {
         }
         TransactionLayer.Shard shard = new TransactionLayer.Shard(layer, loop);
         // The second half is queued 150 ms after the first, so it is still there for 150 ms once the first is gone.
-        Retired lane = new Retired(layer, shard, 300);
+        Retired lane = new Retired(layer, shard, 300, false);
         SipResponse ok = Messages.response(Messages.request("BYE", "z9hG4bK-x"), 200, "t");
-        loop.submit(() -> keys.subList(0, 32).forEach(k -> lane.add(k, null))).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> keys.subList(0, 32).forEach(k -> lane.add(k, (ClientTransaction.Listener) null))).get(5, TimeUnit.SECONDS);
         Thread.sleep(150);
-        loop.submit(() -> keys.subList(32, 64).forEach(k -> lane.add(k, null))).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> keys.subList(32, 64).forEach(k -> lane.add(k, (ClientTransaction.Listener) null))).get(5, TimeUnit.SECONDS);
         awaitTrue(() -> lane.size() <= 32);
         List<Boolean> found = loop.submit(() -> keys.stream().map(k -> lane.absorb(k, ok)).toList())
                 .get(5, TimeUnit.SECONDS);
@@ -330,7 +332,7 @@ class RetiredTest {
     @Test
     void entriesWithEqualDestinations_keepOneOfThem_andADifferentOneStaysItsOwn() throws Exception {
         TransactionLayer.Shard shard = new TransactionLayer.Shard(layer, loop);
-        Retired lane = new Retired(layer, shard, 300);
+        Retired lane = new Retired(layer, shard, 300, false);
         Destination first = Destination.of(Transport.UDP, new InetSocketAddress("127.0.0.1", 5070));
         Destination equal = Destination.of(Transport.UDP, new InetSocketAddress("127.0.0.1", 5070));
         Destination other = Destination.of(Transport.UDP, new InetSocketAddress("127.0.0.1", 5071));
@@ -373,6 +375,24 @@ class RetiredTest {
         receive(bye);
         awaitTrue(() -> requests.size() == 2);
         assertEquals(List.of("BYE", "BYE"), requests, "after Timer J the request is new to the layer");
+    }
+
+    @Test
+    void aRetransmittedNonInvitesResponse_goesWhereTheRetransmissionsViaAndSourceSay() throws Exception {
+        // The Via asks for rport (RFC 3581): the response goes to the request's source port. A retransmission that
+        // comes from another port (a NAT that rebound) gets the same response at its own.
+        SipRequest bye = Messages.request("BYE", "z9hG4bK-uas-moved");
+        receive(bye);
+        awaitTrue(() -> wire.size() == 1);
+        InetSocketAddress rebound = new InetSocketAddress("127.0.0.1", 5071);
+        loop.submit(() -> layer.receive(new Inbound(bye, Transport.UDP, rebound, LOCAL, null))).get(5, TimeUnit.SECONDS);
+        receive(bye);
+        awaitTrue(() -> wire.size() == 3);
+        assertEquals(List.of("BYE"), requests);
+        assertEquals(wire.get(0), wire.get(1));
+        assertEquals(wire.get(0), wire.get(2));
+        assertEquals(List.of(Destination.of(Transport.UDP, PEER), Destination.of(Transport.UDP, rebound),
+                Destination.of(Transport.UDP, PEER)), sentTo);
     }
 
     @Test
