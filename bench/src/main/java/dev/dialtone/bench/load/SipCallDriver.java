@@ -54,7 +54,7 @@ public final class SipCallDriver implements CallDriver {
      * UAS (having answered it) takes for an unexpected message and aborts the call.
      */
     static final int SOCKET_BUFFER = 8 << 20;
-    /** An upper bound of what a retired transaction costs in its lane's arrays and text ring (about 110 bytes). */
+    /** An upper bound of what a retired transaction costs in its lane's columns and text ring (about 110 bytes). */
     private static final int RETIRED_BYTES = 256;
 
     private final LoadConfig config;
