@@ -22,7 +22,7 @@ import java.util.Arrays;
  * 64*T1, long enough to outlive several young collections; kept as transaction objects (transaction, timers,
  * machine, map node, the last response as a parsed message) they were most of what a collector had to copy.
  * Here one costs the bytes of its key, and a server one those of its final response, in a ring of text, and a
- * slot in a few columns, all in direct memory but for two references.
+ * slot in a few columns, all in direct memory; a client one also two references.
  *
  * <p>A {@link FifoLane}, with an open-addressed index (linear probing, backward-shift deletion) to find an entry
  * by key. A lane holds client or server entries, never both: their keys are built differently.
