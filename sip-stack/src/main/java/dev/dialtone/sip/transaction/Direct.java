@@ -35,8 +35,12 @@ final class Direct {
         to.put(first << shift, from, 0, (size - first) << shift);
     }
 
-    /** Gives {@code b}'s memory back now; nothing may read it afterwards. */
-    static void free(ByteBuffer b) {
-        PlatformDependent.freeDirectBuffer(b);
+    /** Gives the columns' memory back now (a null is skipped); nothing may read them afterwards. */
+    static void free(ByteBuffer... columns) {
+        for (ByteBuffer b : columns) {
+            if (b != null) {
+                PlatformDependent.freeDirectBuffer(b);
+            }
+        }
     }
 }

@@ -58,8 +58,7 @@ abstract class FifoLane implements TimerTask, Runnable {
     /** Takes a place at the tail, due after the lane's delay; returns its ring position. */
     final int enqueue() {
         if (size == capacity) {
-            int c = capacity * 2;
-            adopt(c, Direct.column(c, Direct.LONG), columns(c));
+            growTo(capacity * 2);
         }
         // Also right after a doubling on the loop, which leaves the ring half full.
         if (size == capacity >> 1 && capacity >= AHEAD_FROM && !growing) {
@@ -78,8 +77,7 @@ abstract class FifoLane implements TimerTask, Runnable {
     /** Room for at least {@code entries} without growing again, made now (see TransactionLayer.expectRate). */
     final void reserve(int entries) {
         if (capacity < entries) {
-            int c = powerOfTwoAtLeast(entries);
-            adopt(c, Direct.column(c, Direct.LONG), columns(c));
+            growTo(powerOfTwoAtLeast(entries));
         }
         reserved(capacity);
     }
@@ -136,6 +134,11 @@ abstract class FifoLane implements TimerTask, Runnable {
 
     static int powerOfTwoAtLeast(int n) {
         return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    /** Grows the ring to {@code newCapacity} at once, on the loop. */
+    private void growTo(int newCapacity) {
+        adopt(newCapacity, Direct.column(newCapacity, Direct.LONG), columns(newCapacity));
     }
 
     private void adopt(int newCapacity, ByteBuffer newDeadlines, Object columns) {

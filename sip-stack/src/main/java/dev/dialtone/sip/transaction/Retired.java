@@ -70,8 +70,7 @@ final class Retired extends FifoLane {
     // Each key's mixed hash: expiring an entry and shifting its neighbours back reads these in sequence rather
     // than each key's bytes, which after 64*T1 are far out of cache.
     private ByteBuffer hashes;
-    private int indexLength;
-    private ByteBuffer index; // ring position + 1 of an entry; 0: free
+    private ByteBuffer index; // ring position + 1 of an entry; 0: free; twice the ring's capacity
     // The hash of the entry in each slot of the index, beside it: a probe past other entries (every lookup that
     // misses, such as each ACK of a 2xx, which has no transaction to match) then reads the index alone, where
     // reading hashes[pos] cost a cache miss per entry probed.
@@ -291,7 +290,7 @@ final class Retired extends FifoLane {
      * of its own, RFC 3261 13.2.2.4, so no server transaction matches it), which mostly miss.
      */
     private int find(String key) {
-        int mask = indexLength - 1;
+        int mask = indexMask();
         int h = hash(key);
         byte[] k = null;
         for (int i = h & mask; slot(i) != 0; i = (i + 1) & mask) {
@@ -361,11 +360,7 @@ final class Retired extends FifoLane {
         }
 
         void free() {
-            for (ByteBuffer b : new ByteBuffer[]{starts, keyLengths, responseLengths, marks, hashes, index, slotHashes}) {
-                if (b != null) {
-                    Direct.free(b);
-                }
-            }
+            Direct.free(starts, keyLengths, responseLengths, marks, hashes, index, slotHashes);
         }
     }
 
@@ -394,25 +389,19 @@ final class Retired extends FifoLane {
         }
         ByteBuffer oldIndex = index;
         ByteBuffer oldSlotHashes = slotHashes;
-        int oldIndexLength = indexLength;
-        for (ByteBuffer b : new ByteBuffer[]{starts, keyLengths, responseLengths, marks, hashes}) {
-            if (b != null) {
-                Direct.free(b);
-            }
-        }
+        Direct.free(starts, keyLengths, responseLengths, marks, hashes);
         take(c);
         // Rehashed in the old index's slot order, not the ring's: an entry in slot j lands near j or j plus the old
         // length, so both indexes are read and written nearly in sequence. In ring order each insert was a cache
         // miss, and at 10,000 calls/s a doubling of a lane of 64*T1 stopped the loop for tens of milliseconds.
         // An entry's new position is its distance from the old head.
-        for (int j = 0; j < oldIndexLength; j++) {
+        for (int j = 0, n = oldCapacity * 2; j < n; j++) {
             int at = oldIndex.getInt(j << Direct.INT);
             if (at != 0) {
                 place(((at - 1) - head) & oldMask, oldSlotHashes.getInt(j << Direct.INT));
             }
         }
-        Direct.free(oldIndex);
-        Direct.free(oldSlotHashes);
+        Direct.free(oldIndex, oldSlotHashes);
     }
 
     private void take(Columns c) {
@@ -425,7 +414,6 @@ final class Retired extends FifoLane {
         destinations = c.destinations;
         index = c.index;
         slotHashes = c.slotHashes;
-        indexLength = capacity() * 2;
     }
 
     private long start(int pos) {
@@ -438,6 +426,11 @@ final class Retired extends FifoLane {
 
     private int responseLength(int pos) {
         return responseLengths.getInt(pos << Direct.INT);
+    }
+
+    /** The index has twice the ring's slots, so that it is at most half full. */
+    private int indexMask() {
+        return (capacity() << 1) - 1;
     }
 
     /** The ring position + 1 in slot {@code i} of the index; 0 when the slot is free. */
@@ -464,7 +457,7 @@ final class Retired extends FifoLane {
     }
 
     private void place(int pos, int hash) {
-        int mask = indexLength - 1;
+        int mask = indexMask();
         int i = hash & mask;
         while (slot(i) != 0) {
             i = (i + 1) & mask;
@@ -474,7 +467,7 @@ final class Retired extends FifoLane {
 
     /** Takes ring position {@code pos} out of the index, shifting back the entries probed past it. */
     private void unindex(int pos) {
-        int mask = indexLength - 1;
+        int mask = indexMask();
         int i = hashes.getInt(pos << Direct.INT) & mask;
         while (slot(i) != pos + 1) {
             i = (i + 1) & mask;
