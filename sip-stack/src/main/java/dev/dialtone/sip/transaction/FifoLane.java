@@ -2,6 +2,8 @@ package dev.dialtone.sip.transaction;
 
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
@@ -17,12 +19,14 @@ import java.util.concurrent.TimeUnit;
  * only on its shard's executor, but for the columns of a larger ring, which another thread makes.
  */
 abstract class FifoLane implements TimerTask, Runnable {
+    private static final Logger log = LoggerFactory.getLogger(FifoLane.class);
     /** The most entries a lane is made for ahead of need (it still grows when full). */
     static final int MAX_AHEAD = 1 << 22;
     // Below this a ring doubles on the loop when full: its columns are made and filled in microseconds.
     private static final int AHEAD_FROM = 1 << 12;
-    // A lane filling for less than this has not seen enough to say what rate it takes.
-    private static final long MIN_FILL_NANOS = 250_000_000L;
+    // Fewer entries than this, or a shorter time, since the last measure say too little of the rate.
+    private static final int MIN_SAMPLE = 1 << 10;
+    private static final long MIN_WINDOW_NANOS = 250_000_000L;
 
     final TransactionLayer layer;
     final TransactionLayer.Shard shard;
@@ -34,6 +38,14 @@ abstract class FifoLane implements TimerTask, Runnable {
     private int size;
     private boolean armed;
     private boolean growing; // larger columns are being made off the loop
+    private long askedAt; // when they were asked for, for the log
+    // The size at which the lane next asks whether it will fit (see lookAhead); past the ring's length: never.
+    private int lookAt = Integer.MAX_VALUE;
+    private boolean sized; // reserved for a rate: grows ahead only when the rate it fills at will not fit
+    // Entries ever taken, and that count and the time when the lane last measured its rate.
+    private long taken;
+    private long sampledTaken;
+    private long sampledAt = System.nanoTime();
 
     FifoLane(TransactionLayer layer, TransactionLayer.Shard shard, long delayMillis) {
         this.layer = layer;
@@ -60,14 +72,14 @@ abstract class FifoLane implements TimerTask, Runnable {
         if (size == capacity) {
             growTo(capacity * 2);
         }
-        // Also right after a doubling on the loop, which leaves the ring half full.
-        if (size == capacity >> 1 && capacity >= AHEAD_FROM && !growing) {
-            growAhead();
+        if (size >= lookAt && !growing) {
+            lookAhead();
         }
         int pos = (head + size) & (capacity - 1);
         long deadline = System.nanoTime() + delayNanos;
         deadlines.putLong(pos << Direct.LONG, deadline);
         size++;
+        taken++;
         if (!armed) {
             arm(deadline);
         }
@@ -76,6 +88,7 @@ abstract class FifoLane implements TimerTask, Runnable {
 
     /** Room for at least {@code entries} without growing again, made now (see TransactionLayer.expectRate). */
     final void reserve(int entries) {
+        sized = true;
         if (capacity < entries) {
             growTo(powerOfTwoAtLeast(entries));
         }
@@ -83,18 +96,40 @@ abstract class FifoLane implements TimerTask, Runnable {
     }
 
     /**
-     * Half full: the columns of a larger ring are made on another thread, and the entries move into them on the
-     * loop when they are ready (if the ring filled first, it doubled on the loop as before). Making the columns of
-     * a ring of a million entries (zeroing 56 MB) and moving them in stopped a loaded `uas` for 21 ms at 512k
-     * entries and 42 ms at a million, the INVITEs' and the BYEs' lanes at the same moment, and at 33,000 calls/s
-     * the datagrams that came meanwhile overflowed its socket; made ahead, the move at half full costs it 2-10 ms.
-     * While the lane is still filling (its oldest entry not yet due), it is made for what will be there when the
-     * oldest leaves, at the rate seen so far, with a quarter to spare: one move, early, while the ring is small,
-     * instead of one at every doubling.
+     * Half full, a lane of 4,096 entries or more has the columns of a larger ring made on another thread, and the
+     * entries move into them on the loop when they are ready (if the ring filled first, it doubled on the loop as
+     * before): twice its length, or what holds one delay's entries at the rate it is filling at, with a quarter to
+     * spare, if that is more. Making the columns of a ring of a million entries (zeroing 56 MB) and moving them in
+     * stopped a loaded `uas` for 21 ms at 512k entries and 42 ms at a million, the INVITEs' and the BYEs' lanes at
+     * the same moment, and at 33,000 calls/s the datagrams that came meanwhile overflowed its socket; made ahead,
+     * the move at half full costs it 2-10 ms. Growing early, while the ring is small, is the point: a rising rate
+     * that finds the ring near full has the most entries to move, at the highest rate.
+     *
+     * <p>A lane sized ahead for a rate (TransactionLayer.expectRate) grows only when the rate it fills at will not
+     * fit, and otherwise asks again halfway to full: at the rate it was sized for it is more than half full when
+     * what it holds is just over a power of two (33,000 calls/s for 64*T1 is 1.06 million entries, a ring of 2^21
+     * half full at 2^20), and it grew again, to columns of 180 MB made on the caller's only core, half a minute into
+     * a run. Past MAX_AHEAD entries nothing is made ahead.
      */
-    private void growAhead() {
-        int target = Math.max(capacity * 2, whenFull());
+    private void lookAhead() {
+        if (capacity >= MAX_AHEAD) {
+            lookAt = Integer.MAX_VALUE;
+            return;
+        }
+        int fits = forRate();
+        if (!sized) {
+            growAhead(Math.min(MAX_AHEAD, Math.max(capacity * 2, fits)));
+        } else if (fits > capacity) {
+            growAhead(fits);
+        } else {
+            int left = capacity - size;
+            lookAt = left < capacity >> 4 ? Integer.MAX_VALUE : size + (left >> 1);
+        }
+    }
+
+    private void growAhead(int target) {
         growing = true;
+        askedAt = System.nanoTime();
         try {
             GROWER.execute(() -> {
                 ByteBuffer d = Direct.column(target, Direct.LONG);
@@ -103,7 +138,7 @@ abstract class FifoLane implements TimerTask, Runnable {
                     shard.executor.execute(() -> {
                         growing = false;
                         if (target > capacity) {
-                            adopt(target, d, columns);
+                            adopt(target, d, columns, System.nanoTime(), true);
                         } else {
                             Direct.free(d);
                             discard(columns);
@@ -120,16 +155,24 @@ abstract class FifoLane implements TimerTask, Runnable {
     }
 
     /**
-     * What the lane will hold when its oldest entry leaves, at the rate it has filled at, with a quarter to spare; 0
-     * when it is not filling (its oldest entry is due) or has not filled long enough to tell.
+     * The ring length (a power of two) that holds one delay's entries at the rate the lane took them since it last
+     * measured, with a quarter to spare; 0 when too few came, or too quickly, to tell. The rate since the last
+     * measure, not since the oldest entry: a lane that was idle (a server before its load, a caller after its
+     * warm-up) would otherwise average the idle time in, size for a fraction of the rate, and grow again at every
+     * doubling (a fresh `uas` at 30,000 calls/s grew five times, from 131,072 entries to 4,194,304).
      */
-    private int whenFull() {
-        long filling = System.nanoTime() - (deadline(head) - delayNanos);
-        if (size == 0 || filling < MIN_FILL_NANOS || filling >= delayNanos) {
+    private int forRate() {
+        long now = System.nanoTime();
+        long entries = taken - sampledTaken;
+        long window = now - sampledAt;
+        // A burst says nothing of a rate: measure over a longer window, from the same start, next time.
+        if (entries < MIN_SAMPLE || window < MIN_WINDOW_NANOS) {
             return 0;
         }
-        double entries = (double) size * delayNanos / filling * 1.25;
-        return powerOfTwoAtLeast((int) Math.min(MAX_AHEAD, entries));
+        sampledTaken = taken;
+        sampledAt = now;
+        double inDelay = (double) entries * delayNanos / window * 1.25;
+        return powerOfTwoAtLeast((int) Math.min(MAX_AHEAD, inDelay));
     }
 
     static int powerOfTwoAtLeast(int n) {
@@ -138,10 +181,12 @@ abstract class FifoLane implements TimerTask, Runnable {
 
     /** Grows the ring to {@code newCapacity} at once, on the loop. */
     private void growTo(int newCapacity) {
-        adopt(newCapacity, Direct.column(newCapacity, Direct.LONG), columns(newCapacity));
+        long start = System.nanoTime();
+        adopt(newCapacity, Direct.column(newCapacity, Direct.LONG), columns(newCapacity), start, false);
     }
 
-    private void adopt(int newCapacity, ByteBuffer newDeadlines, Object columns) {
+    // start: when the loop began on it (for the log)
+    private void adopt(int newCapacity, ByteBuffer newDeadlines, Object columns, long start, boolean madeAhead) {
         Direct.moveRing(deadlines, newDeadlines, Direct.LONG, capacity, head, size);
         Direct.free(deadlines);
         deadlines = newDeadlines;
@@ -149,6 +194,14 @@ abstract class FifoLane implements TimerTask, Runnable {
         capacity = newCapacity;
         moved(columns, old, head, size);
         head = 0;
+        lookAt = newCapacity >= AHEAD_FROM ? newCapacity >> 1 : Integer.MAX_VALUE;
+        // A loaded server's loop stops for the move: an operator who sees a stall at a rise in rate can match it here.
+        if (log.isDebugEnabled()) {
+            long now = System.nanoTime();
+            log.debug("{} lane of {} ms grew from {} to {} entries, {} moved in {} us, {}", getClass().getSimpleName(),
+                delayMillis, old, newCapacity, size, (now - start) / 1000,
+                madeAhead ? "made in " + (start - askedAt) / 1000 + " us" : "made on the loop");
+        }
     }
 
     /** The ring was sized ahead for {@code capacity} entries: room for whatever else they need. */
@@ -178,7 +231,7 @@ abstract class FifoLane implements TimerTask, Runnable {
     void discard(Object columns) {
     }
 
-    /** Moves the {@code size} ring entries of {@code from} (of {@code length}) from {@code head} on to 0 up of {@code to}. */
+    /** Moves {@code size} ring entries of {@code from} (of {@code length}) from {@code head} to 0 up of {@code to}. */
     static void moveRing(Object[] from, Object[] to, int length, int head, int size) {
         int first = Math.min(size, length - head);
         System.arraycopy(from, head, to, 0, first);

@@ -47,6 +47,10 @@ class RetiredGrowthTest {
     }
 
     private void awaitCapacity(java.util.function.IntPredicate done) throws Exception {
+        awaitCapacity(lane, done);
+    }
+
+    private void awaitCapacity(Retired lane, java.util.function.IntPredicate done) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!done.test(onLoop(lane::capacity)) && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -74,6 +78,67 @@ class RetiredGrowthTest {
             return !lane.contains(key(4097));
         }), "every entry is found in the new columns, and nothing else");
         assertEquals(4097, (int) onLoop(lane::size));
+    }
+
+    /** Adds {@code perSecond} entries a second to {@code lane} for {@code millis}, 20 ms' worth at a time. */
+    private void feed(Retired lane, String tag, int perSecond, long millis) throws Exception {
+        long start = System.nanoTime();
+        int batch = perSecond / 50;
+        for (int step = 0; step < millis / 20; step++) {
+            int from = step * batch;
+            loop.submit(() -> {
+                for (int i = from; i < from + batch; i++) {
+                    lane.addServer(tag + i, null);
+                }
+            }).get(10, TimeUnit.SECONDS);
+            // Against the start, not the last step: a late wake-up is made up, and the rate holds.
+            long next = start + (step + 1) * 20_000_000L;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+    }
+
+    @Test
+    void aLaneSizedAheadForItsRate_doesNotGrowWhenItPassesHalfFull() throws Exception {
+        // Sized for 2,600 entries a second for 2 s: 5,200, a ring of 8,192. At that rate it passes half full
+        // (4,096) after about 1.6 s, and what it holds when its first leaves, 5,200 and a quarter more, still fits.
+        Retired sized = new Retired(layer, shard, 2_000, true);
+        onLoop(() -> {
+            sized.reserve(5_200);
+            return null;
+        });
+        assertEquals(8192, (int) onLoop(sized::capacity));
+        feed(sized, "sized", 2_600, 2_600);
+        assertTrue(onLoop(sized::size) > 4096, "passed half full: " + onLoop(sized::size));
+        Thread.sleep(100); // columns asked for meanwhile would be adopted by now
+        assertEquals(8192, (int) onLoop(sized::capacity), "no larger ring made for a rate it already fits");
+    }
+
+    @Test
+    void aLaneNotSizedForARate_growsAtHalfFullEvenWhenItsRateWouldFit() throws Exception {
+        // The same rate as above into a lane nobody sized: it cannot tell a rate that holds from one still rising
+        // (a ramp), and grows while it is small rather than when it is nearly full with the most to move.
+        Retired unsized = new Retired(layer, shard, 2_000, true);
+        feed(unsized, "unsized", 2_600, 2_600);
+        awaitCapacity(unsized, c -> c > 8192);
+        assertEquals(16_384, (int) onLoop(unsized::capacity));
+    }
+
+    @Test
+    void aLaneSizedForLessThanItsRate_growsAheadBeforeItIsFull() throws Exception {
+        // The same ring at 5,500 entries a second: 11,000 in its 2 s, so at half full it asks for 16,384 entries
+        // and moves into them before it holds 8,192 (at that rate it never does: 5,500 leave every second).
+        Retired sized = new Retired(layer, shard, 2_000, true);
+        onLoop(() -> {
+            sized.reserve(5_200);
+            return null;
+        });
+        feed(sized, "fast", 5_500, 1_500);
+        awaitCapacity(sized, c -> c > 8192);
+        assertEquals(16_384, (int) onLoop(sized::capacity));
+        assertTrue(onLoop(() -> sized.contains("fast0") && sized.contains("fast8249") && !sized.contains("fast8250")));
     }
 
     @Test
