@@ -100,15 +100,21 @@ class RetiredGrowthTest {
         }
     }
 
-    @Test
-    void aLaneSizedAheadForItsRate_doesNotGrowWhenItPassesHalfFull() throws Exception {
-        // Sized for 2,600 entries a second for 2 s: 5,200, a ring of 8,192. At that rate it passes half full
-        // (4,096) after about 1.6 s, and what it holds when its first leaves, 5,200 and a quarter more, still fits.
+    /** A lane of 2 s sized ahead for 5,200 entries (2,600 a second): a ring of 8,192. */
+    private Retired sizedFor5200() throws Exception {
         Retired sized = new Retired(layer, shard, 2_000, true);
         onLoop(() -> {
             sized.reserve(5_200);
             return null;
         });
+        return sized;
+    }
+
+    @Test
+    void aLaneSizedAheadForItsRate_doesNotGrowWhenItPassesHalfFull() throws Exception {
+        // Sized for 2,600 entries a second for 2 s: 5,200, a ring of 8,192. At that rate it passes half full
+        // (4,096) after about 1.6 s, and what it holds when its first leaves, 5,200 and a quarter more, still fits.
+        Retired sized = sizedFor5200();
         assertEquals(8192, (int) onLoop(sized::capacity));
         feed(sized, "sized", 2_600, 2_600);
         assertTrue(onLoop(sized::size) > 4096, "passed half full: " + onLoop(sized::size));
@@ -130,11 +136,7 @@ class RetiredGrowthTest {
     void aLaneSizedForLessThanItsRate_growsAheadBeforeItIsFull() throws Exception {
         // The same ring at 5,500 entries a second: 11,000 in its 2 s, so at half full it asks for 16,384 entries
         // and moves into them before it holds 8,192 (at that rate it never does: 5,500 leave every second).
-        Retired sized = new Retired(layer, shard, 2_000, true);
-        onLoop(() -> {
-            sized.reserve(5_200);
-            return null;
-        });
+        Retired sized = sizedFor5200();
         feed(sized, "fast", 5_500, 1_500);
         awaitCapacity(sized, c -> c > 8192);
         assertEquals(16_384, (int) onLoop(sized::capacity));
