@@ -108,8 +108,8 @@ abstract class FifoLane implements TimerTask, Runnable {
      * <p>A lane sized ahead for a rate (TransactionLayer.expectRate) grows only when the rate it fills at will not
      * fit, and otherwise asks again halfway to full: at the rate it was sized for it is more than half full when
      * what it holds is just over a power of two (33,000 calls/s for 64*T1 is 1.06 million entries, a ring of 2^21
-     * half full at 2^20), and it grew again, to columns of 180 MB made on the caller's only core, half a minute into
-     * a run. Past MAX_AHEAD entries nothing is made ahead.
+     * half full at 2^20), and the rule before this one grew it again there, to columns of 180 MB made on the
+     * caller's only core, half a minute into a run. Past MAX_AHEAD entries nothing is made ahead.
      */
     private void lookAhead() {
         if (capacity >= MAX_AHEAD) {
