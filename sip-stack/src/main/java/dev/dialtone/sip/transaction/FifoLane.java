@@ -112,10 +112,6 @@ abstract class FifoLane implements TimerTask, Runnable {
      * caller's only core, half a minute into a run. Past MAX_AHEAD entries nothing is made ahead.
      */
     private void lookAhead() {
-        if (capacity >= MAX_AHEAD) {
-            lookAt = Integer.MAX_VALUE;
-            return;
-        }
         int fits = forRate();
         if (!sized) {
             growAhead(Math.min(MAX_AHEAD, Math.max(capacity * 2, fits)));
@@ -194,12 +190,12 @@ abstract class FifoLane implements TimerTask, Runnable {
         capacity = newCapacity;
         moved(columns, old, head, size);
         head = 0;
-        lookAt = newCapacity >= AHEAD_FROM ? newCapacity >> 1 : Integer.MAX_VALUE;
+        lookAt = newCapacity >= AHEAD_FROM && newCapacity < MAX_AHEAD ? newCapacity >> 1 : Integer.MAX_VALUE;
         // A loaded server's loop stops for the move: an operator who sees a stall at a rise in rate can match it here.
         if (log.isDebugEnabled()) {
             long now = System.nanoTime();
-            log.debug("{} lane of {} ms grew from {} to {} entries, {} moved in {} us, {}", getClass().getSimpleName(),
-                delayMillis, old, newCapacity, size, (now - start) / 1000,
+            log.debug("{} lane of {} ms grew from {} to {} entries, {} moved in {} us, {}", this, delayMillis, old,
+                newCapacity, size, (now - start) / 1000,
                 madeAhead ? "made in " + (start - askedAt) / 1000 + " us" : "made on the loop");
         }
     }

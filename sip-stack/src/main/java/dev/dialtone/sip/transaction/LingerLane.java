@@ -15,6 +15,11 @@ final class LingerLane extends FifoLane {
         super(layer, shard, delayMillis);
     }
 
+    @Override
+    public String toString() {
+        return "closing-timer";
+    }
+
     /** Queues {@code timer} of {@code owner}; returns its deadline, which identifies this arming. */
     long add(TimerSlots owner, Timer timer) {
         int pos = enqueue();

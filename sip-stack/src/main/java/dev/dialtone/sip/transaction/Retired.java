@@ -83,6 +83,11 @@ final class Retired extends FifoLane {
         take(new Columns(capacity(), server));
     }
 
+    @Override
+    public String toString() {
+        return server ? "retired server" : "retired client";
+    }
+
     /** Keeps a client transaction's key; {@code listener}, if any, hears every 2xx that matches it. */
     void add(String key, ClientTransaction.Listener listener) {
         add(key, listener, null, null, 0);

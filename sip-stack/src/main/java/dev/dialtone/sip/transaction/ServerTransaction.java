@@ -180,11 +180,7 @@ public final class ServerTransaction {
                 listener = null;
                 if (shard.server.remove(key, this)) {
                     SipResponse last = nonInvite == null ? null : nonInvite.lastResponse();
-                    if (last == null) {
-                        shard.retire(key, (byte[]) null, delayMillis);
-                    } else {
-                        shard.retire(key, last.toBytes(), delayMillis);
-                    }
+                    shard.retire(key, last == null ? null : last.toBytes(), delayMillis);
                 }
                 return;
             }
