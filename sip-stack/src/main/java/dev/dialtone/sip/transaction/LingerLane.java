@@ -38,7 +38,7 @@ final class LingerLane extends FifoLane {
     }
 
     @Override
-    Object columns(int capacity) {
+    Object columns(int capacity, boolean reserving) {
         return new Object[]{new TimerSlots[capacity], new Timer[capacity]};
     }
 

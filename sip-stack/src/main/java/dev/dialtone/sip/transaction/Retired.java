@@ -48,6 +48,9 @@ final class Retired extends FifoLane {
     private static final int PAGE_SHIFT = 16;
     private static final int PAGE = 1 << PAGE_SHIFT;
     private ByteBuffer[] pages = new ByteBuffer[1];
+    private static final ByteBuffer[] NO_PAGES = new ByteBuffer[0];
+    // Pages made off the loop with the columns of a ring grown for a reserve, until reserved() takes them.
+    private ByteBuffer[] spare = NO_PAGES;
     // A kept key copied back out of the ring, to compare with one looked up; grows to the longest key.
     private byte[] scratch = new byte[KEY_BYTES * 2];
     private long textHead;
@@ -80,7 +83,7 @@ final class Retired extends FifoLane {
     Retired(TransactionLayer layer, TransactionLayer.Shard shard, long delayMillis, boolean server) {
         super(layer, shard, delayMillis);
         this.server = server;
-        take(new Columns(capacity(), server));
+        take(new Columns(capacity(), server, false));
     }
 
     @Override
@@ -146,13 +149,15 @@ final class Retired extends FifoLane {
     @Override
     void reserved(int capacity) {
         reserveText((long) capacity * KEY_BYTES - (textTail - textHead));
-        // The pages too, made now: sized ahead (TransactionLayer.expectRate), a lane should not allocate what it
-        // keeps for 64*T1 while the calls come, where each young collection would copy it until promoted.
+        // The pages too, made now (or off the loop with the columns, see FifoLane.reserveAhead): sized ahead
+        // (TransactionLayer.expectRate), a lane should not allocate what it keeps for 64*T1 while the calls come.
+        int k = 0;
         for (int i = 0; i < pages.length; i++) {
             if (pages[i] == null) {
-                pages[i] = ByteBuffer.allocateDirect(PAGE);
+                pages[i] = k < spare.length ? spare[k++] : ByteBuffer.allocateDirect(PAGE);
             }
         }
+        spare = NO_PAGES;
     }
 
     /** Room in the text ring for {@code length} more bytes: slots for the pages they take, kept at their numbers. */
@@ -351,8 +356,10 @@ final class Retired extends FifoLane {
         final ByteBuffer slotHashes;
         final Object[] listeners;
         final Destination[] destinations;
+        // Made for reserved(), which takes them before it makes any of its own.
+        final ByteBuffer[] pages;
 
-        Columns(int capacity, boolean server) {
+        Columns(int capacity, boolean server, boolean reserving) {
             starts = Direct.column(capacity, Direct.LONG);
             keyLengths = Direct.column(capacity, Direct.INT);
             responseLengths = Direct.column(capacity, Direct.INT);
@@ -362,6 +369,10 @@ final class Retired extends FifoLane {
             marks = server ? null : Direct.column(capacity, Direct.INT);
             listeners = server ? null : new Object[capacity];
             destinations = server ? null : new Destination[capacity];
+            pages = new ByteBuffer[reserving ? (int) ((long) capacity * KEY_BYTES >>> PAGE_SHIFT) : 0];
+            for (int i = 0; i < pages.length; i++) {
+                pages[i] = ByteBuffer.allocateDirect(PAGE);
+            }
         }
 
         void free() {
@@ -370,8 +381,8 @@ final class Retired extends FifoLane {
     }
 
     @Override
-    Object columns(int capacity) {
-        return new Columns(capacity, server);
+    Object columns(int capacity, boolean reserving) {
+        return new Columns(capacity, server, reserving);
     }
 
     @Override
@@ -396,6 +407,7 @@ final class Retired extends FifoLane {
         ByteBuffer oldSlotHashes = slotHashes;
         Direct.free(starts, keyLengths, responseLengths, marks, hashes);
         take(c);
+        spare = c.pages;
         // Rehashed in the old index's slot order, not the ring's: an entry in slot j lands near j or j plus the old
         // length, so both indexes are read and written nearly in sequence. In ring order each insert was a cache
         // miss, and at 10,000 calls/s a doubling of a lane of 64*T1 stopped the loop for tens of milliseconds.

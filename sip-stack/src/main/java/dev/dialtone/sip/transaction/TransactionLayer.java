@@ -117,7 +117,9 @@ public final class TransactionLayer {
      * Sizes, ahead of time, what each shard keeps of ended transactions for {@code perSecond} new transactions of
      * one kind (INVITE, or BYE, ...) a second across the layer. Otherwise what is kept grows as the rate rises,
      * made off the loop but moved in on it (2-20 ms at half a million to a million entries, see FifoLane), so a load
-     * generator that knows its highest rate sizes it before its run. Never shrinks. Any thread.
+     * generator that knows its highest rate sizes it before its run. What exists is sized at once, on its loop; a
+     * kind first kept later, while the calls come, is sized off its loop (FifoLane.reserveAhead). Never shrinks.
+     * Any thread.
      */
     public void expectRate(double perSecond) {
         if (!(perSecond > 0)) {
@@ -392,9 +394,21 @@ public final class TransactionLayer {
         /** A lane holds what came in its delay: sized for that at the expected rate, at most 2^22 entries. */
         private <L extends FifoLane> L sizeFor(L lane) {
             if (expected > 0) {
-                lane.reserve((int) Math.min(FifoLane.MAX_AHEAD, Math.ceil(expected * lane.delayMillis() / 1000.0)));
+                lane.reserve(entriesFor(lane));
             }
             return lane;
+        }
+
+        // A lane made while the calls come is sized off the loop (FifoLane.reserveAhead).
+        private <L extends FifoLane> L sizeNew(L lane) {
+            if (expected > 0) {
+                lane.reserveAhead(entriesFor(lane));
+            }
+            return lane;
+        }
+
+        private int entriesFor(FifoLane lane) {
+            return (int) Math.min(FifoLane.MAX_AHEAD, Math.ceil(expected * lane.delayMillis() / 1000.0));
         }
 
         /** Queues a closing timer; returns its deadline, which identifies this arming. */
@@ -402,7 +416,7 @@ public final class TransactionLayer {
             long delay = Math.max(0, delayMillis);
             LingerLane lane = find(lanes, delay);
             if (lane == null) {
-                lane = sizeFor(new LingerLane(layer, this, delay));
+                lane = sizeNew(new LingerLane(layer, this, delay));
                 lanes = with(lanes, lane);
             }
             layer.lingered();
@@ -441,7 +455,7 @@ public final class TransactionLayer {
         private Retired retiredLane(boolean server, long delayMillis) {
             Retired lane = find(server ? retiredServers : retiredClients, delayMillis);
             if (lane == null) {
-                lane = sizeFor(new Retired(layer, this, delayMillis, server));
+                lane = sizeNew(new Retired(layer, this, delayMillis, server));
                 if (server) {
                     retiredServers = with(retiredServers, lane);
                 } else {
