@@ -173,6 +173,14 @@ public final class SipCallDriver implements CallDriver {
                 }
             }
             driver.wire(target);
+            if (config.transport() == Transport.UDP && Boolean.parseBoolean(
+                    System.getProperty("dialtone.load.connectUdp", "true"))) {
+                try {
+                    transport.connectUdp(target);
+                } catch (IOException e) {
+                    log.warn("sending to {} from the listening socket: {}", target, e.getMessage());
+                }
+            }
             return driver;
         } catch (IOException | RuntimeException e) {
             if (transport != null) {

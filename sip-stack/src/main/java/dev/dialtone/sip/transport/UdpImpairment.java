@@ -1,5 +1,6 @@
 package dev.dialtone.sip.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
@@ -49,29 +50,33 @@ final class UdpImpairment extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof DatagramPacket packet)) {
+        // A DatagramPacket on a listening socket; bare bytes on a socket connected to its peer.
+        if (!(msg instanceof DatagramPacket) && !(msg instanceof ByteBuf)) {
             ctx.write(msg, promise);
             return;
         }
         double draw = ThreadLocalRandom.current().nextDouble();
         if (draw < sendLoss) {
             // Lost on the way: as far as the sender can tell, it was sent.
-            packet.release();
+            ReferenceCountUtil.release(msg);
             promise.setSuccess();
             return;
         }
         if (draw < sendLoss + sendDuplication) {
             if (duplicateDelayNanos > 0) {
                 // A heap copy: if the loop stops before the copy is due, the task is dropped and nothing pooled leaks.
-                DatagramPacket copy = new DatagramPacket(Unpooled.copiedBuffer(packet.content()), packet.recipient());
+                Object copy = msg instanceof DatagramPacket packet
+                    ? new DatagramPacket(Unpooled.copiedBuffer(packet.content()), packet.recipient())
+                    : Unpooled.copiedBuffer((ByteBuf) msg);
                 long delay = ThreadLocalRandom.current().nextLong(duplicateDelayNanos + 1);
                 ctx.executor().schedule(() -> {
                     ctx.writeAndFlush(copy, ctx.voidPromise());
                 }, delay, TimeUnit.NANOSECONDS);
             } else {
-                ctx.write(packet.retainedDuplicate(), ctx.voidPromise());
+                ctx.write(msg instanceof DatagramPacket packet ? packet.retainedDuplicate()
+                    : ((ByteBuf) msg).retainedDuplicate(), ctx.voidPromise());
             }
         }
-        ctx.write(packet, promise);
+        ctx.write(msg, promise);
     }
 }

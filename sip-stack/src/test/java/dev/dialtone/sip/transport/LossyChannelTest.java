@@ -59,11 +59,14 @@ class LossyChannelTest {
     /** Answers every request with 200 at once, and notes ACKs. */
     static final class Answering implements TransactionLayer.User {
         final AtomicInteger requests = new AtomicInteger();
+        // Each request as it arrived, its Via stamped with received and rport (RFC 3581 4).
+        final LinkedBlockingQueue<SipRequest> seen = new LinkedBlockingQueue<>();
         final CountDownLatch ack = new CountDownLatch(1);
 
         @Override
         public void onRequest(ServerTransaction transaction) {
             requests.incrementAndGet();
+            seen.add(transaction.request());
             transaction.respond(transaction.request().createResponse(200).toBuilder().toTag("uas").build());
         }
 
