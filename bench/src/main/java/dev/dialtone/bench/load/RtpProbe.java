@@ -3,6 +3,7 @@ package dev.dialtone.bench.load;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -53,11 +54,11 @@ final class RtpProbe {
     }
 
     /** Binds a UDP port on {@code host} for one call. */
-    static CompletionStage<RtpProbe> open(EventLoopGroup group, Class<? extends DatagramChannel> type, String host,
-                                          CallAttempt attempt) {
+    static CompletionStage<RtpProbe> open(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> channels,
+                                          String host, CallAttempt attempt) {
         CompletableFuture<RtpProbe> result = new CompletableFuture<>();
         RtpProbe[] self = new RtpProbe[1];
-        Bootstrap b = new Bootstrap().group(group).channel(type).handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+        Bootstrap b = new Bootstrap().group(group).channelFactory(channels).handler(new SimpleChannelInboundHandler<DatagramPacket>() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
                 RtpProbe p = self[0];

@@ -288,7 +288,7 @@ public final class SipCallDriver implements CallDriver {
             new UacCall(this, to, attempt, null).start();
             return;
         }
-        RtpProbe.open(group, transport.datagramChannelType(), config.localHost(), attempt).whenComplete((probe, err) -> {
+        RtpProbe.open(group, transport.datagramChannelFactory(config.localHost()), config.localHost(), attempt).whenComplete((probe, err) -> {
             if (err != null) {
                 log.debug("no RTP port: {}", err.toString());
                 attempt.failed("rtp-port");

@@ -2,6 +2,7 @@ package dev.dialtone.bench.uas;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,9 +25,9 @@ final class RtpEcho {
     private final String bindHost;
     final LongAdder packets = new LongAdder();
 
-    RtpEcho(EventLoopGroup group, Class<? extends DatagramChannel> channelType, String bindHost) {
+    RtpEcho(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> channels, String bindHost) {
         this.bindHost = bindHost;
-        this.bootstrap = new Bootstrap().group(group).channel(channelType).handler(new Echo());
+        this.bootstrap = new Bootstrap().group(group).channelFactory(channels).handler(new Echo());
     }
 
     /** Binds {@code port}; fails when it is taken. */

@@ -99,7 +99,7 @@ public final class Uas implements DialogLayer.Listener, AutoCloseable {
                 .listener(this)
                 .start();
         this.echo = config.rtpEcho() ? new RtpEcho(stack.eventLoopGroup(),
-                stack.transport().datagramChannelType(), config.bindHost()) : null;
+                stack.transport().datagramChannelFactory(config.bindHost()), config.bindHost()) : null;
     }
 
     /** Binds and starts answering. */

@@ -14,9 +14,11 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
@@ -72,7 +74,15 @@ public final class RtpRelay implements AutoCloseable {
         IoHandlerFactory io = nativeTransport ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("dialtone-rtp", true),
                 io);
-        this.channelFactory = nativeTransport ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        // An IPv4 socket for an IPv4 address: the default, an IPv6 socket taking IPv4 through mapped addresses,
+        // runs every packet through the kernel's IPv6 UDP layer before its IPv4 one. The wildcard stays dual-stack.
+        boolean ipv4 = config.bindAddress() instanceof Inet4Address && !config.bindAddress().isAnyLocalAddress();
+        if (ipv4) {
+            this.channelFactory = nativeTransport ? () -> new EpollDatagramChannel(SocketProtocolFamily.INET)
+                : () -> new NioDatagramChannel(SocketProtocolFamily.INET);
+        } else {
+            this.channelFactory = nativeTransport ? EpollDatagramChannel::new : NioDatagramChannel::new;
+        }
     }
 
     public static RtpRelay create(RtpRelayConfig config) {

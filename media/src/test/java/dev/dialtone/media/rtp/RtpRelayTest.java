@@ -2,6 +2,7 @@ package dev.dialtone.media.rtp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,8 @@ import dev.dialtone.media.stats.LegStats;
 import io.netty.channel.epoll.Epoll;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +53,24 @@ class RtpRelayTest {
         if (relay != null) {
             relay.close();
         }
+    }
+
+    @ParameterizedTest(name = "native={0}")
+    @MethodSource("transports")
+    void onAnIpv4Address_theSessionsSocketsAreIpv4(boolean nativeTransport) throws Exception {
+        // A dual-stack socket would show in /proc/net/udp6 and run each packet through the IPv6 layer too.
+        relay(nativeTransport, 25000, 25099, Duration.ofSeconds(5));
+        try (MediaSession s = relay.openSession((leg, silence) -> { })) {
+            for (int port : new int[]{s.legA().localRtpPort(), s.legA().localRtcpPort(), s.legB().localRtpPort()}) {
+                assertTrue(boundIn("/proc/net/udp", port), "IPv4 socket on " + port);
+                assertFalse(boundIn("/proc/net/udp6", port), "no IPv6 socket on " + port);
+            }
+        }
+    }
+
+    private static boolean boundIn(String table, int port) throws java.io.IOException {
+        return Files.readAllLines(Path.of(table)).stream().skip(1).map(r -> r.trim().split("\\s+")[1])
+                .anyMatch(local -> Integer.parseInt(local.substring(local.indexOf(':') + 1), 16) == port);
     }
 
     @ParameterizedTest(name = "native={0}")

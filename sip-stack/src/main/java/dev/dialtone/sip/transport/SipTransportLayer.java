@@ -149,6 +149,14 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         return Channels.datagram(Channels.isEpoll(group));
     }
 
+    /**
+     * Datagram channels that fit this layer's event loops for a socket bound to {@code bindHost}: IPv4 sockets for
+     * an IPv4 address, as the SIP ones (see Channels), for media sockets beside them.
+     */
+    public io.netty.channel.ChannelFactory<? extends DatagramChannel> datagramChannelFactory(String bindHost) {
+        return Channels.datagram(Channels.isEpoll(group), bindHost);
+    }
+
     /** The client socket channel class that fits this layer's event loops. */
     public Class<? extends io.netty.channel.socket.SocketChannel> socketChannelType() {
         return Channels.isEpoll(group) ? io.netty.channel.epoll.EpollSocketChannel.class
