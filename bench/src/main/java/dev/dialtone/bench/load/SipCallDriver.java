@@ -173,6 +173,7 @@ public final class SipCallDriver implements CallDriver {
                 }
             }
             driver.wire(target);
+            // -Ddialtone.load.connectUdp=false sends from the listening socket, to compare (bench/RESULTS.md).
             if (config.transport() == Transport.UDP && Boolean.parseBoolean(
                     System.getProperty("dialtone.load.connectUdp", "true"))) {
                 try {
@@ -288,7 +289,8 @@ public final class SipCallDriver implements CallDriver {
             new UacCall(this, to, attempt, null).start();
             return;
         }
-        RtpProbe.open(group, transport.datagramChannelFactory(config.localHost()), config.localHost(), attempt).whenComplete((probe, err) -> {
+        String host = config.localHost();
+        RtpProbe.open(group, transport.datagramChannelFactory(host), host, attempt).whenComplete((probe, err) -> {
             if (err != null) {
                 log.debug("no RTP port: {}", err.toString());
                 attempt.failed("rtp-port");

@@ -47,8 +47,8 @@ final class Retired extends FifoLane {
     // freed with the lane.
     private static final int PAGE_SHIFT = 16;
     private static final int PAGE = 1 << PAGE_SHIFT;
-    private ByteBuffer[] pages = new ByteBuffer[1];
     private static final ByteBuffer[] NO_PAGES = new ByteBuffer[0];
+    private ByteBuffer[] pages = new ByteBuffer[1];
     // Pages made off the loop with the columns of a ring grown for a reserve, until reserved() takes them.
     private ByteBuffer[] spare = NO_PAGES;
     // A kept key copied back out of the ring, to compare with one looked up; grows to the longest key.

@@ -292,13 +292,15 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
      * Sends what goes to {@code peer} over UDP from sockets connected to it, bound to the SIP port beside the
      * listening ones ({@code SO_REUSEPORT}; epoll only). A connected socket skips the route lookup and the address
      * a datagram would otherwise carry: about a tenth of the kernel's cost of each send on 127.0.0.1, where a load
-     * test against one target spends half its CPU sending (bench/RESULTS.md). What the peer sends arrives on the
-     * connected socket (Linux prefers a connected socket of a reuseport group for its own peer), what anyone else
-     * sends on the listening ones, so nothing changes on the wire: same source port, same Via.
+     * test against one target spends half its CPU sending (bench/RESULTS.md, twenty-fifth part). What the peer
+     * sends arrives on the connected socket (Linux prefers a connected socket of a reuseport group for its own
+     * peer), what anyone else sends on the listening ones, so nothing changes on the wire: same source port, same
+     * Via.
      *
-     * <p>A connected socket also hears ICMP: once the peer's port is closed, a send fails with a transport error
-     * (RFC 3261 8.1.3.1) instead of leaving in silence until Timer B or F. Returns false, changing nothing, when
-     * the layer is not on epoll or not started; call once per peer, from any thread but an event loop.
+     * <p>A connected socket also hears the peer's ICMP errors, which a listening one never sees: once the peer's
+     * port is closed, the error is read and logged at debug, or, if a send comes first, that datagram fails its
+     * transaction with a transport error (RFC 3261 8.1.3.1) instead of leaving it to Timer B or F. Returns false,
+     * changing nothing, when the layer is not on epoll or not started; from any thread but an event loop.
      */
     public synchronized boolean connectUdp(InetSocketAddress peer) throws IOException {
         if (!epoll || !started || closed || peer.isUnresolved() || udpSockets.length == 0) {
