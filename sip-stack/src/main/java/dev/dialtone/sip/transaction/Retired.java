@@ -375,8 +375,10 @@ final class Retired extends FifoLane {
             }
         }
 
+        // Columns discarded (the lane outgrew them on the loop meanwhile): their pages go too, not at some collection.
         void free() {
             Direct.free(starts, keyLengths, responseLengths, marks, hashes, index, slotHashes);
+            Direct.free(pages);
         }
     }
 

@@ -470,10 +470,6 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
     }
 
     // The socket on the calling event loop, if any, saves a hop; all of them share the port, so any will do.
-    private DatagramChannel udpSocketHere() {
-        return socketHere(udpSockets);
-    }
-
     private static DatagramChannel socketHere(DatagramChannel[] sockets) {
         for (DatagramChannel ch : sockets) {
             if (ch.eventLoop().inEventLoop()) {
@@ -508,7 +504,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         DatagramChannel ch;
         Object packet;
         if (connected == null) {
-            ch = udpSocketHere();
+            ch = socketHere(udpSockets);
             packet = new DatagramPacket(SipEncoder.encode(ch.alloc(), message), to);
         } else {
             ch = socketHere(connected);
