@@ -244,7 +244,10 @@ abstract class Draft<B extends Draft<B>> {
                 out[p++] = '\n';
                 h.add(e.name, vs, ve, p);
                 if (ascii) {
-                    h.preset(h.count - 1, e.value); // decoding the bytes again would give this very string
+                    // The two values read from nearly every message keep the string they were written from. The
+                    // others are not kept: a caller holds its INVITE until the answer, and a string per header
+                    // per call waiting then was work for each young collection (decoding again is rare and cheap).
+                    h.presetOwn(h.count - 1, e.value);
                 }
             }
         }

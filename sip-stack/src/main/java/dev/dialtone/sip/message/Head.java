@@ -91,6 +91,22 @@ final class Head {
         values[i] = value;
     }
 
+    /**
+     * Caches {@code value}, which a builder wrote as header {@code i}, as the Call-ID or Content-Type when that is
+     * what header {@code i} is, and the first of its name.
+     */
+    void presetOwn(int i, String value) {
+        String name = names[i];
+        if (name != HeaderName.CALL_ID && name != HeaderName.CONTENT_TYPE || indexOfKnown(name, 0) != i) {
+            return;
+        }
+        if (name == HeaderName.CALL_ID) {
+            callId = value;
+        } else {
+            contentType = value;
+        }
+    }
+
     void extendLast(int valueEnd, int lineEnd) {
         int k = (count - 1) * STRIDE;
         if (valueEnd > Math.abs(slices[k + 1])) {
@@ -526,6 +542,22 @@ final class Head {
         return new CSeq(seq, SipMethod.valueOf(v.substring(m, p)));
     }
 
+    // A peer sends the same Contact in every message of every call (and so do we): one parsed list for them all.
+    private static final Recent<List<Contact>> CONTACTS = new Recent<>(256, 128, Head::quickContact);
+
+    /** The one Contact of a value the fast path reads whole, or null. */
+    private static List<Contact> quickContact(byte[] b, int from, int to) {
+        Quick q = new Quick(b, from, to);
+        Address a = q.address();
+        if (a == null || !q.atEnd()) {
+            return null;
+        }
+        Contact c = new Contact(a);
+        c.expires();
+        c.q();
+        return Collections.singletonList(c);
+    }
+
     @SuppressWarnings("unchecked")
     List<Contact> contacts() {
         Object v = contacts;
@@ -535,15 +567,11 @@ final class Head {
                 contacts = Collections.emptyList();
                 return Collections.emptyList();
             }
-            if (indexOfKnown(HeaderName.CONTACT, first + 1) < 0) {
-                Address a = quickAlone(first, QUICK_ADDRESS);
-                if (a != null) {
-                    Contact c = new Contact(a);
-                    c.expires();
-                    c.q();
-                    v = Collections.singletonList(c);
-                    contacts = v;
-                    return (List<Contact>) v;
+            if (indexOfKnown(HeaderName.CONTACT, first + 1) < 0 && unfolded(first)) {
+                List<Contact> one = CONTACTS.of(b, valueStart(first), valueEnd(first));
+                if (one != null) {
+                    contacts = one;
+                    return one;
                 }
             }
             List<Contact> out = new ArrayList<>(1);

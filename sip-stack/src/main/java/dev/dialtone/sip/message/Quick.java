@@ -18,6 +18,10 @@ final class Quick {
     // The grammar's shared words, so that both paths hand out the same constants.
     static final Interned<String> PARAMS = Interned.of(Grammar.COMMON_PARAMS);
     static final Interned<String> TRANSPORTS = Interned.of(Grammar.TRANSPORTS);
+    // Hosts, users and whole URIs recur in every message of a call and of every call from one peer.
+    private static final Recent<String> NAMES = new Recent<>(256, 64,
+        (b, from, to) -> new String(b, from, to - from, StandardCharsets.ISO_8859_1));
+    private static final Recent<SipUri> URIS = new Recent<>(256, 128, Quick::parseSipUri);
     private static final Interned<String> SCHEMES = Interned.of("Digest");
 
     private final byte[] b;
@@ -104,6 +108,10 @@ final class Quick {
 
     /** A sip or sips URI filling {@code b[from, to)}, or null. */
     static SipUri sipUri(byte[] b, int from, int to) {
+        return URIS.of(b, from, to);
+    }
+
+    private static SipUri parseSipUri(byte[] b, int from, int to) {
         int p = from;
         if (to - p < 5 || (b[p] | 0x20) != 's' || (b[p + 1] | 0x20) != 'i' || (b[p + 2] | 0x20) != 'p') {
             return null;
@@ -125,7 +133,7 @@ final class Quick {
             if (userEnd != at || userEnd == p || indexOf(b, p, at, ':') >= 0) {
                 return null;
             }
-            user = new String(b, p, at - p, StandardCharsets.ISO_8859_1);
+            user = NAMES.of(b, p, at);
             p = at + 1;
         }
         int hostEnd = p;
@@ -135,7 +143,7 @@ final class Quick {
         if (hostEnd == p) {
             return null;
         }
-        String host = new String(b, p, hostEnd - p, StandardCharsets.ISO_8859_1);
+        String host = NAMES.of(b, p, hostEnd);
         p = hostEnd;
         int port = -1;
         if (p < to && b[p] == ':') {
@@ -384,7 +392,7 @@ final class Quick {
         if (pos == hostStart) {
             return null;
         }
-        String host = ascii(hostStart, pos);
+        String host = NAMES.of(b, hostStart, pos);
         int port = -1;
         if (peek() == ':') {
             int start = ++pos;
