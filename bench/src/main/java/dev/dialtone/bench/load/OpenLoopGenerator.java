@@ -72,6 +72,9 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
     private boolean closing;
     private volatile boolean stopRequested;
     private long index;
+    // The driver's counters when the run started: the warm-up's retransmissions and drops are not the run's.
+    private long retransmittedAtStart = -1;
+    private long droppedAtStart = -1;
 
     OpenLoopGenerator(Plan plan, CallDriver driver, LoadMetrics metrics, Clock clock, Consumer<Status> status) {
         this.plan = plan;
@@ -113,7 +116,10 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         long grid = plan.startGridNanos();
         long lead = driver.startsAtIntendedTime() && plan.concurrency() == 0 ? Math.max(LEAD, 2 * grid) : 0;
         long t0 = clock.nanoTime();
-        timeline.add(new Sample(0, 0, 0, 0, steps.get(0).rate(), 0, 0, 0, null, null, null));
+        retransmittedAtStart = driver.retransmittedRequests();
+        droppedAtStart = driver.receiveDrops();
+        timeline.add(new Sample(0, 0, 0, 0, steps.get(0).rate(), 0, 0, 0, null, null, null,
+                since(retransmittedAtStart, retransmittedAtStart), since(droppedAtStart, droppedAtStart)));
         long nextTick = t0 + SECOND;
         long lastTick = t0;
         long lastStarted = 0;
@@ -332,7 +338,14 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         double dt = Math.max(1e-9, (now - lastTick) / 1e9);
         return new Sample(Ramp.round((now - t0) / 1e9), metrics.started.sum(), metrics.answered.sum(),
                 metrics.failed.sum(), targetRate, Ramp.round(startedInInterval / dt), runningCount(), waitingCount(),
-                msOrNull(setup, 50), msOrNull(setup, 90), msOrNull(setup, 99));
+                msOrNull(setup, 50), msOrNull(setup, 90), msOrNull(setup, 99),
+                since(retransmittedAtStart, driver.retransmittedRequests()),
+                since(droppedAtStart, driver.receiveDrops()));
+    }
+
+    /** A driver's counter since the run started, or null when it does not keep one (-1). */
+    private static Long since(long atStart, long now) {
+        return atStart < 0 || now < 0 ? null : Math.max(0, now - atStart);
     }
 
     private Status status(Sample s) {

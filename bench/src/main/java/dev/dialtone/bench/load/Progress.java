@@ -67,6 +67,14 @@ final class Progress implements Consumer<OpenLoopGenerator.Status> {
         if (s.queued() > 0) {
             sb.append(" waiting ").append(s.queued());
         }
+        // Shown once there are any: sent again means a lost message or a slow target, dropped means our own socket
+        // overflowed (the target answered and we did not read it).
+        if (s.retransmitted() != null && s.retransmitted() > 0) {
+            sb.append(" retransmitted ").append(s.retransmitted());
+        }
+        if (s.dropped() != null && s.dropped() > 0) {
+            sb.append(" dropped ").append(s.dropped());
+        }
         sb.append(String.format(Locale.ROOT, " setup p50 %.2f p99 %.2f ms", status.setupP50(), status.setupP99()));
         return sb.toString();
     }

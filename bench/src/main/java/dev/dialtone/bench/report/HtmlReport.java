@@ -68,6 +68,12 @@ public final class HtmlReport {
                 series("p50", c[2], tl, LoadReport.Sample::setupP50),
                 series("p90", c[3], tl, LoadReport.Sample::setupP90),
                 series("p99", c[1], tl, LoadReport.Sample::setupP99))));
+        if (tl.stream().anyMatch(x -> x.retransmitted() != null || x.dropped() != null)) {
+            sb.append(SvgChart.lines("Requests sent again, and answers dropped at our socket", "time (s)",
+                    "per second", List.of(
+                    perSecond("retransmitted", c[3], tl, LoadReport.Sample::retransmitted),
+                    perSecond("dropped (our receive buffer full)", c[1], tl, LoadReport.Sample::dropped))));
+        }
         LatencySummary setup = r.latencies().get("setupTime");
         if (setup != null) {
             sb.append(distribution("Setup-time distribution", setup));
@@ -97,6 +103,28 @@ public final class HtmlReport {
                 x[n] = s.t();
                 y[n] = v;
                 n++;
+            }
+        }
+        return new SvgChart.Series(name, color, Arrays.copyOf(x, n), Arrays.copyOf(y, n));
+    }
+
+    /** The increase of a cumulative counter per second of the timeline; samples without it are left out. */
+    private static SvgChart.Series perSecond(String name, String color, List<LoadReport.Sample> tl,
+                                             Function<LoadReport.Sample, Long> counter) {
+        double[] x = new double[tl.size()];
+        double[] y = new double[tl.size()];
+        int n = 0;
+        LoadReport.Sample before = null;
+        for (LoadReport.Sample s : tl) {
+            Long now = counter.apply(s);
+            Long then = before == null ? null : counter.apply(before);
+            if (now != null && then != null && s.t() > before.t()) {
+                x[n] = s.t();
+                y[n] = (now - then) / (s.t() - before.t());
+                n++;
+            }
+            if (now != null) {
+                before = s;
             }
         }
         return new SvgChart.Series(name, color, Arrays.copyOf(x, n), Arrays.copyOf(y, n));

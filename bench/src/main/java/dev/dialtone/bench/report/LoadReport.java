@@ -69,9 +69,13 @@ public record LoadReport(Settings settings, String startedAt, double durationSec
     /**
      * One second of the run (the first at 0, the last at the end of the drain). Counters are cumulative; rates and
      * setup-time percentiles cover the interval just past, the percentiles null when no call was answered in it.
+     * {@code retransmitted} (requests sent again on a timer) and {@code dropped} (datagrams the kernel dropped at
+     * our full socket: answers the target sent and we never read) count from the run's start, null when the
+     * driver cannot tell (no UDP); a second with drops is one where the tool, not the target, lost messages.
      */
     public record Sample(double t, long started, long answered, long failed, double targetRate, double actualRate,
-                         int concurrent, int queued, Double setupP50, Double setupP90, Double setupP99) {
+                         int concurrent, int queued, Double setupP50, Double setupP90, Double setupP99,
+                         Long retransmitted, Long dropped) {
     }
 
     /**

@@ -19,7 +19,7 @@ class ProgressTest {
 
     private static OpenLoopGenerator.Status status(double t, Map<String, Long> failures) {
         Sample s = new Sample(t, 120, 115, failures.values().stream().mapToLong(Long::longValue).sum(), 10, 9.5, 7,
-                0, 3.1, 5.0, 12.5);
+                0, 3.1, 5.0, 12.5, 0L, null);
         return new OpenLoopGenerator.Status(s, failures, 3.25, 12.75);
     }
 
@@ -47,6 +47,16 @@ class ProgressTest {
         p.finish();
         assertFalse(text().contains("\r"));
         assertEquals(2, text().lines().count());
+    }
+
+    @Test
+    void line_showsRetransmissionsAndOurSocketsDrops_onceThereAreAny() {
+        Sample s = new Sample(4, 120, 115, 0, 10, 9.5, 7, 0, 3.1, 5.0, 12.5, 31L, 2L);
+        assertEquals("   4.0s started 120 answered 115 failed 0 rate 9.5/10.0 cps concurrent 7 retransmitted 31"
+                + " dropped 2 setup p50 3.25 p99 12.75 ms",
+                Progress.line(new OpenLoopGenerator.Status(s, Map.of(), 3.25, 12.75)));
+        Sample none = new Sample(4, 120, 115, 0, 10, 9.5, 7, 0, 3.1, 5.0, 12.5, 0L, null);
+        assertFalse(Progress.line(new OpenLoopGenerator.Status(none, Map.of(), 3.25, 12.75)).contains("dropped"));
     }
 
     @Test

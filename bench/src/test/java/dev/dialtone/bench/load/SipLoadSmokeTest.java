@@ -414,6 +414,15 @@ class SipLoadSmokeTest {
             assertEquals(Long.valueOf(datagrams - 3), run.report().retransmittedRequests(), output);
             assertEquals(Long.valueOf(datagrams - 3), run.report().retransmittedInvites(), "all of them INVITEs");
             assertTrue(output.contains("retransmitted requests"), output);
+            // Second by second too: the timeline counts them from the run's start, as the live line shows them.
+            List<LoadReport.Sample> tl = run.report().timeline();
+            assertEquals(Long.valueOf(0), tl.get(0).retransmitted());
+            assertEquals(run.report().retransmittedRequests(), tl.get(tl.size() - 1).retransmitted(), output);
+            String resent = " retransmitted " + (datagrams - 3) + " ";
+            assertTrue(output.lines().anyMatch(l -> l.contains(resent)), "the live line shows them: " + output);
+            if (Files.isReadable(Path.of("/proc/net/udp"))) {
+                assertEquals(Long.valueOf(0), tl.get(tl.size() - 1).dropped(), "nothing dropped at our socket");
+            }
         }
     }
 

@@ -25,7 +25,9 @@ class HtmlReportTest {
     @Test
     void page_isSelfContained_withAnInlineSvgPerPlot() {
         String html = HtmlReport.render(Reports.sample());
-        assertEquals(5, count(html, "<svg "), "rate, concurrency, setup percentiles, distribution, failures");
+        assertEquals(6, count(html, "<svg "),
+                "rate, concurrency, setup percentiles, retransmissions and drops, distribution, failures");
+        assertTrue(html.contains("Requests sent again, and answers dropped at our socket"), "the counters' plot");
         assertFalse(html.contains("<script"), "no script at all");
         assertFalse(Pattern.compile("(src|href)\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(),
                 "nothing to fetch");
@@ -35,6 +37,20 @@ class HtmlReportTest {
         assertTrue(html.contains("<title>Setup time (INVITE to 200, from the intended start)</title>"));
         assertTrue(html.contains(">timeout</text>") && html.contains(">486</text>"), "failure bars are labelled");
         assertTrue(html.contains("class=\"fail\">FAIL"));
+    }
+
+    @Test
+    void withoutTheCounters_thereIsNoPlotOfThem() {
+        LoadReport r = Reports.sample();
+        List<LoadReport.Sample> bare = r.timeline().stream().map(x -> new LoadReport.Sample(x.t(), x.started(),
+                x.answered(), x.failed(), x.targetRate(), x.actualRate(), x.concurrent(), x.queued(), x.setupP50(),
+                x.setupP90(), x.setupP99(), null, null)).toList();
+        LoadReport tcp = new LoadReport(r.settings(), r.startedAt(), r.durationSeconds(), r.counts(),
+                r.failureRatePercent(), r.passed(), r.failuresByReason(), r.inviteResponses(), r.latencies(), r.rtp(),
+                r.steps(), r.sustainedRate(), bare, null, null, null);
+        String html = HtmlReport.render(tcp);
+        assertEquals(5, count(html, "<svg "));
+        assertFalse(html.contains("answers dropped at our socket"));
     }
 
     @Test

@@ -32,7 +32,8 @@ final class Reports {
         for (int t = 1; t <= 30; t++) {
             double p50 = 3 + random.nextDouble();
             tl.add(new LoadReport.Sample(t, 20L * t, 20L * t - 3, t / 10, 20, 19 + random.nextDouble() * 2,
-                    40 + random.nextInt(5), t > 25 ? 3 : 0, p50, p50 * 2, p50 * 4 + random.nextDouble() * 10));
+                    40 + random.nextInt(5), t > 25 ? 3 : 0, p50, p50 * 2, p50 * 4 + random.nextDouble() * 10,
+                    (long) t * t, t > 20 ? 100L * (t - 20) : 0L));
         }
         Map<String, Long> failures = new LinkedHashMap<>();
         failures.put("timeout", 2L);
