@@ -50,6 +50,14 @@ public interface CallDriver extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * How much one of this driver's counters ({@link #retransmittedRequests()}, {@link #receiveDrops()}) grew from
+     * {@code before} to {@code now}, or null when the driver keeps none (-1).
+     */
+    static Long since(long before, long now) {
+        return before < 0 || now < 0 ? null : Math.max(0, now - before);
+    }
+
     /** Releases sockets and threads; calls still running are dropped. */
     @Override
     void close();

@@ -389,9 +389,9 @@ public final class LoadCommand implements Callable<Integer> {
             try {
                 run = generator.run();
             } finally {
-                retransmitted = since(retransmittedBefore, driver.retransmittedRequests());
-                retransmittedInvites = since(invitesBefore, driver.retransmittedInvites());
-                receiveDrops = since(dropsBefore, driver.receiveDrops());
+                retransmitted = CallDriver.since(retransmittedBefore, driver.retransmittedRequests());
+                retransmittedInvites = CallDriver.since(invitesBefore, driver.retransmittedInvites());
+                receiveDrops = CallDriver.since(dropsBefore, driver.receiveDrops());
                 progress.finish();
                 driver.close();
             }
@@ -498,10 +498,5 @@ public final class LoadCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return "127.0.0.1";
         }
-    }
-
-    /** A driver's counter since {@code before}, or null where the driver keeps none (-1). */
-    private static Long since(long before, long now) {
-        return now < 0 ? null : now - before;
     }
 }

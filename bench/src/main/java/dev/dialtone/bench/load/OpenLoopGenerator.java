@@ -119,7 +119,8 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         retransmittedAtStart = driver.retransmittedRequests();
         droppedAtStart = driver.receiveDrops();
         timeline.add(new Sample(0, 0, 0, 0, steps.get(0).rate(), 0, 0, 0, null, null, null,
-                since(retransmittedAtStart, retransmittedAtStart), since(droppedAtStart, droppedAtStart)));
+                CallDriver.since(retransmittedAtStart, retransmittedAtStart),
+                CallDriver.since(droppedAtStart, droppedAtStart)));
         long nextTick = t0 + SECOND;
         long lastTick = t0;
         long lastStarted = 0;
@@ -339,14 +340,10 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
         return new Sample(Ramp.round((now - t0) / 1e9), metrics.started.sum(), metrics.answered.sum(),
                 metrics.failed.sum(), targetRate, Ramp.round(startedInInterval / dt), runningCount(), waitingCount(),
                 msOrNull(setup, 50), msOrNull(setup, 90), msOrNull(setup, 99),
-                since(retransmittedAtStart, driver.retransmittedRequests()),
-                since(droppedAtStart, driver.receiveDrops()));
+                CallDriver.since(retransmittedAtStart, driver.retransmittedRequests()),
+                CallDriver.since(droppedAtStart, driver.receiveDrops()));
     }
 
-    /** A driver's counter since the run started, or null when it does not keep one (-1). */
-    private static Long since(long atStart, long now) {
-        return atStart < 0 || now < 0 ? null : Math.max(0, now - atStart);
-    }
 
     private Status status(Sample s) {
         Histogram total = metrics.setup.total();

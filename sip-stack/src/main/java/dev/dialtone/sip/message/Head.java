@@ -319,10 +319,12 @@ final class Head {
 
     /** The value of header {@code i} by the fast path if it is a single element, else null. */
     private <T> T quickAlone(int i, QuickParser<T> quick) {
-        if (!unfolded(i)) {
-            return null;
-        }
-        Quick q = new Quick(b, valueStart(i), valueEnd(i));
+        return unfolded(i) ? quickWhole(b, valueStart(i), valueEnd(i), quick) : null;
+    }
+
+    /** What the fast path reads from the whole of {@code b[from, to)}, or null. */
+    private static <T> T quickWhole(byte[] b, int from, int to, QuickParser<T> quick) {
+        Quick q = new Quick(b, from, to);
         T t = quick.parse(q);
         return t != null && q.atEnd() ? t : null;
     }
@@ -547,9 +549,8 @@ final class Head {
 
     /** The one Contact of a value the fast path reads whole, or null. */
     private static List<Contact> quickContact(byte[] b, int from, int to) {
-        Quick q = new Quick(b, from, to);
-        Address a = q.address();
-        if (a == null || !q.atEnd()) {
+        Address a = quickWhole(b, from, to, QUICK_ADDRESS);
+        if (a == null) {
             return null;
         }
         Contact c = new Contact(a);
