@@ -90,7 +90,11 @@ public final class Dialog {
     private SipResponse unacked2xx;
     private Responder unacked2xxResponder;
     private long retransmitInterval;
-    private SipRequest lastAck;
+    // The 2xx last ACKed (its CSeq number), and its ACK only when that cannot be built again the same from a
+    // retransmission of the 2xx (it carried an answer, or its branch was random): a dialog waiting on its BYE's
+    // answer otherwise keeps no ACK, which a collector would copy for every call a stalled peer leaves open.
+    private long ackedSeq = -1;
+    private SipRequest keptAck;
     private SipResponse awaitingAck;
     private boolean byeAfterAck;
     private long lastRseq = -1;
@@ -231,12 +235,15 @@ public final class Dialog {
 
     /** True once we have sent an ACK for a 2xx on this dialog. */
     boolean acknowledged() {
-        return lastAck != null;
+        return ackedSeq >= 0;
     }
 
-    /** The ACK last sent for a 2xx, for a 2xx retransmitted after the dialog ended (13.2.2.4); null if none. */
-    SipRequest lastAck() {
-        return lastAck;
+    /**
+     * The ACK last sent for a 2xx if it carried a body, which a 2xx retransmitted after the dialog ended must get
+     * again whole (13.2.2.4); null if there was none or it had no body (then it is built again from the 2xx).
+     */
+    SipRequest ackWithBody() {
+        return keptAck != null && keptAck.bodyLength() > 0 ? keptAck : null;
     }
 
     /**
@@ -392,9 +399,9 @@ public final class Dialog {
         SipMethod method = response.cseq().method();
         long seq = response.cseq().seq();
         int status = response.status();
-        if (method == SipMethod.INVITE && status / 100 == 2 && lastAck != null && lastAck.cseq().seq() == seq) {
+        if (method == SipMethod.INVITE && status / 100 == 2 && ackedSeq == seq) {
             // RFC 3261 13.2.2.4: a retransmitted 2xx gets the ACK again.
-            ctx.sendAck(lastAck, nextHop());
+            ackAgain(response);
             return;
         }
         if (method == SipMethod.INVITE && status / 100 == 2 && awaitingAck != null
@@ -438,8 +445,8 @@ public final class Dialog {
                         // answer, which the application supplies through DialogLayer.ack.
                         awaitingAck = response;
                     } else {
-                        lastAck = ackBuilder(response).build();
-                        ctx.sendAck(lastAck, nextHop());
+                        String branch = ackBranch(response);
+                        ack(response, ackBuilder(response, branch).build(), branch != null);
                     }
                 }
                 sessionFromResponse(request, response);
@@ -476,9 +483,9 @@ public final class Dialog {
     }
 
     private void onResponseAfterEnd(SipResponse response) {
-        if (response.cseq().method() == SipMethod.INVITE && response.status() / 100 == 2 && lastAck != null
-                && lastAck.cseq().seq() == response.cseq().seq()) {
-            ctx.sendAck(lastAck, nextHop());
+        if (response.cseq().method() == SipMethod.INVITE && response.status() / 100 == 2
+                && ackedSeq == response.cseq().seq()) {
+            ackAgain(response);
         }
         if (response.isFinal()) {
             complete(outstanding.remove(response.cseq().seq()), response);
@@ -490,7 +497,8 @@ public final class Dialog {
             log.debug("dialog {}: no 2xx waits for an ACK", id);
             return;
         }
-        SipRequest.Builder b = ackBuilder(awaitingAck);
+        String branch = ackBranch(awaitingAck);
+        SipRequest.Builder b = ackBuilder(awaitingAck, branch);
         if (body != null) {
             b.body(contentType, body);
             if (SDP.equalsIgnoreCase(contentType)) {
@@ -498,9 +506,25 @@ public final class Dialog {
                 localBody = body.clone();
             }
         }
+        SipResponse ok = awaitingAck;
         awaitingAck = null;
-        lastAck = b.build();
-        ctx.sendAck(lastAck, nextHop());
+        ack(ok, b.build(), branch != null);
+    }
+
+    /** Sends the ACK of 2xx {@code ok}, keeping it only if {@code again} cannot build it the same from the 2xx. */
+    private void ack(SipResponse ok, SipRequest ack, boolean again) {
+        ackedSeq = ok.cseq().seq();
+        keptAck = again && ack.bodyLength() == 0 ? null : ack;
+        ctx.sendAck(ack, nextHop());
+    }
+
+    /**
+     * RFC 3261 13.2.2.4: the same ACK for a retransmission of the 2xx. Built again from it as the first was built
+     * from the original (same Request-URI, Route, From, To, CSeq, and the branch {@link #ackBranch} derives from
+     * the 2xx), so byte for byte the ACK sent before, unless it had to be kept.
+     */
+    private void ackAgain(SipResponse ok) {
+        ctx.sendAck(keptAck != null ? keptAck : ackBuilder(ok, ackBranch(ok)).build(), nextHop());
     }
 
     /** RFC 3262 4: PRACK each reliable provisional response once, in RSeq order; drop retransmissions. */
@@ -797,9 +821,8 @@ public final class Dialog {
     }
 
     /** The ACK of 2xx {@code ok}, with the branch {@link #ackBranch} gives it. */
-    private SipRequest.Builder ackBuilder(SipResponse ok) {
+    private SipRequest.Builder ackBuilder(SipResponse ok, String branch) {
         Via via = ctx.via(nextHop());
-        String branch = ackBranch(ok);
         return builder(SipMethod.ACK, ok.cseq().seq(), branch == null ? via : via.withParam("branch", branch));
     }
 

@@ -539,7 +539,7 @@ public final class DialogLayer implements TransactionLayer.User {
         private Destination destination(Uri hop) {
             // RFC 5626 5.3 / RFC 3581: a request to the very URI our INVITE was sent to goes the way the INVITE
             // went (a registered phone's source address or connection, which its Contact may not be).
-            if (set != null && hop.equals(set.request().requestUri())) {
+            if (set != null && hop.equals(set.requestUri())) {
                 return fallback;
             }
             Destination d = locator.locate(hop, fallback.transport());

@@ -19,6 +19,7 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +42,13 @@ public final class DialogSet {
     // Made with the first dialog: a call waiting on its INVITE has none, and whatever it holds is work for each
     // young collection while it waits.
     private Map<String, Dialog> forks;
+    // The INVITE until the first 2xx; after it only its bytes (a late fork's 2xx parses them again), so that an
+    // answered call does not keep the parsed message and all it has parsed for as long as it lasts.
     private volatile SipRequest invite;
+    private volatile ByteBuffer answeredInvite;
+    private String callId;
+    private Uri requestUri;
+    private int attempt; // which INVITE of the set (a 422 retry is another): its relay hears only its own
     private ClientTransaction transaction;
     private Relay relay;
     private Dialog answered;
@@ -56,13 +63,28 @@ public final class DialogSet {
         this.listener = listener;
     }
 
-    /** The INVITE as last sent (a 422 retry sends a new one with a higher CSeq). */
+    /**
+     * The INVITE as last sent (a 422 retry sends a new one with a higher CSeq). Once answered, a copy parsed
+     * again from its bytes.
+     */
     public SipRequest request() {
-        return invite;
+        SipRequest r = invite;
+        if (r != null) {
+            return r;
+        }
+        ByteBuffer wire = answeredInvite.duplicate();
+        byte[] copy = new byte[wire.remaining()];
+        wire.get(copy);
+        return (SipRequest) SipMessage.parse(copy, copy.length, false);
     }
 
     public String callId() {
-        return invite.callId();
+        return callId;
+    }
+
+    /** The INVITE's Request-URI. */
+    Uri requestUri() {
+        return requestUri;
     }
 
     public Destination destination() {
@@ -85,7 +107,9 @@ public final class DialogSet {
 
     void start(SipRequest request) {
         invite = request;
-        relay = new Relay(this, request);
+        callId = request.callId();
+        requestUri = request.requestUri();
+        relay = new Relay(this, ++attempt);
         transaction = layer.transactions().request(request, destination, relay);
     }
 
@@ -103,10 +127,11 @@ public final class DialogSet {
         if (dialog != answered || relay == null) {
             return;
         }
-        SipRequest ack = dialog.lastAck();
-        String tag = ack == null ? null : ack.to().tag();
+        // The ACK's To tag is the dialog's remote tag (RFC 3261 12.2.1.1).
+        String tag = dialog.acknowledged() ? dialog.id().remoteTag() : null;
         if (tag != null) {
-            ReAck reAck = ack.bodyLength() == 0 ? layer.reAck() : new ReAck(layer, ack.toBytes());
+            SipRequest withBody = dialog.ackWithBody();
+            ReAck reAck = withBody == null ? layer.reAck() : new ReAck(layer, withBody.toBytes());
             transaction.relisten(reAck, ackRoute.get(), tag.hashCode());
         }
         relay.retire();
@@ -174,26 +199,25 @@ public final class DialogSet {
      * nothing. Runs on the set's executor.
      */
     private static final class Relay implements ClientTransaction.Listener {
-        private SipRequest request;
         private DialogSet set;
+        private final int attempt;
 
-        Relay(DialogSet set, SipRequest request) {
+        Relay(DialogSet set, int attempt) {
             this.set = set;
-            this.request = request;
+            this.attempt = attempt;
         }
 
         void retire() {
             set = null;
-            request = null;
         }
 
         @Override
         public void onResponse(SipResponse response) {
             DialogSet s = set;
-            if (s == null || request != s.invite) {
+            if (s == null || attempt != s.attempt) {
                 return;
             }
-            String callId = request.callId();
+            String callId = s.callId;
             try {
                 if (response.to() == null) {
                     log.debug("Call-ID {}: {} without To dropped", callId, response.status());
@@ -210,7 +234,7 @@ public final class DialogSet {
         @Override
         public void onFailure(TransactionFailure failure, String reason) {
             DialogSet s = set;
-            if (s != null && request == s.invite) {
+            if (s != null && attempt == s.attempt) {
                 s.onFailure(failure, reason);
             }
         }
@@ -227,24 +251,32 @@ public final class DialogSet {
                 DialogLayer.safely(() -> listener.onProvisional(this, null, response));
                 return;
             }
-            Dialog d = fork(tag, response, listener, false);
+            Dialog d = fork(tag, invite, response, listener, false);
             // The dialog PRACKs reliable responses and reports the ones to pass on through onEarlyProvisional.
             d.on(new ResponseReceived(invite, response));
             return;
         }
         if (status < 300) {
             if (tag == null) {
-                log.debug("2xx without To tag for Call-ID {} dropped", invite.callId());
+                log.debug("2xx without To tag for Call-ID {} dropped", callId);
                 return;
             }
             boolean first = answered == null;
-            // A new fork (its 1xx lost, or none sent), or one whose early dialog ended when another fork answered.
-            Dialog d = fork(tag, response, first ? listener : null, true);
+            Dialog d = forks == null ? null : forks.get(tag);
+            SipRequest request = null;
+            if (first || d != answered || d.state() == Dialog.State.TERMINATED && !d.acknowledged()) {
+                // A new fork (its 1xx lost, or none sent), or one whose early dialog ended when another fork
+                // answered. A retransmission of the answer needs no INVITE: its dialog ACKs it again (13.2.2.4).
+                request = request();
+                d = fork(tag, request, response, first ? listener : null, true);
+            }
             if (first) {
                 answered = d;
                 finished = true;
+                answeredInvite = request.wire();
+                invite = null;
             }
-            d.on(new ResponseReceived(invite, response));
+            d.on(new ResponseReceived(request, response));
             if (first) {
                 if (forks.size() > 1) {
                     for (Dialog other : new ArrayList<>(forks.values())) {
@@ -257,7 +289,7 @@ public final class DialogSet {
                 DialogLayer.safely(() -> listener.onAnswered(this, confirmed, response));
             } else if (d != answered && d.state() == Dialog.State.CONFIRMED) {
                 // RFC 3261 13.2.2.4: every 2xx is ACKed; a B2BUA keeps one fork and releases the rest with BYE.
-                log.debug("Call-ID {}: late 2xx from fork {}, sending ACK and BYE", invite.callId(), tag);
+                log.debug("Call-ID {}: late 2xx from fork {}, sending ACK and BYE", callId, tag);
                 layer.silence(d);
                 d.on(new SendBye());
             }
@@ -291,10 +323,11 @@ public final class DialogSet {
      * compiling the dialog's creation on its own (-XX:+LogCompilation, a ladder against SIPp's UAS at 23,000
      * calls/s), as the calls in progress went from 5,000 to 11,000. With one call site it was not compiled apart.
      */
-    private Dialog fork(String tag, SipResponse response, DialogListener forkListener, boolean replaceEnded) {
+    private Dialog fork(String tag, SipRequest request, SipResponse response, DialogListener forkListener,
+                        boolean replaceEnded) {
         Dialog d = forks == null ? null : forks.get(tag);
         if (d == null || replaceEnded && d.state() == Dialog.State.TERMINATED && !d.acknowledged()) {
-            d = layer.createUacDialog(this, invite, response, forkListener);
+            d = layer.createUacDialog(this, request, response, forkListener);
             if (forks == null) {
                 forks = new HashMap<>(4);
             }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -205,7 +206,8 @@ class DialogLayerTest {
         // RFC 3261 13.3.1.4 and 13.2.2.4: bob retransmits the 2xx until an ACK arrives; alice ACKs every copy.
         assertTrue(net.count(s -> s.from() == bob && s.isResponse(200, "INVITE")) >= 3);
         List<Sent> acks = net.matching(s -> request(s, alice, "ACK"));
-        assertEquals(1, acks.stream().map(s -> s.message().topVia().branch()).distinct().count(), "the same ACK again");
+        assertEquals(1, acks.stream().map(s -> new String(s.message().toBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                .distinct().count(), "the same ACK again, byte for byte");
         net.await(() -> bob.dialogs.armedTimers() == 1, "only the session timer is left at bob");
         assertEquals(Dialog.State.CONFIRMED, bob.app.dialog.state());
         alice.dialogs.bye(alice.app.dialog);
@@ -243,6 +245,26 @@ class DialogLayerTest {
         SipMessage again = net.matching(s -> request(s, alice, "ACK")).get(acksBefore.size()).message();
         assertEquals(new String(acksBefore.get(0).toBytes(), java.nio.charset.StandardCharsets.US_ASCII),
                 new String(again.toBytes(), java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void answeredCall_keepsItsInviteAsBytes_andGivesItBackAsSent() {
+        alice.withDialogs(alice.defaults());
+        bob.withDialogs(bob.defaults());
+        DialogSet set = call(alice, bob);
+        SipRequest sent = set.request();
+        net.await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) > 0, "answer and ACK");
+        // A call waiting on its BYE's answer keeps the INVITE's bytes only: the parsed message is made again.
+        SipRequest now = set.request();
+        assertNotSame(sent, now);
+        assertEquals(new String(sent.toBytes(), java.nio.charset.StandardCharsets.US_ASCII),
+                new String(now.toBytes(), java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(sent.callId(), set.callId());
+        assertEquals(sent.requestUri(), now.requestUri());
+        // The BYE still goes the way the INVITE went.
+        alice.dialogs.bye(alice.app.dialog);
+        net.await(() -> bob.app.saw("terminated:REMOTE_BYE"), "BYE at bob");
+        assertEquals(1, net.distinct(s -> request(s, alice, "BYE")));
     }
 
     @Test
