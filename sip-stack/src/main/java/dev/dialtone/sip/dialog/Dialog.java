@@ -99,7 +99,11 @@ public final class Dialog {
     private boolean byeAfterAck;
     private long lastRseq = -1;
     private SendRequest glareRetry;
-    private final Map<Long, SendRequest> outstanding = new HashMap<>(4);
+    // Our requests waiting on their final response, by CSeq number: nearly always none or one (a BYE), which takes
+    // two fields rather than a map per dialog; a map only once two are out at once.
+    private long pendingSeq;
+    private SendRequest pending;
+    private Map<Long, SendRequest> morePending;
     private int intervalRetries;
 
     private String localContentType;
@@ -130,7 +134,9 @@ public final class Dialog {
      */
     static Dialog uac(SipRequest invite, SipResponse response, DialogConfig config, TimerConfig timers,
                       DialogContext ctx) {
-        DialogId id = DialogId.ofReceivedResponse(response);
+        // Call-ID and our tag as the INVITE has them, which the response echoes (RFC 3261 8.2.6.2): the INVITE's
+        // strings, not another copy of each parsed from every answer.
+        DialogId id = new DialogId(invite.callId(), invite.from().tag(), response.to().tag());
         Dialog d = new Dialog(id, true, invite.from(), response.to(), Routing.uacRouteSet(response),
                 Routing.contactOr(response, invite.requestUri()), config, timers, ctx);
         d.localSeq = invite.cseq().seq();
@@ -289,7 +295,7 @@ public final class Dialog {
                     // A 2xx retransmitted after our BYE still gets its ACK, so the peer stops (13.2.2.4).
                     onResponseAfterEnd(r.response());
                 } else if (event instanceof RequestFailed f) {
-                    complete(outstanding.remove(f.request().cseq().seq()), timeout(f.request()));
+                    complete(takePending(f.request().cseq().seq()), timeout(f.request()));
                 } else if (event instanceof Answer a && a.request().method() != SipMethod.INVITE) {
                     // A server transaction still needs its final response, or it never ends.
                     a.responder().respond(responseBuilder(a.request(), a.status(), a.reason()).build());
@@ -418,7 +424,7 @@ public final class Dialog {
             }
             return;
         }
-        SendRequest origin = outstanding.remove(seq);
+        SendRequest origin = takePending(seq);
         if (clientInvite != null && clientInvite.cseq().seq() == seq) {
             clientInvite = null;
         }
@@ -488,7 +494,7 @@ public final class Dialog {
             ackAgain(response);
         }
         if (response.isFinal()) {
-            complete(outstanding.remove(response.cseq().seq()), response);
+            complete(takePending(response.cseq().seq()), response);
         }
     }
 
@@ -547,7 +553,7 @@ public final class Dialog {
 
     private void onFailure(SipRequest request, String reason) {
         long seq = request.cseq().seq();
-        SendRequest origin = outstanding.remove(seq);
+        SendRequest origin = takePending(seq);
         if (clientInvite != null && clientInvite.cseq().seq() == seq) {
             clientInvite = null;
         }
@@ -651,8 +657,30 @@ public final class Dialog {
         } else if (m == SipMethod.UPDATE) {
             clientUpdate = request;
         }
-        outstanding.put(localSeq, s);
+        putPending(localSeq, s);
         ctx.send(request, nextHop());
+    }
+
+    private void putPending(long seq, SendRequest s) {
+        if (pending == null) { // CSeq numbers only grow (++localSeq): never one already here
+            pendingSeq = seq;
+            pending = s;
+        } else {
+            if (morePending == null) {
+                morePending = new HashMap<>(4);
+            }
+            morePending.put(seq, s);
+        }
+    }
+
+    /** The request with CSeq number {@code seq} we still wait on, now no longer; null if none. */
+    private SendRequest takePending(long seq) {
+        if (pending != null && pendingSeq == seq) {
+            SendRequest s = pending;
+            pending = null;
+            return s;
+        }
+        return morePending == null ? null : morePending.remove(seq);
     }
 
     /** The application's answer to a request we received (for a UAS, also the INVITE that made the dialog). */
@@ -851,7 +879,7 @@ public final class Dialog {
         Uri requestUri = Routing.requestUri(routeSet, remoteTarget);
         if (requestUri != printedRequestUri) {
             printedRequestUri = requestUri;
-            printedRequestUriText = requestUri.toString();
+            printedRequestUriText = REQUEST_URI.of(requestUri);
         }
         if (localUriText == null) {
             localUriText = localUri.toString();
@@ -887,6 +915,8 @@ public final class Dialog {
     }
 
     private static final Printed CONTACT = new Printed();
+    // A peer's Contact is one shared Uri across its calls (the parser's table of recent URIs), so is its text.
+    private static final Printed REQUEST_URI = new Printed();
 
     /** {@code contact.toString()}, remembered for the one Address last printed. */
     static String text(Address contact) {

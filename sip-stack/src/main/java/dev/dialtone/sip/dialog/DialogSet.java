@@ -39,9 +39,11 @@ public final class DialogSet {
     private final EventExecutor executor;
     private final Destination destination;
     private final InviteListener listener;
-    // Made with the first dialog: a call waiting on its INVITE has none, and whatever it holds is work for each
-    // young collection while it waits.
-    private Map<String, Dialog> forks;
+    // The dialogs by To tag: the first in two fields, a map only for a second fork. A call waiting on its INVITE has
+    // none, and whatever a call holds is work for each young collection while it waits.
+    private String firstTag;
+    private Dialog firstFork;
+    private Map<String, Dialog> otherForks;
     // The INVITE until the first 2xx; after it only its bytes (a late fork's 2xx parses them again), so that an
     // answered call does not keep the parsed message and all it has parsed for as long as it lasts.
     private volatile SipRequest invite;
@@ -72,7 +74,11 @@ public final class DialogSet {
         if (r != null) {
             return r;
         }
-        ByteBuffer wire = answeredInvite.duplicate();
+        ByteBuffer answered = answeredInvite;
+        if (answered == null) {
+            return null; // not sent yet
+        }
+        ByteBuffer wire = answered.duplicate();
         byte[] copy = new byte[wire.remaining()];
         wire.get(copy);
         return (SipRequest) SipMessage.parse(copy, copy.length, false);
@@ -262,7 +268,7 @@ public final class DialogSet {
                 return;
             }
             boolean first = answered == null;
-            Dialog d = forks == null ? null : forks.get(tag);
+            Dialog d = forkOf(tag);
             SipRequest request = null;
             if (first || d != answered || d.state() == Dialog.State.TERMINATED && !d.acknowledged()) {
                 // A new fork (its 1xx lost, or none sent), or one whose early dialog ended when another fork
@@ -278,8 +284,8 @@ public final class DialogSet {
             }
             d.on(new ResponseReceived(request, response));
             if (first) {
-                if (forks.size() > 1) {
-                    for (Dialog other : new ArrayList<>(forks.values())) {
+                if (otherForks != null) {
+                    for (Dialog other : forks()) {
                         if (other != d && other.state() == Dialog.State.EARLY) {
                             other.on(new Discard(Termination.EARLY_ENDED));
                         }
@@ -325,15 +331,39 @@ public final class DialogSet {
      */
     private Dialog fork(String tag, SipRequest request, SipResponse response, DialogListener forkListener,
                         boolean replaceEnded) {
-        Dialog d = forks == null ? null : forks.get(tag);
+        Dialog d = forkOf(tag);
         if (d == null || replaceEnded && d.state() == Dialog.State.TERMINATED && !d.acknowledged()) {
             d = layer.createUacDialog(this, request, response, forkListener);
-            if (forks == null) {
-                forks = new HashMap<>(4);
+            if (firstFork == null || firstTag.equals(tag)) {
+                firstTag = tag;
+                firstFork = d;
+            } else {
+                if (otherForks == null) {
+                    otherForks = new HashMap<>(4);
+                }
+                otherForks.put(tag, d);
             }
-            forks.put(tag, d);
         }
         return d;
+    }
+
+    private Dialog forkOf(String tag) {
+        if (firstFork != null && firstTag.equals(tag)) {
+            return firstFork;
+        }
+        return otherForks == null ? null : otherForks.get(tag);
+    }
+
+    /** Every fork's dialog, a copy. */
+    private List<Dialog> forks() {
+        List<Dialog> all = new ArrayList<>(otherForks == null ? 1 : otherForks.size() + 1);
+        if (firstFork != null) {
+            all.add(firstFork);
+        }
+        if (otherForks != null) {
+            all.addAll(otherForks.values());
+        }
+        return all;
     }
 
     /** RFC 4028 7.4: the same INVITE with a new CSeq and branch, Min-SE from the 422 and an interval at least that. */
@@ -364,16 +394,17 @@ public final class DialogSet {
     }
 
     private void discardForks() {
-        if (forks == null) {
+        if (firstFork == null) {
             return;
         }
-        List<Dialog> all = new ArrayList<>(forks.values());
-        for (Dialog d : all) {
+        for (Dialog d : forks()) {
             if (d.state() == Dialog.State.EARLY) {
                 d.on(new Discard(Termination.EARLY_ENDED));
             }
         }
-        forks.clear();
+        firstTag = null;
+        firstFork = null;
+        otherForks = null;
     }
 
     /** A provisional response an early dialog passed on (reliable ones once, in order). */

@@ -55,6 +55,7 @@ public final class ClientTransaction {
     private final Destination destination;
     private Listener listener; // let go of once nothing more can reach it: the TU's call may be long over
     private final String key;
+    private final SipMethod method;
     private final InviteClientTransaction invite;
     private final NonInviteClientTransaction nonInvite;
     private final TimerSlots timers;
@@ -82,6 +83,7 @@ public final class ClientTransaction {
         this.destination = destination;
         this.listener = listener == null ? IGNORE : listener;
         this.key = TransactionLayer.clientKey(request);
+        this.method = request.method();
         this.timers = new TimerSlots(layer, executor, shard) {
             @Override
             void fire(Timer timer) {
@@ -106,6 +108,10 @@ public final class ClientTransaction {
 
     public Destination destination() {
         return destination;
+    }
+
+    SipMethod method() {
+        return method;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.dialtone.sip.transaction;
 
 import dev.dialtone.sip.message.SipMessage;
+import dev.dialtone.sip.message.SipMethod;
 import dev.dialtone.sip.message.SipRequest;
 import dev.dialtone.sip.message.SipResponse;
 import dev.dialtone.sip.transport.Destination;
@@ -248,7 +249,8 @@ final class Retired extends FifoLane {
             return false;
         }
         Object l = listeners[pos];
-        if (response.status() / 100 == 2) {
+        // Only an INVITE's transaction keeps a listener; its key is the branch alone (TransactionLayer.clientKey).
+        if (response.status() / 100 == 2 && response.cseq().method() == SipMethod.INVITE) {
             if (l instanceof ClientTransaction.Listener listener) {
                 listener.onResponse(response);
             } else if (l instanceof ClientTransaction.Retransmissions r) {

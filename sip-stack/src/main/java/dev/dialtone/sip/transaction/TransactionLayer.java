@@ -188,9 +188,9 @@ public final class TransactionLayer {
         if (in.message() instanceof SipResponse response) {
             String key = clientKey(response);
             ClientTransaction txn = shard.client.get(key);
-            if (txn != null) {
+            if (txn != null && txn.method() == response.cseq().method()) {
                 txn.onResponse(response);
-            } else if (!shard.absorb(key, response)) {
+            } else if (txn != null || !shard.absorb(key, response)) {
                 User u = user;
                 if (u != null) {
                     u.onStrayResponse(in);
@@ -251,15 +251,21 @@ public final class TransactionLayer {
         }
     }
 
-    /** RFC 3261 17.1.3: a response matches by its top Via branch and the CSeq method. */
+    /**
+     * RFC 3261 17.1.3: a response matches a client transaction by its top Via branch and its CSeq method. The
+     * branches we make are one per transaction but for a CANCEL's, which is its INVITE's (9.1): so the key is the
+     * branch alone (the String the Via already holds, none made per message), with the method only for a CANCEL,
+     * and the method of the others is compared on the transaction found.
+     */
     static String clientKey(SipResponse response) {
         Via via = response.topVia();
-        String branch = via == null ? "" : via.branch();
-        return branch + '|' + response.cseq().method();
+        String branch = via == null || via.branch() == null ? "" : via.branch();
+        return response.cseq().method() == SipMethod.CANCEL ? branch + "|CANCEL" : branch;
     }
 
     static String clientKey(SipRequest request) {
-        return request.topVia().branch() + '|' + request.method();
+        String branch = request.topVia().branch();
+        return request.method() == SipMethod.CANCEL ? branch + "|CANCEL" : branch;
     }
 
     /**

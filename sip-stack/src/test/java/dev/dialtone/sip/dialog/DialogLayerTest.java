@@ -251,8 +251,11 @@ class DialogLayerTest {
     void answeredCall_keepsItsInviteAsBytes_andGivesItBackAsSent() {
         alice.withDialogs(alice.defaults());
         bob.withDialogs(bob.defaults());
+        bob.app.onInvite = in -> { }; // answered below, once the caller's INVITE has been read
         DialogSet set = call(alice, bob);
+        net.await(() -> bob.app.invite != null, "INVITE at bob");
         SipRequest sent = set.request();
+        bob.app.invite.accept(App.SDP);
         net.await(() -> alice.app.dialog != null && net.count(s -> request(s, alice, "ACK")) > 0, "answer and ACK");
         // A call waiting on its BYE's answer keeps the INVITE's bytes only: the parsed message is made again.
         SipRequest now = set.request();

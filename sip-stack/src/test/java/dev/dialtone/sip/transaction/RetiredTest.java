@@ -138,6 +138,25 @@ class RetiredTest {
     }
 
     @Test
+    void aResponseWithTheInvitesBranchButAnotherMethod_neverReachesTheInvitesListener() throws Exception {
+        // RFC 3261 17.1.3: branch and CSeq method both. The table is keyed by branch; the method is checked on the
+        // transaction found, and a retired one hands only an INVITE's 2xx on.
+        SipRequest invite = Messages.invite("z9hG4bK-mm1");
+        layer.request(invite, Destination.of(Transport.UDP, PEER), listener("inv"));
+        awaitTrue(() -> !sent.isEmpty());
+        SipResponse byeOk = Messages.response(Messages.request("BYE", "z9hG4bK-mm1"), 200, "callee-1");
+        receive(byeOk);
+        assertEquals(List.of(), heard, "not this transaction's");
+        assertEquals(List.of("200 call-z9hG4bK-mm1"), strays);
+        receive(Messages.response(invite, 200, "callee-1"));
+        assertEquals(List.of("inv 200"), heard);
+        receive(byeOk);
+        assertEquals(List.of("inv 200"), heard, "nor the retired transaction's");
+        receive(Messages.response(invite, 200, "callee-1"));
+        assertEquals(List.of("inv 200", "inv 200"), heard, "its own 2xx still is");
+    }
+
+    @Test
     void anInviteRelistened_handsItsLater2xxToTheNewListenerWithItsDestinationAndMark_untilTimerM() throws Exception {
         SipRequest invite = Messages.invite("z9hG4bK-inv2");
         ClientTransaction txn = layer.request(invite, Destination.of(Transport.UDP, PEER), listener("inv"));
