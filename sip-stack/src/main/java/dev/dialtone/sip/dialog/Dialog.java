@@ -810,6 +810,10 @@ public final class Dialog {
         }
         unacked2xx = null;
         unacked2xxResponder = null;
+        // Kept only to build requests: the ACK of a 2xx retransmitted after the end prints them again (builder), and
+        // a call waiting on its BYE's answer keeps two strings fewer.
+        localUriText = null;
+        remoteUriText = null;
         if (glareRetry != null && glareRetry.result() != null) {
             glareRetry.result().completeExceptionally(new IllegalStateException("dialog terminated"));
         }

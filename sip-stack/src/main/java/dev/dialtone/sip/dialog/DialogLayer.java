@@ -31,7 +31,6 @@ import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -524,7 +523,10 @@ public final class DialogLayer implements TransactionLayer.User {
         private final EventExecutor executor;
         private final Destination fallback;
         private final DialogSet set;
-        private final EnumMap<DialogTimer, Timeout> timers = new EnumMap<>(DialogTimer.class);
+        // By DialogTimer ordinal, made with the first timer: most dialogs of a load test or a short call never arm
+        // one, and an EnumMap was three objects per dialog for as long as it lasted.
+        private Timeout[] timers;
+        private static final int DIALOG_TIMERS = DialogTimer.values().length;
         Dialog dialog;
         DialogListener listener;
         IncomingRequest incoming;
@@ -597,19 +599,26 @@ public final class DialogLayer implements TransactionLayer.User {
             self[0] = wheel.newTimeout(t -> runOn(executor, () -> {
                 armed.decrementAndGet();
                 // A timer cancelled after it fired but before this task ran stays silent.
-                if (timers.get(timer) == self[0]) {
-                    timers.remove(timer);
+                if (timers != null && timers[timer.ordinal()] == self[0]) {
+                    timers[timer.ordinal()] = null;
                     deliver(dialog, new TimerFired(timer));
                 }
             }), Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
             // Counted after arming succeeded; the firing task runs on this executor, so after this line.
             armed.incrementAndGet();
-            timers.put(timer, self[0]);
+            if (timers == null) {
+                timers = new Timeout[DIALOG_TIMERS];
+            }
+            timers[timer.ordinal()] = self[0];
         }
 
         @Override
         public void cancel(DialogTimer timer) {
-            Timeout t = timers.remove(timer);
+            if (timers == null) {
+                return;
+            }
+            Timeout t = timers[timer.ordinal()];
+            timers[timer.ordinal()] = null;
             if (t != null && t.cancel()) {
                 armed.decrementAndGet();
             }
@@ -645,12 +654,14 @@ public final class DialogLayer implements TransactionLayer.User {
 
         @Override
         public void terminated(Termination reason, boolean confirmed) {
-            for (Timeout t : timers.values()) {
-                if (t.cancel()) {
-                    armed.decrementAndGet();
+            if (timers != null) {
+                for (Timeout t : timers) {
+                    if (t != null && t.cancel()) {
+                        armed.decrementAndGet();
+                    }
                 }
+                timers = null;
             }
-            timers.clear();
             dialogs.remove(dialog.id(), this);
             IncomingRequest in = incoming;
             if (in != null && !in.finished) {

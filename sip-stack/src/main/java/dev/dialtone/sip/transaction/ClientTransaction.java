@@ -56,9 +56,11 @@ public final class ClientTransaction {
     private Listener listener; // let go of once nothing more can reach it: the TU's call may be long over
     private final String key;
     private final SipMethod method;
-    private final InviteClientTransaction invite;
-    private final NonInviteClientTransaction nonInvite;
-    private final TimerSlots timers;
+    // The machine and its timers, let go of once retired: an answered call's INVITE transaction object stays
+    // reachable from its dialog set for the whole call (relisten), and should keep no more than its key by then.
+    private InviteClientTransaction invite;
+    private NonInviteClientTransaction nonInvite;
+    private TimerSlots timers;
     private boolean provisionalSeen;
     private boolean finalSeen;
     private boolean cancelPending;
@@ -120,7 +122,7 @@ public final class ClientTransaction {
      */
     public void cancel() {
         TransactionLayer.runOn(executor, () -> {
-            if (invite == null || finalSeen || cancelSent) {
+            if (method != SipMethod.INVITE || finalSeen || cancelSent) {
                 return;
             }
             if (provisionalSeen) {
@@ -146,6 +148,9 @@ public final class ClientTransaction {
     }
 
     private void on(TransactionEvent event) {
+        if (retired) {
+            return; // only a late send failure can come now, which the Accepted or Completed state ignores
+        }
         if (invite != null) {
             invite.on(event);
         } else {
@@ -183,7 +188,7 @@ public final class ClientTransaction {
     public void relisten(Retransmissions retransmissions, Destination destination, int mark) {
         if (retired) {
             shard.relisten(key, retransmissions, destination, mark);
-        } else if (finalSeen && invite != null) {
+        } else if (finalSeen && method == SipMethod.INVITE) {
             this.retransmissions = retransmissions;
             this.retransmissionsDestination = destination;
             this.retransmissionsMark = mark;
@@ -204,7 +209,7 @@ public final class ClientTransaction {
 
         @Override
         public void retransmit(SipMessage request) {
-            layer.countRetransmission(invite != null);
+            layer.countRetransmission(method == SipMethod.INVITE);
             send(request);
         }
 
@@ -226,6 +231,9 @@ public final class ClientTransaction {
                 listener = IGNORE;
                 retransmissions = null;
                 retransmissionsDestination = null;
+                invite = null;
+                nonInvite = null;
+                timers = null;
                 return;
             }
             timers.schedule(timer, delayMillis);
@@ -233,7 +241,9 @@ public final class ClientTransaction {
 
         @Override
         public void cancel(Timer timer) {
-            timers.cancel(timer);
+            if (timers != null) {
+                timers.cancel(timer);
+            }
         }
 
         @Override
@@ -241,7 +251,7 @@ public final class ClientTransaction {
             if (response.isProvisional()) {
                 provisionalSeen = true;
                 listener.onResponse(response);
-                if (cancelPending && invite != null) {
+                if (cancelPending && method == SipMethod.INVITE) {
                     sendCancel();
                 }
                 return;
@@ -249,7 +259,7 @@ public final class ClientTransaction {
             finalSeen = true;
             request = null;
             Listener l = listener;
-            if (invite == null || response.status() / 100 != 2) {
+            if (method != SipMethod.INVITE || response.status() / 100 != 2) {
                 // Only an INVITE's 2xx is followed by more (RFC 6026 7.2): any later response is absorbed.
                 listener = IGNORE;
             }
@@ -265,7 +275,9 @@ public final class ClientTransaction {
 
         @Override
         public void terminated() {
-            timers.cancelAll();
+            if (timers != null) {
+                timers.cancelAll();
+            }
             if (shard.client.remove(key) == ClientTransaction.this) {
                 layer.ended();
             }

@@ -99,6 +99,21 @@ class DialogTest {
     }
 
     @Test
+    void uac_2xxRetransmittedAfterOurBye_getsTheSameAckAgain() {
+        SipRequest invite = Msgs.invite("");
+        SipResponse ok = Msgs.response(invite, 200, "b1", "Contact: <sip:bob@10.0.0.3:5070>");
+        Dialog d = Dialog.uac(invite, ok, NO_TIMERS, TIMERS, ctx);
+        d.on(new ResponseReceived(invite, ok));
+        d.on(new DialogEvent.SendBye());
+        assertEquals(Dialog.State.TERMINATED, d.state());
+        // The ended dialog no longer keeps its From and To as printed; the ACK is built again all the same.
+        d.on(new ResponseReceived(null, ok));
+        assertEquals(2, ctx.acks.size());
+        assertEquals(new String(ctx.acks.get(0).toBytes(), StandardCharsets.US_ASCII),
+                new String(ctx.acks.get(1).toBytes(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void lateOffer_2xxCarryingTheOffer_isAckedOnlyWithTheApplicationsAnswer() {
         SipRequest invite = Msgs.invite("").toBuilder().body(null, null).build();
         SipResponse ok = Msgs.response(invite, 200, "b1", "Contact: <sip:bob@10.0.0.3:5070>").toBuilder()
