@@ -227,7 +227,7 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
         int attempts = config.port() == 0 ? 8 : 1;
         IOException last = null;
         for (int i = 0; i < attempts; i++) {
-            DatagramChannel u = bindUdp(config.port());
+            DatagramChannel u = bindUdp(epoll ? unsharedUdpPort(config.port()) : config.port());
             int p = u.localAddress().getPort();
             try {
                 tcpServer = bindStream(Transport.TCP, p, null);
@@ -247,6 +247,23 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
             return;
         }
         throw last;
+    }
+
+    /**
+     * The UDP port to bind our SO_REUSEPORT sockets to: {@code p} if no socket holds it, or for 0 one that none holds.
+     * SO_REUSEPORT lets a socket join the group of any other socket of the same user on its port, and Linux even
+     * hands out such a port for port 0: two stacks on one machine would then split each other's datagrams without a
+     * word. A plain socket binds first and proves the port free (or is given a free one); ours take it as soon as
+     * it lets go.
+     */
+    private int unsharedUdpPort(int p) throws IOException {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(config.bindHost(), p));
+            return probe.getLocalPort();
+        } catch (java.net.BindException e) {
+            throw new IOException("cannot bind UDP " + config.bindHost() + ":" + p + ": address already in use", e);
+        }
     }
 
     private DatagramChannel bindUdp(int p) throws IOException {

@@ -149,6 +149,20 @@ class SipTransportLayerTest {
     }
 
     @Test
+    void aUdpPortAnotherSocketHoldsWithReusePort_isNotJoined_theLayerDoesNotStart() throws Exception {
+        // Linux lets a SO_REUSEPORT socket join any other of the same user on its port, and with epoll ours set it:
+        // without a check, a second server on a taken port would start and split the first one's datagrams.
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "epoll only");
+        try (DatagramSocket other = new DatagramSocket(null)) {
+            other.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            other.bind(new InetSocketAddress("127.0.0.1", 0));
+            int taken = other.getLocalPort();
+            IOException e = assertThrows(IOException.class, () -> peer(Peer.config().port(taken)).close());
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken + ": address already in use"), e.getMessage());
+        }
+    }
+
+    @Test
     void udpOnAnIpv4Address_isAnIpv4Socket_andStillAnswers() throws Exception {
         // Linux lists IPv4 sockets in /proc/net/udp and IPv6 ones (dual-stack included) in /proc/net/udp6.
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(Path.of("/proc/net/udp6")));
