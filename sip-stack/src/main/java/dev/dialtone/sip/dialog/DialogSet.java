@@ -48,7 +48,7 @@ public final class DialogSet {
     // answered call does not keep the parsed message and all it has parsed for as long as it lasts.
     private volatile SipRequest invite;
     private volatile ByteBuffer answeredInvite;
-    private String callId;
+    private volatile String callId; // read by callers on any thread
     private Uri requestUri;
     private int attempt; // which INVITE of the set (a 422 retry is another): its relay hears only its own
     private ClientTransaction transaction;
