@@ -344,7 +344,6 @@ final class OpenLoopGenerator implements CallAttempt.Owner {
                 CallDriver.since(droppedAtStart, driver.receiveDrops()));
     }
 
-
     private Status status(Sample s) {
         Histogram total = metrics.setup.total();
         return new Status(s, metrics.failuresByReason(), ms(total, 50), ms(total, 99));

@@ -518,6 +518,8 @@ public final class DialogLayer implements TransactionLayer.User {
         }
     }
 
+    private static final int DIALOG_TIMERS = DialogTimer.values().length;
+
     /** One dialog's link to the world: transactions, timers on the wheel, the application listener. */
     private final class Slot implements DialogContext {
         private final EventExecutor executor;
@@ -526,7 +528,6 @@ public final class DialogLayer implements TransactionLayer.User {
         // By DialogTimer ordinal, made with the first timer: most dialogs of a load test or a short call never arm
         // one, and an EnumMap was three objects per dialog for as long as it lasted.
         private Timeout[] timers;
-        private static final int DIALOG_TIMERS = DialogTimer.values().length;
         Dialog dialog;
         DialogListener listener;
         IncomingRequest incoming;

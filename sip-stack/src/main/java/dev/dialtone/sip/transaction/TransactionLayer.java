@@ -259,13 +259,16 @@ public final class TransactionLayer {
      */
     static String clientKey(SipResponse response) {
         Via via = response.topVia();
-        String branch = via == null || via.branch() == null ? "" : via.branch();
-        return response.cseq().method() == SipMethod.CANCEL ? branch + "|CANCEL" : branch;
+        String branch = via == null ? null : via.branch();
+        return clientKey(branch == null ? "" : branch, response.cseq().method());
     }
 
     static String clientKey(SipRequest request) {
-        String branch = request.topVia().branch();
-        return request.method() == SipMethod.CANCEL ? branch + "|CANCEL" : branch;
+        return clientKey(request.topVia().branch(), request.method());
+    }
+
+    private static String clientKey(String branch, SipMethod method) {
+        return method == SipMethod.CANCEL ? branch + "|CANCEL" : branch;
     }
 
     /**
