@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -257,11 +259,11 @@ public final class SipTransportLayer implements MessageSender, AutoCloseable {
      * it lets go.
      */
     private int unsharedUdpPort(int p) throws IOException {
-        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+        try (DatagramSocket probe = new DatagramSocket(null)) {
             probe.setReuseAddress(false);
             probe.bind(new InetSocketAddress(config.bindHost(), p));
             return probe.getLocalPort();
-        } catch (java.net.BindException e) {
+        } catch (BindException e) {
             throw new IOException("cannot bind UDP " + config.bindHost() + ":" + p + ": address already in use", e);
         }
     }
